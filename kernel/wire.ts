@@ -1,0 +1,106 @@
+// The pure wire layer: multipart frames <-> messages, HMAC signing and verification.
+// No sockets here; transport.ts and the client feed it frames.
+
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { v4 as uuidv4 } from "uuid";
+import type { Header, Message } from "./protocol.js";
+import { PROTOCOL_VERSION } from "./protocol.js";
+
+export const DELIMITER = "<IDS|MSG>";
+const DELIMITER_BYTES = Buffer.from(DELIMITER);
+
+/** Frames larger than this are refused before any JSON parsing (a frame is at most a cell's code). */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+export class Signer {
+  private readonly key: Buffer;
+  private readonly algorithm: string;
+
+  constructor(key: string, scheme = "hmac-sha256") {
+    this.key = Buffer.from(key, "utf8");
+    const match = /^hmac-(sha\d+)$/.exec(scheme);
+    if (!match) throw new Error(`unsupported signature scheme: ${scheme}`);
+    this.algorithm = match[1];
+  }
+
+  get enabled(): boolean {
+    return this.key.length > 0;
+  }
+
+  sign(frames: Buffer[]): string {
+    if (!this.enabled) return "";
+    const hmac = createHmac(this.algorithm, this.key);
+    for (const frame of frames) hmac.update(frame);
+    return hmac.digest("hex");
+  }
+
+  /** Constant-time comparison of a received signature with the expected one. */
+  verify(signature: Buffer, frames: Buffer[]): boolean {
+    if (!this.enabled) return true;
+    const expected = Buffer.from(this.sign(frames), "ascii");
+    return signature.length === expected.length && timingSafeEqual(signature, expected);
+  }
+}
+
+export type DecodeResult =
+  | { ok: true; message: Message }
+  | { ok: false; reason: string };
+
+/** Frames -> message. Never throws: a bad frame set is a reason, logged and dropped by the caller. */
+export function decode(frames: Buffer[], signer: Signer): DecodeResult {
+  const at = frames.findIndex((f) => f.equals(DELIMITER_BYTES));
+  if (at < 0) return { ok: false, reason: "no <IDS|MSG> delimiter" };
+  if (frames.length < at + 6) return { ok: false, reason: "truncated message: fewer than 5 frames after the delimiter" };
+  const [signature, header, parent, metadata, content] = frames.slice(at + 1, at + 6);
+  if ([header, parent, metadata, content].some((f) => f.length > MAX_FRAME_BYTES)) {
+    return { ok: false, reason: "oversize frame" };
+  }
+  if (!signer.verify(signature, [header, parent, metadata, content])) {
+    return { ok: false, reason: "signature does not verify" };
+  }
+  let parsed: unknown[];
+  try {
+    parsed = [header, parent, metadata, content].map((f) => JSON.parse(f.toString("utf8")));
+  } catch (err) {
+    return { ok: false, reason: `bad JSON: ${(err as Error).message}` };
+  }
+  const [h, p, m, c] = parsed;
+  if (!isObject(h) || typeof h.msg_type !== "string" || typeof h.msg_id !== "string") {
+    return { ok: false, reason: "header lacks msg_type or msg_id" };
+  }
+  if (!isObject(p) || !isObject(m) || !isObject(c)) return { ok: false, reason: "parent_header, metadata and content must be objects" };
+  return {
+    ok: true,
+    message: {
+      identities: frames.slice(0, at),
+      header: h as unknown as Header,
+      parent_header: p as Message["parent_header"],
+      metadata: m,
+      content: c,
+      buffers: frames.slice(at + 6),
+    },
+  };
+}
+
+/** Message -> frames, signed. */
+export function encode(message: Omit<Message, "buffers"> & { buffers?: Buffer[] }, signer: Signer): Buffer[] {
+  const body = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
+    Buffer.from(JSON.stringify(part), "utf8"),
+  );
+  return [...message.identities, DELIMITER_BYTES, Buffer.from(signer.sign(body), "ascii"), ...body, ...(message.buffers ?? [])];
+}
+
+export function newHeader(msgType: string, session: string, username = "kernel"): Header {
+  return {
+    msg_id: uuidv4(),
+    session,
+    username,
+    date: new Date().toISOString(),
+    msg_type: msgType,
+    version: PROTOCOL_VERSION,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
