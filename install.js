@@ -1,0 +1,276 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * Installs (or removes) the `goperf` Jupyter kernelspec.
+ *
+ *   node install.js [--user | --sys-prefix | --prefix DIR] [--uninstall]
+ *
+ * Plain ESM JavaScript so that it runs with no build step and no Python. The pure parts
+ * (`createKernelJson`, `jupyterDataDir`, `kernelsDir`, `kernelSpecDir`, `parseArgs`) are exported
+ * for the unit tests; `install` and `uninstall` do the file work; `main` runs only when this file
+ * is the program (not when it is imported).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** Name of the kernelspec directory (`kernels/goperf`) and of the kernel for `--kernel=`. */
+export const KERNEL_NAME = 'goperf';
+
+/** Logo files copied from `kernel/kernelspec/` next to `kernel.json`. */
+export const LOGO_FILES = Object.freeze(['logo-32x32.png', 'logo-64x64.png', 'logo-svg.svg']);
+
+/** Absolute path of the repository (the directory holding this file). */
+export const REPO_ROOT = path.dirname(fileURLToPath(import.meta.url));
+
+export const USAGE = `Usage: node install.js [--user | --sys-prefix | --prefix DIR] [--uninstall]
+
+Installs the Jupyter kernelspec "${KERNEL_NAME}" (kernel.json and logos) into
+<jupyter data dir>/kernels/${KERNEL_NAME}.
+
+  --user         (default) the user's Jupyter data dir: $JUPYTER_DATA_DIR, else
+                 $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter
+  --sys-prefix   <sys.prefix>/share/jupyter of the active Python environment, found
+                 from $VIRTUAL_ENV, else $CONDA_PREFIX
+  --prefix DIR   DIR/share/jupyter
+  --uninstall    remove the kernels/${KERNEL_NAME} directory that the same options
+                 would install, and nothing else
+  -h, --help     show this help`;
+
+/**
+ * @typedef {object} KernelJson
+ * @property {string[]} argv
+ * @property {string} display_name
+ * @property {string} language
+ * @property {'message' | 'signal'} interrupt_mode
+ * @property {Record<string, string>} env
+ * @property {{ debugger: boolean }} metadata
+ */
+
+/**
+ * Builds the kernel.json object. Pure.
+ * @param {{ node: string, mainJs: string }} opts absolute paths of the node binary and of
+ *   `dist/kernel/main.js`
+ * @returns {KernelJson}
+ */
+export function createKernelJson({ node, mainJs }) {
+  if (!path.isAbsolute(node)) throw new Error(`node must be an absolute path: ${node}`);
+  if (!path.isAbsolute(mainJs)) throw new Error(`mainJs must be an absolute path: ${mainJs}`);
+  return {
+    argv: [node, mainJs, '{connection_file}'],
+    display_name: 'Go (perf)',
+    language: 'go',
+    interrupt_mode: 'message',
+    env: {},
+    metadata: { debugger: false },
+  };
+}
+
+/**
+ * @typedef {'user' | 'sys-prefix' | 'prefix'} Flag
+ * @typedef {{ [name: string]: string | undefined }} Env
+ * @typedef {object} DirOptions
+ * @property {Flag} [flag] where to install; default 'user'
+ * @property {string} [prefix] the DIR of `--prefix DIR` (required when flag is 'prefix')
+ * @property {Env} [env] environment variables (process.env in main)
+ * @property {string} [home] the home directory (os.homedir() in main)
+ * @property {NodeJS.Platform} [platform] default 'linux'
+ */
+
+/**
+ * @param {NodeJS.Platform | undefined} platform
+ * @returns {path.PlatformPath}
+ */
+function pathFor(platform) {
+  return platform === 'win32' ? path.win32 : path.posix;
+}
+
+/**
+ * The Jupyter data directory (the one holding `kernels/`) for the options, following
+ * jupyter_core's rules. Pure: reads only its arguments. Throws an Error with a message meant
+ * for the user when the directory cannot be determined.
+ * @param {DirOptions} opts
+ * @returns {string}
+ */
+export function jupyterDataDir({ flag = 'user', prefix, env = {}, home, platform = 'linux' }) {
+  const pathApi = pathFor(platform);
+  switch (flag) {
+    case 'user': {
+      if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
+      if (platform === 'win32' && env.APPDATA) return pathApi.join(env.APPDATA, 'jupyter');
+      if (!home) throw new Error('cannot find the home directory: set JUPYTER_DATA_DIR or pass --prefix DIR');
+      if (platform === 'darwin') return pathApi.join(home, 'Library', 'Jupyter');
+      if (platform === 'win32') return pathApi.join(home, 'AppData', 'Roaming', 'jupyter');
+      if (env.XDG_DATA_HOME) return pathApi.join(env.XDG_DATA_HOME, 'jupyter');
+      return pathApi.join(home, '.local', 'share', 'jupyter');
+    }
+    case 'sys-prefix': {
+      const sysPrefix = env.VIRTUAL_ENV || env.CONDA_PREFIX;
+      if (!sysPrefix) {
+        throw new Error(
+          '--sys-prefix needs an active Python environment ($VIRTUAL_ENV or $CONDA_PREFIX is not set). ' +
+            'Activate it, or pass its prefix yourself: node install.js --prefix "$(python3 -c \'import sys; print(sys.prefix)\')"',
+        );
+      }
+      return pathApi.join(sysPrefix, 'share', 'jupyter');
+    }
+    case 'prefix': {
+      if (!prefix) throw new Error('--prefix needs a directory: --prefix DIR');
+      return pathApi.join(prefix, 'share', 'jupyter');
+    }
+    default:
+      throw new Error(`unknown install location: ${String(flag)}`);
+  }
+}
+
+/**
+ * The `kernels` directory that the kernelspec goes into: `<jupyter data dir>/kernels`. Pure.
+ * @param {DirOptions} opts
+ * @returns {string}
+ */
+export function kernelsDir(opts) {
+  return pathFor(opts.platform).join(jupyterDataDir(opts), 'kernels');
+}
+
+/**
+ * The kernelspec directory itself: `<jupyter data dir>/kernels/goperf`. Pure.
+ * @param {DirOptions} opts
+ * @returns {string}
+ */
+export function kernelSpecDir(opts) {
+  return pathFor(opts.platform).join(kernelsDir(opts), KERNEL_NAME);
+}
+
+/**
+ * @typedef {object} CliOptions
+ * @property {Flag} flag
+ * @property {string} [prefix]
+ * @property {boolean} uninstall
+ * @property {boolean} help
+ */
+
+/**
+ * Parses the command line (without `node install.js`). Pure; throws on bad usage.
+ * @param {readonly string[]} args
+ * @returns {CliOptions}
+ */
+export function parseArgs(args) {
+  /** @type {Flag | undefined} */
+  let flag;
+  /** @type {string | undefined} */
+  let prefix;
+  let uninstall = false;
+  let help = false;
+  /** @param {Flag} f */
+  const setFlag = (f) => {
+    if (flag && flag !== f) throw new Error(`--${flag} and --${f} cannot be used together`);
+    flag = f;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--user') setFlag('user');
+    else if (arg === '--sys-prefix') setFlag('sys-prefix');
+    else if (arg === '--prefix' || arg.startsWith('--prefix=')) {
+      setFlag('prefix');
+      const value = arg === '--prefix' ? args[++i] : arg.slice('--prefix='.length);
+      if (!value || (arg === '--prefix' && value.startsWith('--'))) throw new Error('--prefix needs a directory: --prefix DIR');
+      prefix = value;
+    } else if (arg === '--uninstall') uninstall = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else throw new Error(`unknown argument: ${arg}`);
+  }
+  return { flag: flag ?? 'user', prefix, uninstall, help };
+}
+
+/**
+ * Writes the kernelspec into `dest` (which must be `<kernels dir>/goperf`), replacing whatever
+ * was there. Writes only inside the parent kernels directory: the files are first written to a
+ * temporary sibling directory, then moved into place.
+ * @param {string} dest
+ * @param {{ node?: string, mainJs?: string, logoDir?: string }} [opts]
+ */
+export function install(dest, opts = {}) {
+  const node = opts.node ?? process.execPath;
+  const mainJs = opts.mainJs ?? path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
+  const logoDir = opts.logoDir ?? path.join(REPO_ROOT, 'kernel', 'kernelspec');
+  const spec = createKernelJson({ node, mainJs });
+  const parent = path.dirname(dest);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${KERNEL_NAME}-install-`));
+  try {
+    fs.writeFileSync(path.join(staging, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
+    for (const logo of LOGO_FILES) fs.copyFileSync(path.join(logoDir, logo), path.join(staging, logo));
+    fs.chmodSync(staging, 0o755);
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.renameSync(staging, dest);
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Removes `dest` (the `<kernels dir>/goperf` directory) and nothing else.
+ * @param {string} dest
+ * @returns {boolean} whether there was something to remove
+ */
+export function uninstall(dest) {
+  if (path.basename(dest) !== KERNEL_NAME) throw new Error(`refusing to remove ${dest}: not a ${KERNEL_NAME} kernelspec dir`);
+  if (!fs.existsSync(dest)) return false;
+  fs.rmSync(dest, { recursive: true, force: true });
+  return true;
+}
+
+/**
+ * The command: parses `args`, installs or uninstalls, prints one line. Returns the exit code.
+ * @param {readonly string[]} args
+ * @returns {number}
+ */
+export function main(args) {
+  /** @type {CliOptions} */
+  let cli;
+  try {
+    cli = parseArgs(args);
+  } catch (err) {
+    console.error(`install.js: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (cli.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    const dest = path.resolve(
+      kernelSpecDir({ flag: cli.flag, prefix: cli.prefix, env: process.env, home: os.homedir(), platform: process.platform }),
+    );
+    if (cli.uninstall) {
+      const removed = uninstall(dest);
+      console.log(removed ? `Removed kernelspec ${KERNEL_NAME} from ${dest}` : `Kernelspec ${KERNEL_NAME} is not installed in ${dest}`);
+      return 0;
+    }
+    const mainJs = path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
+    if (!fs.existsSync(mainJs)) console.error(`install.js: warning: ${mainJs} does not exist yet: run npm run build`);
+    install(dest, { mainJs });
+    console.log(`Installed kernelspec ${KERNEL_NAME} in ${dest}`);
+    return 0;
+  } catch (err) {
+    console.error(`install.js: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+/** Whether this module is the program being run (`node install.js`), not an import. */
+function isMain() {
+  if (!process.argv[1]) return false;
+  if (import.meta.url === pathToFileURL(process.argv[1]).href) return true;
+  try {
+    return import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  process.exitCode = main(process.argv.slice(2));
+}
