@@ -1,0 +1,227 @@
+// A notebook -> a plain Go lab, like the course chapters' lab/ directories: go.mod, lab.go (the
+// declarations, and each cell's statements in main), lab_test.go (the benchmarks, with every
+// `%bench F(x)` shorthand written out as the b.Loop benchmark the kernel measured) and a Makefile
+// with `escape`, `bench` and `golden`. Cell code is copied byte for byte (comments and //go:
+// directives included): the lab must measure what the notebook measured.
+//
+// Splitting cells into declarations and statements needs a real Go parser: the kernel's own cell
+// parser comes in through the CellSplitter interface, so this module stays free of I/O.
+
+import { defaultName, type ImportSpec, type UnitKind } from "../go/compose.js";
+import { splitWords } from "../../magics/args.js";
+import { codeCells, joinText, type Notebook } from "./nbformat.js";
+
+export interface SplitUnit {
+  kind: UnitKind;
+  names: string[];
+  line: number;
+  col: number;
+  text: string;
+  imports?: ImportSpec[];
+}
+
+/** What export needs from the kernel's cell parser (kernel/go/parse.ts). */
+export interface CellSplitter {
+  split(source: string): Promise<{ ok: true; units: SplitUnit[] } | { ok: false; error: { line: number; col: number; msg: string } }>;
+  /** Package names a Go file refers to (`fmt` in `fmt.Println`). */
+  uses(source: string): Promise<string[]>;
+}
+
+export interface LabOptions {
+  /** The notebook's file name, for the header comments. */
+  name: string;
+  /** The go.mod `go` line, e.g. "1.26": the language version the kernel compiled with. */
+  goLine: string;
+  /** Standard packages by name (`rand` -> `math/rand`), to add imports a cell relied on. */
+  stdlib: Record<string, string>;
+  module?: string;
+}
+
+export interface Lab {
+  files: { "go.mod": string; "lab.go": string; "lab_test.go": string; Makefile: string };
+  /** Cells left out, with why (a stored error, a syntax error). */
+  skipped: { cell: number; reason: string }[];
+  benchmarks: string[];
+}
+
+interface Declared {
+  key: string;
+  kind: UnitKind;
+  names: string[];
+  text: string;
+  test: boolean;
+  imports?: ImportSpec[];
+}
+
+const TEST_FUNC = /^(Benchmark|Test|Example|Fuzz)($|[^a-z])/;
+/** Errors that mean the kernel never took the cell's code into the session. */
+const REJECTED = new Set(["CompileError", "SyntaxError", "UsageError", "GoToolchainError"]);
+/** %bench options that take a value as the next word. */
+const BENCH_VALUE_OPTIONS = new Set(["count", "benchtime", "cpu", "save", "compare"]);
+
+export async function composeLab(nb: Notebook, parser: CellSplitter, options: LabOptions): Promise<Lab> {
+  let decls: Declared[] = [];
+  let mainDecl: Declared | undefined;
+  const blocks: { cell: number; text: string }[] = [];
+  const shorthands: string[] = [];
+  const skipped: Lab["skipped"] = [];
+
+  for (const { cell, index } of codeCells(nb)) {
+    const position = index + 1;
+    const failed = cell.outputs.find((o) => o.output_type === "error");
+    const error = failed?.output_type === "error" ? failed : undefined;
+    if (error && REJECTED.has(error.ename)) {
+      skipped.push({ cell: position, reason: `the kernel rejected its code (${error.ename}: ${error.evalue})` });
+      continue;
+    }
+    const { code, magics } = splitMagicLines(joinText(cell.source));
+    for (const m of magics) if (m.name === "bench") shorthands.push(...benchCalls(m.rest));
+    if (code.trim() === "") continue;
+    const split = await parser.split(code);
+    if (!split.ok) {
+      skipped.push({ cell: position, reason: `it does not parse (${split.error.line}:${split.error.col}: ${split.error.msg})` });
+      continue;
+    }
+    const statements: string[] = [];
+    const fresh: Declared[] = [];
+    for (const unit of split.units) {
+      if (unit.kind === "stmt") statements.push(unit.text);
+      else if (unit.kind === "import") {
+        if (unit.imports?.length) fresh.push({ key: `import ${unit.imports.map((i) => `${i.name} ${i.path}`).join(",")}`, kind: "import", names: [], text: unit.text, test: false, imports: unit.imports });
+      } else if (unit.kind === "func" && unit.names[0] === "main") mainDecl = toDeclared(unit, position);
+      else fresh.push(toDeclared(unit, position));
+    }
+    // A later cell's declaration replaces an earlier one of the same name, as in the kernel.
+    const keys = new Set(fresh.map((d) => d.key));
+    const names = new Set(fresh.flatMap((d) => (d.kind === "import" || d.kind === "method" ? [] : d.names.filter((n) => n !== "_"))));
+    decls = decls.filter((d) => !keys.has(d.key) && !(d.kind !== "import" && d.kind !== "method" && d.names.some((n) => names.has(n))));
+    decls.push(...fresh);
+    if (statements.length && error) skipped.push({ cell: position, reason: `its statements are left out of main: the stored run ended in ${error.ename}: ${error.evalue}` });
+    else if (statements.length) blocks.push({ cell: position, text: statements.join("\n") });
+  }
+
+  const taken = new Set(decls.flatMap((d) => d.names));
+  const generated = shorthands.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
+  const imports = decls.filter((d) => d.kind === "import").flatMap((d) => d.imports ?? []);
+  const code = decls.filter((d) => d.kind !== "import");
+
+  const mainParts = code.filter((d) => !d.test).map((d) => d.text);
+  const runner = blocks.length ? blocks.map((b) => `\t// cell ${b.cell}\n\t{\n${b.text}\n\t}`).join("\n") : "";
+  if (mainDecl) {
+    mainParts.push(mainDecl.text);
+    // The notebook declared its own main: the cells' statements are kept, uncalled, for reference.
+    if (runner) mainParts.push(`// notebookCells holds the statements of the notebook's cells; the notebook declares its own main.\nfunc notebookCells() {\n${runner}\n}`);
+  } else mainParts.push(`// main runs the statements of the notebook's cells, one block per cell, in order.\nfunc main() {\n${runner}${runner ? "\n" : ""}}`);
+  const mainBody = mainParts.join("\n\n") + "\n";
+
+  const testParts = code.filter((d) => d.test).map((d) => d.text);
+  for (const g of generated) testParts.push(`func ${g.name}(b *testing.B) {\n\tfor b.Loop() {\n\t\t${g.expr}\n\t}\n}`);
+  const testBody = testParts.length ? testParts.join("\n\n") + "\n" : "";
+
+  const header = (what: string) => `// ${what}\n// Exported from ${options.name} by goperf export.\n\npackage main\n\n`;
+  const labGo = header("The notebook's declarations; main runs its cells' statements.") + importBlock(imports, await parser.uses(`package main\n\n${mainBody}`), options.stdlib) + mainBody;
+  const labTest = testBody
+    ? header("The notebook's benchmarks, and each %bench shorthand as the b.Loop benchmark the kernel ran.") +
+      importBlock(imports, await parser.uses(`package main\n\n${testBody}`), options.stdlib) +
+      testBody
+    : header("The notebook defines no benchmarks.").trimEnd() + "\n";
+  const benchmarks = [...code.filter((d) => d.test && d.names[0]?.startsWith("Benchmark")).map((d) => d.names[0]), ...generated.map((g) => g.name)];
+  return {
+    files: {
+      "go.mod": `module ${options.module ?? "lab"}\n\ngo ${options.goLine}\n`,
+      "lab.go": labGo,
+      "lab_test.go": labTest,
+      Makefile: makefile(options.name),
+    },
+    skipped,
+    benchmarks,
+  };
+}
+
+/** Magic lines (a `%` at the start of a line) blanked, as the kernel does, so lines keep their numbers. */
+export function splitMagicLines(source: string): { code: string; magics: { line: number; name: string; rest: string }[] } {
+  const magics: { line: number; name: string; rest: string }[] = [];
+  const code = source
+    .split("\n")
+    .map((text, i) => {
+      const m = /^%(\w*)(.*)$/s.exec(text.replace(/\r$/, ""));
+      if (!m) return text;
+      magics.push({ line: i + 1, name: m[1], rest: m[2] });
+      return "";
+    })
+    .join("\n");
+  return { code, magics };
+}
+
+/** The call expressions of a `%bench` line (`%bench --count 10 F(1<<20) G(x)` -> F(1<<20), G(x)). */
+export function benchCalls(rest: string): string[] {
+  const words = splitWords(rest);
+  const calls: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const option = /^--?([\w-]+)(=.*)?$/.exec(words[i]);
+    if (option) {
+      if (!option[2] && BENCH_VALUE_OPTIONS.has(option[1])) i++;
+      continue;
+    }
+    if (/^[A-Za-z_][\w.]*\s*(\[.*\])?\(.*\)$/s.test(words[i])) calls.push(words[i]);
+  }
+  return calls;
+}
+
+/** "SquareQuiet(1<<20)" -> "BenchmarkSquareQuiet", unique among `taken` (the kernel's naming). */
+export function benchmarkName(expr: string, taken: Set<string>): string {
+  const callee = expr.slice(0, expr.indexOf("(")).replace(/\[.*$/, "").replace(/\W+/g, "_");
+  const base = `Benchmark${callee.charAt(0).toUpperCase()}${callee.slice(1)}`;
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+  taken.add(name);
+  return name;
+}
+
+/** The declared imports a file uses, then standard packages it uses without importing; gofmt's layout. */
+export function importBlock(declared: ImportSpec[], used: string[], stdlib: Record<string, string>): string {
+  const usedNames = new Set(used);
+  const chosen = new Map<string, ImportSpec>();
+  const provided = new Set<string>();
+  // Newest first: a later cell's import of a name wins, as in the kernel.
+  for (const imp of [...declared].reverse()) {
+    const always = imp.name === "_" || imp.name === ".";
+    const name = imp.name || defaultName(imp.path, stdlib);
+    if (!always && (!usedNames.has(name) || provided.has(name))) continue;
+    if (!always) provided.add(name);
+    chosen.set(`${imp.name} ${imp.path}`, imp);
+  }
+  for (const name of usedNames) if (!provided.has(name) && stdlib[name]) chosen.set(` ${stdlib[name]}`, { name: "", path: stdlib[name] });
+  const specs = [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((i) => `${i.name ? i.name + " " : ""}${JSON.stringify(i.path)}`);
+  if (specs.length === 0) return "";
+  if (specs.length === 1) return `import ${specs[0]}\n\n`;
+  return `import (\n${specs.map((s) => `\t${s}\n`).join("")})\n\n`;
+}
+
+function toDeclared(unit: SplitUnit, position: number): Declared {
+  const first = unit.names[0] ?? "_";
+  const key = unit.kind === "method" ? `method ${first}` : first === "init" || first === "_" ? `${first}@${position}:${unit.line}` : `name ${unit.names.join(",")}`;
+  return { key, kind: unit.kind, names: unit.names, text: unit.text, test: unit.kind === "func" && TEST_FUNC.test(first) };
+}
+
+export function makefile(name: string): string {
+  return `# ${name} as a plain Go lab (goperf export).
+#   make escape   the compiler's escape and inlining decisions, with reasons
+#   make bench    the benchmarks: allocs/op is a fact about a Go version; ns/op and B/op are representative
+#   make golden   both, saved under golden/ with the Go version, to compare later runs against
+
+.PHONY: escape bench golden
+
+escape:
+\tgo build -gcflags='-m=2' ./...
+
+bench:
+\tgo test -bench=. -benchmem -count=6 .
+
+golden:
+\tmkdir -p golden
+\tgo version > golden/go-version.txt
+\tgo build -gcflags='-m=2' ./... 2> golden/escape.txt
+\tgo test -run='^$$' -bench=. -benchmem -count=6 . > golden/bench.txt
+`;
+}
