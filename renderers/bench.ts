@@ -1,0 +1,376 @@
+// %bench's report → MIME bundle: a benchstat-like table (text), the same table with a bar chart
+// (HTML), and the report itself (vendor JSON).
+//
+// Numbers are shown the way benchstat shows them, so a reader can put the two side by side: names
+// without "Benchmark", "-P" only when GOMAXPROCS > 1, sec/op as median ± 95% interval with SI
+// prefixes and 4 significant digits. B/op and allocs/op are exact counts, never rounded: the
+// allocation count is the durable fact a chapter teaches, ns/op is weather.
+
+import type { MimeBundle } from "../kernel/protocol.js";
+import type { BenchComparison, BenchComparisonRow, BenchEntry, BenchReport, CountSummary, Summary } from "../magics/reports.js";
+import { COLOR, FONT_MONO, STYLE, h, pill, root, type Child, type Html } from "./html.js";
+import { barChart } from "./svg.js";
+
+export const BENCH_MIME = "application/vnd.goperf.bench.v1+json";
+
+/** Runs a 95% order-statistic interval of the median needs (fewer leave it unbounded). */
+const RUNS_FOR_CI = 6;
+/** Above this spread of runs around the median, the timing is flagged as noisy. */
+const NOISY_SPREAD_PCT = 10;
+
+export function renderBench(report: BenchReport): MimeBundle {
+  return {
+    "text/plain": benchText(report),
+    "text/html": String(benchHtml(report)),
+    [BENCH_MIME]: report,
+  };
+}
+
+// ---- formatting -------------------------------------------------------------------------------
+
+/** benchstat's display name: "BenchmarkSquareQuiet" at procs 8 → "SquareQuiet-8"; no suffix at 1. */
+export function displayName(name: string, procs: number): string {
+  const bare = name.startsWith("Benchmark") && name.length > "Benchmark".length ? name.slice("Benchmark".length) : name;
+  return procs > 1 ? `${bare}-${procs}` : bare;
+}
+
+const PREFIXES: ReadonlyArray<[string, number]> = [
+  ["p", 1e-3],
+  ["n", 1],
+  ["µ", 1e3],
+  ["m", 1e6],
+  ["", 1e9],
+];
+
+function fourDigits(v: number): string {
+  return v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3);
+}
+
+/** Nanoseconds → [digits, SI prefix of seconds], 4 significant digits: 15.02 → ["15.02", "n"]. */
+export function scaleNanos(ns: number): [string, string] {
+  if (ns === 0) return ["0", ""];
+  if (!Number.isFinite(ns)) return ["?", ""];
+  const abs = Math.abs(ns);
+  let i = PREFIXES.length - 1;
+  while (i > 0 && abs < PREFIXES[i][1]) i--;
+  let digits = fourDigits(ns / PREFIXES[i][1]);
+  // 999.96n rounds to 1000.0n: say 1.000µ instead.
+  if (Math.abs(Number(digits)) >= 1000 && i < PREFIXES.length - 1) digits = fourDigits(ns / PREFIXES[++i][1]);
+  return [digits, PREFIXES[i][0]];
+}
+
+/** benchstat's sec/op figure: 15.02 ns → "15.02n", 13 900 ns → "13.90µ". */
+export function formatSecPerOp(ns: number): string {
+  const [digits, prefix] = scaleNanos(ns);
+  return digits + prefix;
+}
+
+/** For reading rather than pasting: 15.02 ns → "15.02 ns". */
+export function formatDuration(ns: number): string {
+  const [digits, prefix] = scaleNanos(ns);
+  return digits === "0" || digits === "?" ? digits : `${digits} ${prefix}s`;
+}
+
+/** "± 3%", "± ∞" when the runs are too few for an interval, "± ?" when it crosses zero. */
+export function formatCi(s: Summary): string {
+  if (s.ciPct !== undefined) return `± ${Math.round(s.ciPct)}%`;
+  return s.tooFew ? "± ∞" : "± ?";
+}
+
+/** An exact count, or "min–max (varies)" when the runs disagree. */
+export function formatCount(c: CountSummary | undefined): string {
+  if (!c) return "-";
+  return c.exact ? String(c.value) : `${c.min}–${c.max} (varies)`;
+}
+
+export function formatDelta(pct: number): string {
+  if (!Number.isFinite(pct)) return "?";
+  return `${pct > 0 ? "+" : ""}${pct.toFixed(2)}%`;
+}
+
+function formatP(row: BenchComparisonRow): string {
+  const n = row.before.n === row.after.n ? `n=${row.before.n}` : `n=${row.before.n}+${row.after.n}`;
+  return `(p=${row.p.toFixed(3)} ${n})`;
+}
+
+/** benchstat's "vs base" cell: the change when the U test calls it real, "~" otherwise. */
+export function vsBase(row: BenchComparisonRow): string {
+  return `${row.significant ? formatDelta(row.deltaPct) : "~"} ${formatP(row)}`;
+}
+
+/** The warnings a reader sees under the table, derived from the numbers. */
+export function warningsFor(b: BenchEntry): string[] {
+  const ns = b.summary.ns_per_op;
+  const out: string[] = [];
+  if (ns.tooFew) out.push(`too few runs for a 95% interval (need ${RUNS_FOR_CI})`);
+  if (ns.spreadPct > NOISY_SPREAD_PCT) out.push(`noisy: runs spread ${Math.round(ns.spreadPct)}%`);
+  // The report's own warnings, less those the numbers above already say (the magic words them
+  // for the JSON reader; shown twice they would read as two problems).
+  for (const w of b.summary.warnings) if (!/^(too few runs|runs spread|allocs\/op varies)/.test(w)) out.push(w);
+  return out;
+}
+
+// ---- text -----------------------------------------------------------------------------------
+
+type Align = "l" | "r";
+
+/** Columns padded to their widest cell, two spaces apart, no trailing blanks. */
+function textTable(rows: readonly string[][], align: readonly Align[]): string[] {
+  const widths = align.map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? "")].length)));
+  return rows.map((r) =>
+    align
+      .map((a, c) => {
+        const cell = r[c] ?? "";
+        const pad = " ".repeat(widths[c] - [...cell].length);
+        return a === "r" ? pad + cell : cell + pad;
+      })
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+/** "value ± ci" cells with the values right-aligned and the intervals left-aligned among themselves. */
+function plusMinus(pairs: readonly [string, string][]): string[] {
+  const wv = Math.max(...pairs.map(([v]) => v.length));
+  const wc = Math.max(...pairs.map(([, c]) => c.length));
+  return pairs.map(([v, c]) => `${v.padStart(wv)}${c ? ` ${c.padEnd(wc)}` : " ".repeat(wc ? wc + 1 : 0)}`);
+}
+
+function headerLines(r: BenchReport): string[] {
+  const fields: [string, string][] = [
+    ["goos", r.goos],
+    ["goarch", r.goarch],
+    ["pkg", r.pkg],
+    ["cpu", r.cpu],
+    ["go", r.go_version],
+  ];
+  return fields.filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`);
+}
+
+function totalRuns(r: BenchReport): number {
+  return r.benchmarks.reduce((n, b) => n + b.runs.length, 0);
+}
+
+function interruptedLine(r: BenchReport): string {
+  const n = totalRuns(r);
+  return `interrupted: showing the ${n} run${n === 1 ? "" : "s"} that completed`;
+}
+
+function otherNotes(r: BenchReport): string[] {
+  // The interruption has its own line; the magic's note saying the same is not repeated.
+  return r.notes.filter((n) => !(r.incomplete && /^interrupted/.test(n)));
+}
+
+function benchText(r: BenchReport): string {
+  const out = headerLines(r);
+  if (r.incomplete) out.push(interruptedLine(r));
+  if (r.benchmarks.length) {
+    const secs = plusMinus(r.benchmarks.map((b) => [formatSecPerOp(b.summary.ns_per_op.median), formatCi(b.summary.ns_per_op)]));
+    const rows = [
+      ["", "sec/op", "B/op", "allocs/op", "runs"],
+      ...r.benchmarks.map((b, i) => [
+        displayName(b.name, b.procs),
+        secs[i],
+        formatCount(b.summary.bytes_per_op),
+        formatCount(b.summary.allocs_per_op),
+        `n=${b.summary.runs}`,
+      ]),
+    ];
+    out.push(...textTable(rows, ["l", "l", "r", "r", "l"]));
+    for (const b of r.benchmarks) for (const w of warningsFor(b)) out.push(`${displayName(b.name, b.procs)}: ${w}`);
+  }
+  if (r.comparison) out.push("", ...comparisonText(r.comparison));
+  for (const f of r.failures) out.push("", `FAIL ${f.name}`, ...f.output.map((l) => `    ${l}`));
+  const notes = otherNotes(r);
+  if (notes.length) out.push("", ...notes);
+  return out.join("\n");
+}
+
+function comparisonText(c: BenchComparison): string[] {
+  if (c.rows.length === 0) return [`no benchmark in common with ${c.baseline}`];
+  const pairs: [string, string][] = [
+    ...c.rows.map((r): [string, string] => [formatSecPerOp(r.before.median), formatCi(r.before)]),
+    [formatGeomean(c.geomean.before), ""],
+  ];
+  const afterPairs: [string, string][] = [
+    ...c.rows.map((r): [string, string] => [formatSecPerOp(r.after.median), formatCi(r.after)]),
+    [formatGeomean(c.geomean.after), ""],
+  ];
+  const before = plusMinus(pairs);
+  const after = plusMinus(afterPairs);
+  const hasAllocs = c.rows.some((r) => r.allocs);
+  const rows: string[][] = [
+    ["", c.baseline, c.current, "", hasAllocs ? "allocs/op" : ""],
+    ["", "sec/op", "sec/op", "vs base", ""],
+    ...c.rows.map((r, i) => [displayName(r.name, r.procs), before[i], after[i], vsBase(r), r.allocs ? allocChange(r.allocs) : ""]),
+    ["geomean", before[c.rows.length], after[c.rows.length], formatGeomeanDelta(c), ""],
+  ];
+  const lines = textTable(rows, ["l", "l", "l", "l", "l"]);
+  if (c.rows.some((r) => r.tooFew)) lines.push(`~: too few runs on one side to detect a difference at α=${c.alpha}`);
+  return lines;
+}
+
+function allocChange(a: { before: number; after: number }): string {
+  return a.before === a.after ? String(a.after) : `${a.before} → ${a.after}`;
+}
+
+function formatGeomean(v: number): string {
+  return Number.isFinite(v) && v > 0 ? formatSecPerOp(v) : "-";
+}
+
+function formatGeomeanDelta(c: BenchComparison): string {
+  return Number.isFinite(c.geomean.before) && c.geomean.before > 0 && Number.isFinite(c.geomean.after) ? formatDelta(c.geomean.deltaPct) : "-";
+}
+
+// ---- HTML -----------------------------------------------------------------------------------
+
+const td = (style = "") => ({ style: `${STYLE.td}${style ? `;${style}` : ""}` });
+const th = (style = "") => ({ style: `${STYLE.th}${style ? `;${style}` : ""}` });
+const NUM = STYLE.num;
+
+function allocsPill(c: CountSummary | undefined): Html | string {
+  if (!c) return "-";
+  const zero = c.exact && c.value === 0;
+  const label = c.exact ? String(c.value) : `${c.min}–${c.max} (varies)`;
+  const title = zero ? "no heap allocation per operation" : c.exact ? `${c.value} heap allocation${c.value === 1 ? "" : "s"} per operation` : "allocs/op differs between runs";
+  return pill(label, zero ? COLOR.good : COLOR.bad, "#ffffff", title, "font-size:12px;font-weight:700;font-family:" + FONT_MONO);
+}
+
+function tableHtml(headers: Child[], rows: Child[][], numeric: boolean[]): Html {
+  return h(
+    "table",
+    { style: STYLE.table },
+    h("thead", null, h("tr", { style: STYLE.tr }, ...headers.map((x, i) => h("th", th(numeric[i] ? NUM : ""), x)))),
+    h("tbody", null, ...rows.map((r) => h("tr", { style: STYLE.tr }, ...r.map((x, i) => h("td", td(numeric[i] ? NUM : ""), x))))),
+  );
+}
+
+function mono(text: string): Html {
+  return h("span", { style: `font-family:${FONT_MONO}` }, text);
+}
+
+function resultsTable(r: BenchReport): Html {
+  const rows = r.benchmarks.map((b) => {
+    const ns = b.summary.ns_per_op;
+    return [
+      mono(displayName(b.name, b.procs)),
+      h("span", null, formatDuration(ns.median), " ", h("span", { style: STYLE.muted }, formatCi(ns))),
+      h("span", { style: STYLE.muted }, `${formatDuration(ns.min)} – ${formatDuration(ns.max)}`),
+      formatCount(b.summary.bytes_per_op),
+      allocsPill(b.summary.allocs_per_op),
+      `n=${b.summary.runs}`,
+    ];
+  });
+  return tableHtml(["benchmark", "ns/op (median ± 95% CI)", "min – max", "B/op", h("b", null, "allocs/op"), "runs"], rows, [false, true, true, true, true, false]);
+}
+
+function chart(r: BenchReport): Html {
+  const rows = r.benchmarks.map((b) => {
+    const ns = b.summary.ns_per_op;
+    const a = b.summary.allocs_per_op;
+    const allocs = a ? ` · ${a.exact ? a.value : `${a.min}–${a.max}`} allocs/op` : "";
+    // A benchmark without runs (interrupted at once) gets an empty bar, not NaN coordinates.
+    const known = Number.isFinite(ns.median);
+    return {
+      label: displayName(b.name, b.procs),
+      value: known ? ns.median : 0,
+      lo: known ? ns.min : undefined,
+      hi: known ? ns.max : undefined,
+      note: `${formatDuration(ns.median)}${allocs}`,
+      noteColor: a ? (a.exact && a.value === 0 ? COLOR.good : COLOR.bad) : undefined,
+      title: `median ${formatDuration(ns.median)}, runs from ${formatDuration(ns.min)} to ${formatDuration(ns.max)} (n=${b.summary.runs})`,
+    };
+  });
+  const domainMax = Math.max(...rows.map((x) => Math.max(x.value, x.hi ?? 0)));
+  return barChart(rows, {
+    width: 640,
+    title: "ns/op, median per benchmark; whiskers from the fastest to the slowest run",
+    formatTick: tickFormatter(domainMax),
+  });
+}
+
+/** Axis ticks in one unit chosen from the axis's extent: 0, 25, 50 ns … or 0, 0.5, 1 µs …. */
+function tickFormatter(max: number): (v: number) => string {
+  const [, prefix] = scaleNanos(max > 0 ? max : 1);
+  const factor = PREFIXES.find(([p]) => p === prefix)?.[1] ?? 1;
+  return (v) => (v === 0 ? "0" : `${Number((v / factor).toPrecision(4))} ${prefix}s`);
+}
+
+function comparisonHtml(c: BenchComparison): Html {
+  if (c.rows.length === 0) return h("div", { style: STYLE.muted }, `no benchmark in common with ${c.baseline}`);
+  const delta = (r: BenchComparisonRow): Html => {
+    if (!r.significant) return h("span", { style: STYLE.muted, title: r.tooFew ? "too few runs to tell" : "not a significant difference" }, "~");
+    const better = r.deltaPct < 0;
+    return h("span", { style: `font-weight:600;color:${better ? COLOR.good : COLOR.bad}` }, formatDelta(r.deltaPct));
+  };
+  const cell = (s: Summary) => h("span", null, formatDuration(s.median), " ", h("span", { style: STYLE.muted }, formatCi(s)));
+  const hasAllocs = c.rows.some((r) => r.allocs);
+  const rows: Child[][] = c.rows.map((r) => [
+    mono(displayName(r.name, r.procs)),
+    cell(r.before),
+    cell(r.after),
+    delta(r),
+    h("span", { style: STYLE.muted }, formatP(r)),
+    hasAllocs ? (r.allocs ? allocsChangeHtml(r.allocs) : "-") : null,
+  ]);
+  const geo = h("b", null, "geomean");
+  rows.push([
+    geo,
+    Number.isFinite(c.geomean.before) ? formatDuration(c.geomean.before) : "-",
+    Number.isFinite(c.geomean.after) ? formatDuration(c.geomean.after) : "-",
+    h("b", null, formatGeomeanDelta(c)),
+    "",
+    hasAllocs ? "" : null,
+  ]);
+  const headers: Child[] = ["benchmark", mono(c.baseline), mono(c.current), "vs base", "", hasAllocs ? h("b", null, "allocs/op") : null];
+  const keep = headers.map((x) => x !== null);
+  return tableHtml(
+    headers.filter((_, i) => keep[i]),
+    rows.map((r) => r.filter((_, i) => keep[i])),
+    [false, true, true, true, false, true].filter((_, i) => keep[i]),
+  );
+}
+
+function allocsChangeHtml(a: { before: number; after: number }): Html {
+  const p = (n: number) => pill(String(n), n === 0 ? COLOR.good : COLOR.bad, "#ffffff", undefined, `font-size:12px;font-weight:700;font-family:${FONT_MONO}`);
+  return a.before === a.after ? p(a.after) : h("span", null, p(a.before), " → ", p(a.after));
+}
+
+function listHtml(items: string[], color: string, mark: string): Html {
+  return h(
+    "div",
+    { style: "margin:4px 0" },
+    ...items.map((w) => h("div", { style: `color:${color}` }, `${mark} ${w}`)),
+  );
+}
+
+function benchHtml(r: BenchReport): Html {
+  const header = headerLines(r).map((l) => l.replace(/^(\w+): /, "$1 "));
+  const warnings = r.benchmarks.flatMap((b) => warningsFor(b).map((w) => `${displayName(b.name, b.procs)}: ${w}`));
+  const notes = otherNotes(r);
+  return root(
+    h("div", { style: `${STYLE.muted};${STYLE.small}` }, header.join(" · ")),
+    r.incomplete ? h("div", { style: `color:${COLOR.warn};font-weight:700;margin:4px 0` }, `⏸ ${interruptedLine(r)}`) : null,
+    r.benchmarks.length ? resultsTable(r) : null,
+    warnings.length ? listHtml(warnings, COLOR.warn, "⚠") : null,
+    r.benchmarks.length ? h("div", { style: "margin:8px 0" }, chart(r)) : null,
+    r.comparison
+      ? h(
+          "div",
+          { style: "margin-top:8px" },
+          h("div", { style: STYLE.heading }, "Compared with ", mono(r.comparison.baseline), h("span", { style: `${STYLE.muted};font-weight:400` }, ` (Mann-Whitney U, α=${r.comparison.alpha}; ~ = no significant difference)`)),
+          comparisonHtml(r.comparison),
+        )
+      : null,
+    ...r.failures.map((f) =>
+      h(
+        "div",
+        { style: "margin-top:8px" },
+        h("div", { style: `color:${COLOR.bad};font-weight:700` }, `✗ FAIL ${f.name}`),
+        h("pre", { style: STYLE.pre }, f.output.join("\n")),
+      ),
+    ),
+    notes.length ? listHtml(notes, COLOR.muted, "•") : null,
+    h("div", { style: STYLE.footer }, `go test ${r.flags.join(" ")}`, " · allocs/op is exact; ns/op depends on the machine"),
+  );
+}

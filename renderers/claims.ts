@@ -1,0 +1,53 @@
+// %expect's report → MIME bundle: each claim with its verdict and the evidence, and the count.
+
+import type { MimeBundle } from "../kernel/protocol.js";
+import type { Claim, ClaimReport } from "../magics/reports.js";
+import { COLOR, FONT_MONO, STYLE, h, pill, root } from "./html.js";
+
+export const CLAIMS_MIME = "application/vnd.goperf.claims.v1+json";
+
+export function renderClaims(report: ClaimReport): MimeBundle {
+  return {
+    "text/plain": claimsText(report),
+    "text/html": String(claimsHtml(report)),
+    [CLAIMS_MIME]: report,
+  };
+}
+
+/** "2 of 3 claims hold", with a note when failures do not fail the cell. */
+export function claimsSummary(report: ClaimReport): string {
+  const m = report.claims.length;
+  if (m === 0) return "no claims";
+  const n = report.claims.filter((c) => c.passed).length;
+  const warn = report.warnOnly && n < m ? " (--warn: failures do not fail the cell)" : "";
+  return `${n} of ${m} ${m === 1 ? "claim holds" : "claims hold"}${warn}`;
+}
+
+function claimLine(c: Claim): string {
+  return `${c.passed ? "✓" : "✗"} ${c.text}${c.detail ? ` — ${c.detail}` : ""}`;
+}
+
+function claimsText(report: ClaimReport): string {
+  return [...report.claims.map(claimLine), claimsSummary(report)].join("\n");
+}
+
+function claimsHtml(report: ClaimReport): ReturnType<typeof root> {
+  const items = report.claims.map((c) =>
+    h(
+      "div",
+      { style: `margin:3px 0;padding:2px 8px;border-left:3px solid ${c.passed ? COLOR.good : COLOR.bad}` },
+      pill(c.passed ? "✓ holds" : "✗ fails", c.passed ? COLOR.good : COLOR.bad, "#ffffff"),
+      " ",
+      h("span", { style: `font-family:${FONT_MONO};font-size:12.5px` }, c.text),
+      c.detail ? h("span", { style: STYLE.muted }, ` — ${c.detail}`) : null,
+      h("span", { style: `${STYLE.muted};${STYLE.small};margin-left:8px` }, `line ${c.line}`),
+    ),
+  );
+  const failed = report.claims.some((c) => !c.passed);
+  const color = report.claims.length === 0 ? COLOR.muted : failed ? (report.warnOnly ? COLOR.warn : COLOR.bad) : COLOR.good;
+  return root(
+    ...items,
+    h("div", { style: `margin-top:6px;font-weight:600;color:${color}` }, claimsSummary(report)),
+    report.go_version ? h("div", { style: STYLE.footer }, report.go_version) : null,
+  );
+}
