@@ -1,0 +1,3 @@
+module goperf/cellparse
+
+go 1.21
