@@ -129,7 +129,7 @@ body{margin:0;background:#fff;color:#1f2328;font:15px/1.55 -apple-system,BlinkMa
 .cell.markdown code{background:#f2f4f6;padding:.1em .3em;border-radius:4px;font-size:90%}
 .cell.markdown pre code{background:none;padding:0;font-size:100%}
 pre,code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
-pre{margin:0;white-space:pre-wrap;word-wrap:break-word}
+pre{margin:0;white-space:pre-wrap;word-wrap:break-word;tab-size:4}
 .cell.markdown pre,.cell.raw pre{background:#f6f8fa;border-radius:6px;padding:10px 12px}
 .input,.output{display:flex;align-items:flex-start}
 .prompt{flex:0 0 80px;padding:6px 8px 0 0;text-align:right;color:#303f9f;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;white-space:nowrap}

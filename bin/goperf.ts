@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// goperf: run | check | export | install. Argument parsing and printing only; the work lives in
+// kernel/notebook (and install.js for the kernelspec).
+
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatCheck, formatClaimsSummary, summarizeClaims } from "../kernel/notebook/check.js";
+import { InputError } from "../kernel/notebook/files.js";
+import { NotebookError } from "../kernel/notebook/nbformat.js";
+import { checkNotebookFile, exportNotebookFile, runNotebook } from "../kernel/notebook/runner.js";
+
+const VERSION = "0.1.0";
+
+const USAGE = `Usage: goperf <command> [arguments]
+
+  goperf run NB.ipynb [-o OUT.ipynb] [--html OUT.html | --no-html] [--allow-errors]
+      Executes every code cell in order with the goperf kernel and stores the outputs in the
+      notebook (in place, or in OUT.ipynb with -o), then writes an HTML page next to it
+      (OUT.html) and prints the claims summary. Stops at the first cell that fails unless
+      --allow-errors; the error is stored in the notebook either way.
+
+  goperf check NB.ipynb
+      Executes the notebook afresh (writing nothing) and compares with what it stores: failed
+      claims, escape-analysis decisions added or gone, allocs/op and B/op per benchmark, errors.
+      ns/op is never compared. Exit status 1 on any difference.
+
+  goperf export NB.ipynb DIR [--force]
+      Writes the notebook as a plain Go lab: DIR/go.mod, DIR/lab.go (declarations, and the
+      cells' statements in main), DIR/lab_test.go (benchmarks; each %bench F(x) as a b.Loop
+      benchmark) and DIR/Makefile (make escape | bench | golden). --force overwrites them.
+
+  goperf install [--user | --sys-prefix | --prefix DIR] [--uninstall]
+      Installs the Jupyter kernelspec "goperf" (runs install.js; see goperf install --help).
+
+  goperf --help | --version
+
+Exit status: 0 all went well; 1 a cell failed, a claim failed, the kernel died, or check found a
+difference; 2 bad usage or bad input (nothing was written).`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  positional: string[];
+  flags: Set<string>;
+  values: Map<string, string>;
+}
+
+/** Options: `-o X`, `--html X` / `--html=X`, flags; anything else is positional. */
+function parse(args: string[], valued: string[], flags: string[]): Parsed {
+  const out: Parsed = { positional: [], flags: new Set(), values: new Map() };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      out.positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      out.positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    if (valued.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
+      out.values.set(name, value);
+    } else if (flags.includes(name) && inline === undefined) out.flags.add(name);
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  return out;
+}
+
+function expectPositional(p: Parsed, names: string[]): string[] {
+  if (p.positional.length < names.length) throw new UsageError(`missing ${names.slice(p.positional.length).join(" and ")}`);
+  if (p.positional.length > names.length) throw new UsageError(`unexpected argument ${p.positional[names.length]}`);
+  return p.positional;
+}
+
+const progress = (line: string) => process.stderr.write(line + "\n");
+
+/** Ctrl-C reaches the kernel too (same process group) and interrupts its cell; the run then stops and writes what it has. A second Ctrl-C exits at once. */
+function interruptible(): AbortSignal {
+  const controller = new AbortController();
+  process.on("SIGINT", () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write("\ninterrupting the running cell (Ctrl-C again to quit at once)\n");
+    controller.abort();
+  });
+  return controller.signal;
+}
+
+async function run(args: string[]): Promise<number> {
+  const p = parse(args, ["-o", "--out", "--html"], ["--no-html", "--allow-errors"]);
+  const [input] = expectPositional(p, ["NB.ipynb"]);
+  if (p.flags.has("--no-html") && p.values.has("--html")) throw new UsageError("give --html OUT.html or --no-html, not both");
+  const out = p.values.get("-o") ?? p.values.get("--out") ?? input;
+  const html = p.flags.has("--no-html") ? undefined : (p.values.get("--html") ?? out.replace(/\.ipynb$/i, "") + ".html");
+  const outcome = await runNotebook(input, { out, html, allowErrors: p.flags.has("--allow-errors"), onProgress: progress, signal: interruptible() });
+  const claims = summarizeClaims(outcome.notebook);
+  console.log(formatClaimsSummary(claims));
+  const allowed = outcome.status === "error" && p.flags.has("--allow-errors");
+  if (outcome.message) console.log(allowed ? `${outcome.message} (run on: --allow-errors)` : `stopped: ${outcome.message}`);
+  console.log(`notebook: ${outcome.out}${outcome.status === "died" ? " (incomplete: the kernel died)" : ""}`);
+  if (outcome.html) console.log(`html: ${resolve(outcome.html)}`);
+  return (outcome.status !== "ok" && !allowed) || claims.failed > 0 ? 1 : 0;
+}
+
+async function check(args: string[]): Promise<number> {
+  const p = parse(args, [], []);
+  const [input] = expectPositional(p, ["NB.ipynb"]);
+  const { result, run: fresh } = await checkNotebookFile(input, { onProgress: progress, signal: interruptible() });
+  if (fresh.status === "died" || fresh.status === "interrupted") {
+    console.log(`check: ${input}: the fresh run did not finish: ${fresh.message}`);
+    return 1;
+  }
+  console.log(formatCheck(result, input));
+  return result.ok ? 0 : 1;
+}
+
+async function exportLab(args: string[]): Promise<number> {
+  const p = parse(args, [], ["--force"]);
+  const [input, dir] = expectPositional(p, ["NB.ipynb", "DIR"]);
+  const done = await exportNotebookFile(input, dir, { force: p.flags.has("--force") });
+  for (const s of done.lab.skipped) console.log(`left out cell ${s.cell}: ${s.reason}`);
+  console.log(`exported ${input} to ${dir}: ${Object.keys(done.lab.files).join(", ")}; ${done.lab.benchmarks.length} benchmark${done.lab.benchmarks.length === 1 ? "" : "s"}`);
+  console.log(`  cd ${dir} && make escape && make bench`);
+  return 0;
+}
+
+function install(args: string[]): Promise<number> {
+  // dist/bin/goperf.js -> the package root, where install.js lives.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const script = [join(here, "..", "..", "install.js"), join(here, "..", "install.js")].find((f) => existsSync(f));
+  if (!script) {
+    process.stderr.write("goperf install: install.js not found next to the package\n");
+    return Promise.resolve(2);
+  }
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: "inherit" });
+    child.on("error", (err) => {
+      process.stderr.write(`goperf install: ${err.message}\n`);
+      done(1);
+    });
+    child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== "install" && (rest.includes("--help") || rest.includes("-h"))) {
+    console.log(USAGE);
+    return 0;
+  }
+  switch (command) {
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    case "--version":
+    case "version":
+      console.log(`goperf ${VERSION}`);
+      return 0;
+    case "run":
+      return run(rest);
+    case "check":
+      return check(rest);
+    case "export":
+      return exportLab(rest);
+    case "install":
+      return install(rest);
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`goperf: ${err.message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    if (err instanceof NotebookError || err instanceof InputError) {
+      process.stderr.write(`goperf: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`goperf: ${(err as Error).message ?? err}\n`);
+    process.exit(1);
+  },
+);
