@@ -112,11 +112,14 @@ export function checkNotebook(stored: Notebook, fresh: Notebook): CheckResult {
     } else if (storedError && !freshError) add("error", `the stored error no longer occurs: ${storedError}`);
     else if (storedError && freshError && storedError !== freshError) add("error", "the error differs", [`- ${storedError}`, `+ ${freshError}`]);
   }
-  return { ok: differences.length === 0, differences, checked };
+  // A notebook that was never run stores nothing to hold against: that is not a pass.
+  const runnable = codeCells(fresh).some(({ cell }) => joinText(cell.source).trim() !== "");
+  return { ok: differences.length === 0 && (checked.cells > 0 || !runnable), differences, checked };
 }
 
 export function formatCheck(result: CheckResult, name = "the notebook"): string {
   const { checked } = result;
+  if (!result.ok && result.differences.length === 0) return `check: ${name} stores no executed cells to compare with; run it first (goperf run ${name})`;
   if (result.ok) {
     return (
       `check: ${name} holds: ${checked.cells} code cell${plural(checked.cells)}, ${checked.claims} claim${plural(checked.claims)} passed, ` +

@@ -243,6 +243,13 @@ describe("markdown and the HTML page", () => {
     expect(html).to.match(/pre\.error\{color:#b00020/);
   });
 
+  it("says at the top of the page when the run did not finish", () => {
+    const nb = notebook([code("x", 1, [{ output_type: "error", ename: "KernelDied", evalue: "the kernel died while running cell 1", traceback: [] }])]);
+    nb.metadata.goperf = { incomplete: true, failed_cell: 1 };
+    expect(notebookToHtml(nb)).to.contain('<div class="banner">This run did not finish: the kernel died at cell 1. Outputs after it are missing.</div>');
+    expect(notebookToHtml(nb)).to.contain('<pre class="error">KernelDied: the kernel died while running cell 1</pre>');
+  });
+
   it("shows images as images and JSON-only bundles as text", () => {
     expect(renderBundle({ "image/png": "iVBOR\n", "text/plain": "<Figure>" })).to.equal('<img class="image" src="data:image/png;base64,iVBOR" alt="">');
     expect(renderBundle({ "image/svg+xml": "<svg><script>x</script></svg>" })).to.match(/^<img class="image" src="data:image\/svg\+xml;base64,/);
@@ -394,6 +401,14 @@ describe("check", () => {
     const [stored, fresh] = pair([[], []], [[], [goodEscape(12)]]);
     (stored.cells[2] as CodeCell).execution_count = null;
     expect(checkNotebook(stored, fresh).ok).to.equal(true);
+  });
+
+  it("does not pass a notebook that was never run", () => {
+    const never = notebook([code("fmt.Println(1)", null)]);
+    const result = checkNotebook(never, notebook([code("fmt.Println(1)", 1, [{ output_type: "stream", name: "stdout", text: ["1\n"] }])]));
+    expect(result.ok).to.equal(false);
+    expect(formatCheck(result, "nb.ipynb")).to.equal("check: nb.ipynb stores no executed cells to compare with; run it first (goperf run nb.ipynb)");
+    expect(checkNotebook(notebook([]), notebook([])).ok).to.equal(true);
   });
 
   it("summarizes the claims of a notebook", () => {
