@@ -1,0 +1,135 @@
+// Session declarations + the running cell -> the scratch package's source files. Pure.
+//
+// Each piece of cell code is preceded by a `//line cell[N]:L:C` directive, so the compiler, the
+// linker's line tables and therefore panics all speak in the cell's own coordinates, and the text
+// itself is copied byte for byte (comments and //go: directives included). Code the kernel writes
+// sits under `//line goperf-*.go` names, which is how its messages are told apart and hidden.
+
+export type UnitKind = "import" | "func" | "method" | "type" | "var" | "const" | "stmt";
+
+export interface ImportSpec {
+  path: string;
+  /** The alias as written ("" when none; "_" and "." kept). */
+  name: string;
+}
+
+export interface Decl {
+  /** Identity for replacement: a later decl with the same key replaces this one. */
+  key: string;
+  kind: UnitKind;
+  names: string[];
+  /** Execution count of the cell that declared it. */
+  cell: number;
+  cellId?: string;
+  line: number;
+  col: number;
+  text: string;
+  /** Lives in the _test.go file (Benchmark/Test/Example/Fuzz functions). */
+  test: boolean;
+  imports?: ImportSpec[];
+}
+
+export interface Statement {
+  cell: number;
+  line: number;
+  col: number;
+  text: string;
+}
+
+export interface Program {
+  decls: Decl[];
+  /** The statements `main` runs (the current cell's), unless `mainDecl` replaces the wrapper. */
+  statements: Statement[];
+  /** A `func main` the cell itself declared. */
+  mainDecl?: Decl;
+  /** Generated test code (the %bench shorthand), already carrying its own //line directives. */
+  generatedTests?: string;
+}
+
+export const GENERATED_PREFIX = "goperf-";
+export const PACKAGE_CLAUSE = "package main\n";
+
+/** Always with a column: a directive without one makes the compiler report no columns at all. */
+export function lineDirective(file: string, line: number, col: number): string {
+  return `//line ${file}:${line}:${col}\n`;
+}
+
+export function cellFile(cell: number): string {
+  return `cell[${cell}]`;
+}
+
+function place(cell: number, line: number, col: number, text: string): string {
+  return lineDirective(cellFile(cell), line, col) + text + "\n";
+}
+
+/** The bodies of main.go and main_test.go, without their import blocks (see importBlock). */
+export function composeBodies(program: Program): { main: string; test: string } {
+  const code = program.decls.filter((d) => d.kind !== "import");
+  const main = code.filter((d) => !d.test).map((d) => place(d.cell, d.line, d.col, d.text));
+  if (program.mainDecl) {
+    const d = program.mainDecl;
+    main.push(place(d.cell, d.line, d.col, d.text));
+  } else {
+    main.push(
+      lineDirective(`${GENERATED_PREFIX}main.go`, 1, 1) +
+        "func main() {\n" +
+        program.statements.map((s) => place(s.cell, s.line, s.col, s.text)).join("") +
+        lineDirective(`${GENERATED_PREFIX}main.go`, 2, 1) +
+        "}\n",
+    );
+  }
+  const test = code.filter((d) => d.test).map((d) => place(d.cell, d.line, d.col, d.text));
+  if (program.generatedTests) test.push(program.generatedTests);
+  return { main: main.join("\n"), test: test.join("\n") };
+}
+
+export interface DeclaredImport extends ImportSpec {
+  cell: number;
+  line: number;
+}
+
+/**
+ * The import block a file needs: the declared imports it uses, plus standard packages it uses
+ * without importing. Unused imports are left out so that an import from an old cell never breaks
+ * the build ("imported and not used").
+ */
+export function importBlock(
+  declared: DeclaredImport[],
+  usedPackages: string[],
+  stdlib: Record<string, string>,
+): string {
+  const used = new Set(usedPackages);
+  const chosen: string[] = [];
+  const provided = new Set<string>();
+  const seen = new Set<string>();
+  // Later declarations win a name: walk newest first.
+  for (const imp of [...declared].reverse()) {
+    const name = imp.name || defaultName(imp.path, stdlib);
+    const always = imp.name === "_" || imp.name === ".";
+    const id = `${imp.name} ${imp.path}`;
+    if (seen.has(id)) continue;
+    if (!always && (!used.has(name) || provided.has(name))) continue;
+    seen.add(id);
+    if (!always) provided.add(name);
+    chosen.push(lineDirective(cellFile(imp.cell), imp.line, 1) + `${imp.name ? imp.name + " " : ""}${JSON.stringify(imp.path)}\n`);
+  }
+  const added = [...used].filter((name) => !provided.has(name) && stdlib[name]).sort();
+  if (added.length > 0) {
+    chosen.push(lineDirective(`${GENERATED_PREFIX}imports.go`, 1, 1) + added.map((n) => JSON.stringify(stdlib[n]) + "\n").join(""));
+  }
+  if (chosen.length === 0) return "";
+  return `import (\n${chosen.join("")})\n`;
+}
+
+/** The package name an import path binds when it has no alias. */
+export function defaultName(path: string, stdlib: Record<string, string>): string {
+  for (const [name, p] of Object.entries(stdlib)) if (p === path) return name;
+  const parts = path.split("/");
+  let last = parts[parts.length - 1];
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+  return last.replace(/^go-/, "").replace(/[.-].*$/, "");
+}
+
+export function composeFile(imports: string, body: string): string {
+  return `${PACKAGE_CLAUSE}\n${imports}\n${body}`;
+}

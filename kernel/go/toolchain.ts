@@ -1,0 +1,134 @@
+// Spawning the go command and the programs it builds. Every child runs in its own process group,
+// so an interrupt kills the whole tree (go test -> test binary -> its goroutines' children).
+// Arguments are argv entries, never a shell line.
+
+import { spawn, type ChildProcess } from "node:child_process";
+
+export interface ToolchainInfo {
+  /** The go binary, as given (a name on PATH or a path). */
+  binary: string;
+  /** "go1.26.8" */
+  version: string;
+  goroot: string;
+  goos: string;
+  goarch: string;
+}
+
+export type Detection = { ok: true; info: ToolchainInfo } | { ok: false; problem: string };
+
+export const MIN_GO = [1, 24] as const;
+
+/** Finds the toolchain and checks its release; never throws. */
+export async function detectToolchain(binary = "go", env: NodeJS.ProcessEnv = process.env): Promise<Detection> {
+  let out: RunResult;
+  try {
+    out = await run(binary, ["env", "-json", "GOVERSION", "GOROOT", "GOOS", "GOARCH"], { env, capture: true });
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
+    return {
+      ok: false,
+      problem: missing
+        ? `no Go toolchain: '${binary}' was not found on PATH. goperf needs Go ${MIN_GO.join(".")} or newer (https://go.dev/dl/).`
+        : `could not run '${binary}': ${(err as Error).message}`,
+    };
+  }
+  if (out.code !== 0) return { ok: false, problem: `'${binary} env' failed: ${out.stderr.trim()}` };
+  const env_ = JSON.parse(out.stdout) as Record<string, string>;
+  const version = env_.GOVERSION ?? "";
+  if (!atLeast(version, MIN_GO)) {
+    return {
+      ok: false,
+      problem: `found ${version || "an unknown Go release"} at '${binary}', but goperf needs Go ${MIN_GO.join(".")} or newer (testing.B.Loop, the chapter's benchmarks).`,
+    };
+  }
+  return { ok: true, info: { binary, version, goroot: env_.GOROOT, goos: env_.GOOS, goarch: env_.GOARCH } };
+}
+
+/** "go1.26.8" >= [1, 24]; development versions ("devel go1.27-abc") count as new. */
+export function atLeast(version: string, min: readonly [number, number]): boolean {
+  const m = /go(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > min[0] || (major === min[0] && minor >= min[1]);
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Collect stdout/stderr into the result (otherwise only the callbacks see them). */
+  capture?: boolean;
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+  /** Aborting kills the child's whole process group. */
+  signal?: AbortSignal;
+  /** Told the child's pid (= its process group id) once it has started. */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface RunResult {
+  code: number | null;
+  /** Set when the child died of a signal (ours on interrupt, or its own crash). */
+  killedBy: NodeJS.Signals | null;
+  interrupted: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+const live = new Set<ChildProcess>();
+
+/** Runs a child to completion. Rejects only when it cannot start (ENOENT, EACCES). */
+export function run(binary: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // a process group of its own: killGroup reaches every descendant
+    });
+    live.add(child);
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    let stdout = "";
+    let stderr = "";
+    let interrupted = false;
+    child.stdout!.setEncoding("utf8");
+    child.stderr!.setEncoding("utf8");
+    child.stdout!.on("data", (chunk: string) => {
+      if (options.capture) stdout += chunk;
+      options.onStdout?.(chunk);
+    });
+    child.stderr!.on("data", (chunk: string) => {
+      if (options.capture) stderr += chunk;
+      options.onStderr?.(chunk);
+    });
+    const onAbort = () => {
+      interrupted = true;
+      killGroup(child);
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener("abort", onAbort, { once: true });
+    child.on("error", (err) => {
+      live.delete(child);
+      options.signal?.removeEventListener("abort", onAbort);
+      reject(err);
+    });
+    child.on("close", (code, killedBy) => {
+      live.delete(child);
+      options.signal?.removeEventListener("abort", onAbort);
+      resolve({ code, killedBy, interrupted, stdout, stderr });
+    });
+  });
+}
+
+export function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** On kernel exit: no child outlives the kernel. */
+export function killAllChildren(): void {
+  for (const child of live) killGroup(child);
+}

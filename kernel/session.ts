@@ -1,0 +1,290 @@
+// A kernel session: the scratch module, the declarations cells have made, and the one way code gets
+// in — stage (parse + compose + write), build, and only then commit. A cell whose build fails leaves
+// the declarations exactly as they were.
+
+import { rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { CellParser, type Unit } from "./go/parse.js";
+import {
+  composeBodies,
+  composeFile,
+  importBlock,
+  type DeclaredImport,
+  type ImportSpec,
+  type Decl,
+  type Program,
+  type Statement,
+} from "./go/compose.js";
+import { Workspace, goLineFor, goMod, removeStale } from "./go/workspace.js";
+import { detectToolchain, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
+import { StderrSplitter, describeDeath } from "./go/runoutput.js";
+
+export interface CellRef {
+  count: number;
+  cellId?: string;
+}
+
+export interface CellError {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface CellSource {
+  count: number;
+  cellId?: string;
+  /** The code as the reader sees it, magic lines included. */
+  source: string;
+}
+
+/** A candidate session state: the cell's code merged in, files written, nothing committed yet. */
+export interface Staged {
+  ref: CellRef;
+  decls: Decl[];
+  statements: Statement[];
+  mainDecl?: Decl;
+  units: Unit[];
+  source: CellSource;
+  /** Whether the cell gives main something to run. */
+  runnable: boolean;
+}
+
+export interface OutputCallbacks {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const OUTPUT_CAP = 1024 * 1024;
+const TEST_FUNC = /^(Benchmark|Test|Example|Fuzz)($|[^a-z])/;
+
+export class Session {
+  private decls: Decl[] = [];
+  private cells = new Map<number, CellSource>();
+  private stdlibNames: Record<string, string> = {};
+  private running: AbortController | null = null;
+
+  private constructor(
+    readonly toolchain: Detection,
+    readonly workspace: Workspace,
+    private readonly parser: CellParser | null,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string } = {}): Promise<Session> {
+    const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: "-buildvcs=false" };
+    await removeStale(options.scratchRoot);
+    const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(options.scratchRoot)]);
+    let parser: CellParser | null = null;
+    if (toolchain.ok) {
+      parser = await CellParser.start({ goBinary: toolchain.info.binary, cacheDir: cacheDir(env), env });
+      await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
+    }
+    const session = new Session(toolchain, workspace, parser, env);
+    if (parser && toolchain.ok) session.stdlibNames = await parser.stdlib(toolchain.info.goroot);
+    return session;
+  }
+
+  get go(): ToolchainInfo | null {
+    return this.toolchain.ok ? this.toolchain.info : null;
+  }
+
+  /** Sources of the cells whose declarations are live, in execution order. */
+  liveCells(): CellSource[] {
+    const live = new Set(this.decls.map((d) => d.cell));
+    return [...this.cells.values()].filter((c) => live.has(c.count)).sort((a, b) => a.count - b.count);
+  }
+
+  declarations(): readonly Decl[] {
+    return this.decls;
+  }
+
+  /** The error every cell answers when there is no usable toolchain. */
+  toolchainError(): CellError | null {
+    if (this.toolchain.ok) return null;
+    return { ename: "GoToolchainError", evalue: this.toolchain.problem, traceback: [this.toolchain.problem] };
+  }
+
+  async isComplete(code: string): Promise<"complete" | "incomplete" | "invalid" | "unknown"> {
+    if (!this.parser) return "unknown";
+    return this.parser.isComplete(code);
+  }
+
+  /**
+   * Parses the cell (magic lines already blanked by the caller, so lines keep their numbers),
+   * merges it into a copy of the declarations and writes the scratch files.
+   */
+  async stage(code: string, source: CellSource, extra: { generatedTests?: string } = {}): Promise<Staged | CellError> {
+    const problem = this.toolchainError();
+    if (problem) return problem;
+    const ref = { count: source.count, cellId: source.cellId };
+    const split = await this.parser!.split(code);
+    if (!split.ok) {
+      const { line, col, msg } = split.error;
+      const text = `cell[${ref.count}]:${line}:${col}: ${msg}`;
+      return { ename: "SyntaxError", evalue: text, traceback: [text] };
+    }
+    const fresh: Decl[] = [];
+    const statements: Statement[] = [];
+    let mainDecl: Decl | undefined;
+    for (const unit of split.units) {
+      if (unit.kind === "stmt") {
+        statements.push({ cell: ref.count, line: unit.line, col: unit.col, text: unit.text });
+        continue;
+      }
+      for (const decl of toDecls(unit, ref)) {
+        if (decl.kind === "func" && decl.names[0] === "main") mainDecl = decl;
+        else fresh.push(decl);
+      }
+    }
+    const keys = new Set(fresh.map((d) => d.key));
+    const names = new Set(fresh.flatMap((d) => (d.kind === "import" ? [] : d.names.filter((n) => n !== "_"))));
+    const kept = this.decls.filter(
+      (d) =>
+        !(ref.cellId !== undefined && d.cellId === ref.cellId) &&
+        !keys.has(d.key) &&
+        !(d.kind !== "import" && d.kind !== "method" && d.names.some((n) => names.has(n))),
+    );
+    const staged: Staged = {
+      ref,
+      decls: [...kept, ...fresh],
+      statements,
+      mainDecl,
+      units: split.units,
+      source,
+      runnable: statements.length > 0 || mainDecl !== undefined,
+    };
+    await this.writeProgram({ decls: staged.decls, statements, mainDecl, generatedTests: extra.generatedTests });
+    return staged;
+  }
+
+  /** Makes a staged cell's declarations the session's. */
+  commit(staged: Staged): void {
+    this.decls = staged.decls;
+    this.cells.set(staged.ref.count, staged.source);
+  }
+
+  /** Compiles (no link): the compiler's diagnostics for these flags, or its errors. */
+  async compile(gcflags: string[] = [], signal?: AbortSignal): Promise<{ ok: boolean; output: string; result: RunResult }> {
+    const args = ["list", "-export", "-f", "{{.Export}}"];
+    if (gcflags.length) args.push(`-gcflags=${gcflags.join(" ")}`);
+    const result = await this.runGo(args.concat("."), signal);
+    return { ok: result.code === 0, output: result.stderr, result };
+  }
+
+  /** Builds the program binary. */
+  async build(signal?: AbortSignal): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
+    const binary = this.workspace.path("cell.bin");
+    const result = await this.runGo(["build", "-o", binary, "."], signal);
+    return { ok: result.code === 0, output: result.stderr, binary, result };
+  }
+
+  /** Builds the test binary (benchmarks and tests beside the session's code). */
+  async buildTest(signal?: AbortSignal): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
+    const binary = this.workspace.path("session.test");
+    const result = await this.runGo(["test", "-c", "-o", binary, "."], signal);
+    return { ok: result.code === 0, output: result.stderr + result.stdout, binary, result };
+  }
+
+  /** Runs a built program, streaming its output; the death of the program becomes a CellError. */
+  async runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
+    const splitter = new StderrSplitter();
+    let budget = OUTPUT_CAP;
+    let noticed = false;
+    const capped = (emit: (text: string) => void) => (text: string) => {
+      if (!text) return;
+      if (budget <= 0) {
+        if (!noticed) {
+          noticed = true;
+          out.stderr(`\n[goperf: output beyond ${OUTPUT_CAP / 1024} KiB was dropped; the program kept running]\n`);
+        }
+        return;
+      }
+      emit(text.slice(0, budget));
+      budget -= text.length;
+    };
+    const stdout = capped(out.stdout);
+    const stderr = capped(out.stderr);
+    const result = await this.track((onSpawn) =>
+      run(binary, args, {
+        cwd: this.workspace.dir,
+        env: this.env,
+        signal,
+        onSpawn,
+        onStdout: stdout,
+        onStderr: (chunk) => stderr(splitter.push(chunk)),
+      }),
+    );
+    stderr(splitter.flush());
+    if (result.interrupted) return interrupted();
+    const trace = splitter.deathTrace;
+    if (trace !== null && result.code !== 0) return describeDeath(trace);
+    if (result.killedBy) {
+      const text = `the program was killed by ${result.killedBy}`;
+      return { ename: "Killed", evalue: text, traceback: [text] };
+    }
+    if (result.code !== 0) {
+      if (trace) stderr(trace);
+      const text = `exit status ${result.code}`;
+      return { ename: "ExitError", evalue: text, traceback: [text] };
+    }
+    return null;
+  }
+
+  async close(): Promise<void> {
+    await this.parser?.close();
+    this.workspace.removeSync();
+  }
+
+  private async writeProgram(program: Program): Promise<void> {
+    const bodies = composeBodies(program);
+    const imports: DeclaredImport[] = program.decls
+      .filter((d) => d.kind === "import")
+        .flatMap((d) => (d.imports ?? []).map((i: ImportSpec) => ({ ...i, cell: d.cell, line: d.line })));
+    const [usedMain, usedTest] = await Promise.all([
+      this.parser!.uses(composeFile("", bodies.main)),
+      bodies.test ? this.parser!.uses(composeFile("", bodies.test)) : Promise.resolve([]),
+    ]);
+    await this.workspace.write({
+      "main.go": composeFile(importBlock(imports, usedMain, this.stdlibNames), bodies.main),
+      "main_test.go": bodies.test ? composeFile(importBlock(imports, usedTest, this.stdlibNames), bodies.test) : null,
+    });
+  }
+
+  private runGo(args: string[], signal?: AbortSignal): Promise<RunResult> {
+    return this.track((onSpawn) => run(this.go!.binary, args, { cwd: this.workspace.dir, env: this.env, capture: true, signal, onSpawn }));
+  }
+
+  /** Records the running child's process group, so that a new kernel can kill it if this one dies. */
+  private async track(start: (onSpawn: (pid: number) => void) => Promise<RunResult>): Promise<RunResult> {
+    const marker = this.workspace.path("running.pgid");
+    try {
+      return await start((pid) => writeFileSync(marker, String(pid)));
+    } finally {
+      rmSync(marker, { force: true });
+    }
+  }
+}
+
+export function interrupted(): CellError {
+  return { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
+}
+
+function toDecls(unit: Unit, ref: CellRef): Decl[] {
+  const base = { kind: unit.kind, cell: ref.count, cellId: ref.cellId, line: unit.line, col: unit.col, text: unit.text };
+  if (unit.kind === "import") {
+    return (unit.imports ?? []).length === 0
+      ? []
+      : [{ ...base, key: `import ${unit.imports!.map((i) => `${i.name} ${i.path}`).join(",")}`, names: [], test: false, imports: unit.imports }];
+  }
+  const names = unit.names;
+  const first = names[0] ?? "_";
+  const key =
+    unit.kind === "method" ? `method ${first}` : first === "init" || first === "_" ? `${first}@${ref.count}:${unit.line}` : `name ${names.join(",")}`;
+  const test = unit.kind === "func" && TEST_FUNC.test(first);
+  return [{ ...base, key, names, test }];
+}
+
+function cacheDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "goperf");
+}
