@@ -1,0 +1,285 @@
+// A small Jupyter client over ZeroMQ: starts a kernel process (or connects to one), sends requests,
+// and collects each request's iopub messages until its reply and its `idle` have both arrived.
+// The tests and the headless runner drive the kernel through it.
+
+import * as zmq from "zeromq";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { v4 as uuidv4 } from "uuid";
+import type { ConnectionInfo, Message } from "../protocol.js";
+import { Signer, decode, encode, newHeader } from "../wire.js";
+
+export interface Exchange {
+  reply: Message;
+  /** iopub messages whose parent is the request, in arrival order (status messages included). */
+  iopub: Message[];
+}
+
+export interface LaunchOptions {
+  /** The kernel's entry point; defaults to this package's dist/kernel/main.js. */
+  kernelMain?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Where the kernel's stderr goes (its log). Defaults to being collected in `kernelLog`. */
+  onKernelLog?: (text: string) => void;
+}
+
+interface Pending {
+  msgId: string;
+  reply?: Message;
+  idle: boolean;
+  iopub: Message[];
+  resolve: (exchange: Exchange) => void;
+  onIopub?: (message: Message) => void;
+}
+
+export class KernelClient {
+  readonly session = uuidv4();
+  kernelLog = "";
+  private readonly signer: Signer;
+  private readonly shell = new zmq.Dealer();
+  private readonly control = new zmq.Dealer();
+  private readonly iopub = new zmq.Subscriber();
+  private readonly hb = new zmq.Request();
+  private readonly pending = new Map<string, Pending>();
+  private readonly sendTails = new Map<zmq.Dealer, Promise<void>>();
+  private closed = false;
+  private process?: ChildProcess;
+  private exited?: Promise<number | null>;
+  private tempDir?: string;
+
+  private constructor(readonly connection: ConnectionInfo) {
+    this.signer = new Signer(connection.key, connection.signature_scheme);
+  }
+
+  /** Starts a kernel process on free loopback ports and waits until it answers kernel_info. */
+  static async launch(options: LaunchOptions = {}): Promise<KernelClient> {
+    const ports = await freePorts(5);
+    const connection: ConnectionInfo = {
+      transport: "tcp",
+      ip: "127.0.0.1",
+      shell_port: ports[0],
+      control_port: ports[1],
+      stdin_port: ports[2],
+      iopub_port: ports[3],
+      hb_port: ports[4],
+      key: randomBytes(16).toString("hex"),
+      signature_scheme: "hmac-sha256",
+      kernel_name: "goperf",
+    };
+    const dir = await mkdtemp(join(tmpdir(), "goperf-client-"));
+    const file = join(dir, "kernel.json");
+    await writeFile(file, JSON.stringify(connection));
+    const client = new KernelClient(connection);
+    client.tempDir = dir;
+    const child = spawn(process.execPath, [options.kernelMain ?? defaultKernelMain(), file], {
+      env: options.env ?? process.env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    client.process = child;
+    client.exited = new Promise((done) => child.on("exit", (code) => done(code)));
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (text: string) => {
+      client.kernelLog += text;
+      options.onKernelLog?.(text);
+    });
+    await client.connect();
+    return client;
+  }
+
+  /** Connects to a running kernel. */
+  static async attach(connection: ConnectionInfo): Promise<KernelClient> {
+    const client = new KernelClient(connection);
+    await client.connect();
+    return client;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  /** Resolves with the exit code once the launched kernel process has exited. */
+  waitForExit(): Promise<number | null> {
+    return this.exited ?? Promise.resolve(null);
+  }
+
+  private address(port: number): string {
+    return `tcp://${this.connection.ip}:${port}`;
+  }
+
+  private async connect(): Promise<void> {
+    const c = this.connection;
+    this.shell.connect(this.address(c.shell_port));
+    this.control.connect(this.address(c.control_port));
+    this.iopub.connect(this.address(c.iopub_port));
+    this.iopub.subscribe();
+    this.hb.connect(this.address(c.hb_port));
+    this.hb.receiveTimeout = 2000;
+    for (const socket of [this.shell, this.control, this.iopub, this.hb]) socket.linger = 0;
+    void this.receive(this.shell);
+    void this.receive(this.control);
+    void this.receiveIopub();
+    // The subscription needs a moment to reach the kernel: ask until an iopub message comes back.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const got = await Promise.race([this.request("shell", "kernel_info_request", {}).then(() => true), delay(500).then(() => false)]);
+      if (got) return;
+      if (Date.now() > deadline) throw new Error(`the kernel did not answer kernel_info within 60 s\n${this.kernelLog}`);
+      if (this.process && this.process.exitCode !== null) throw new Error(`the kernel exited (${this.process.exitCode})\n${this.kernelLog}`);
+    }
+  }
+
+  /** Sends a request and resolves when both its reply and its `idle` status have arrived. */
+  request(
+    channel: "shell" | "control",
+    msgType: string,
+    content: Record<string, unknown>,
+    options: { metadata?: Record<string, unknown>; onIopub?: (message: Message) => void } = {},
+  ): Promise<Exchange> {
+    const header = newHeader(msgType, this.session, "goperf-client");
+    const frames = encode({ identities: [], header, parent_header: {}, metadata: options.metadata ?? {}, content }, this.signer);
+    return new Promise((resolveExchange) => {
+      this.pending.set(header.msg_id, { msgId: header.msg_id, idle: false, iopub: [], resolve: resolveExchange, onIopub: options.onIopub });
+      void this.send(channel === "shell" ? this.shell : this.control, frames);
+    });
+  }
+
+  /** Sends raw frames on a channel (tests use it to send forged or malformed messages). */
+  sendRaw(channel: "shell" | "control", frames: Buffer[]): Promise<void> {
+    return this.send(channel === "shell" ? this.shell : this.control, frames);
+  }
+
+  execute(
+    code: string,
+    options: { silent?: boolean; storeHistory?: boolean; cellId?: string; stopOnError?: boolean; onIopub?: (m: Message) => void } = {},
+  ): Promise<Exchange> {
+    return this.request(
+      "shell",
+      "execute_request",
+      {
+        code,
+        silent: options.silent ?? false,
+        store_history: options.storeHistory ?? true,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: options.stopOnError ?? true,
+      },
+      { metadata: options.cellId ? { cellId: options.cellId } : {}, onIopub: options.onIopub },
+    );
+  }
+
+  /** One heartbeat round trip; false when the kernel did not echo within 2 s. */
+  async heartbeat(): Promise<boolean> {
+    try {
+      const ping = Buffer.from(uuidv4());
+      await this.hb.send(ping);
+      const [pong] = await this.hb.receive();
+      return pong.equals(ping);
+    } catch {
+      return false;
+    }
+  }
+
+  async shutdown(restart = false): Promise<Exchange> {
+    return this.request("control", "shutdown_request", { restart });
+  }
+
+  /** Shuts the kernel down (when launched), waits for it to exit, and closes the sockets. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.process && this.process.exitCode === null) {
+      await Promise.race([this.shutdown().catch(() => undefined), delay(5000)]);
+      const exited = await Promise.race([this.exited!.then(() => true), delay(5000).then(() => false)]);
+      if (!exited) this.process.kill("SIGKILL");
+    }
+    this.closed = true;
+    for (const socket of [this.shell, this.control, this.iopub, this.hb]) socket.close();
+    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
+  }
+
+  private send(socket: zmq.Dealer, frames: Buffer[]): Promise<void> {
+    const tail = (this.sendTails.get(socket) ?? Promise.resolve()).then(() => socket.send(frames));
+    this.sendTails.set(socket, tail.catch(() => undefined));
+    return tail;
+  }
+
+  private async receive(socket: zmq.Dealer): Promise<void> {
+    try {
+      for await (const frames of socket) {
+        const decoded = decode(frames, this.signer);
+        if (!decoded.ok) continue;
+        const parentId = (decoded.message.parent_header as { msg_id?: string }).msg_id;
+        const pending = parentId ? this.pending.get(parentId) : undefined;
+        if (!pending) continue;
+        pending.reply = decoded.message;
+        this.settle(pending);
+      }
+    } catch {
+      // closed
+    }
+  }
+
+  private async receiveIopub(): Promise<void> {
+    try {
+      for await (const frames of this.iopub) {
+        const decoded = decode(frames, this.signer);
+        if (!decoded.ok) continue;
+        const message = decoded.message;
+        const parentId = (message.parent_header as { msg_id?: string }).msg_id;
+        const pending = parentId ? this.pending.get(parentId) : undefined;
+        if (!pending) continue;
+        pending.iopub.push(message);
+        pending.onIopub?.(message);
+        if (message.header.msg_type === "status" && (message.content as { execution_state?: string }).execution_state === "idle") {
+          pending.idle = true;
+          this.settle(pending);
+        }
+      }
+    } catch {
+      // closed
+    }
+  }
+
+  private settle(pending: Pending): void {
+    if (!pending.reply || !pending.idle) return;
+    this.pending.delete(pending.msgId);
+    pending.resolve({ reply: pending.reply, iopub: pending.iopub });
+  }
+}
+
+/** The outputs of an exchange, as a notebook would store them. */
+export function outputsOf(exchange: Exchange): Message[] {
+  return exchange.iopub.filter((m) => ["stream", "display_data", "execute_result", "error", "update_display_data"].includes(m.header.msg_type));
+}
+
+export function streamText(exchange: Exchange, name: "stdout" | "stderr"): string {
+  return exchange.iopub
+    .filter((m) => m.header.msg_type === "stream" && (m.content as { name: string }).name === name)
+    .map((m) => (m.content as { text: string }).text)
+    .join("");
+}
+
+export function defaultKernelMain(): string {
+  // dist/kernel/client/client.js -> dist/kernel/main.js
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "main.js");
+}
+
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((ok) => {
+      const server = createServer();
+      server.listen(0, "127.0.0.1", () => ok(server));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+  return ports;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, ms).unref());
+}

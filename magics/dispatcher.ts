@@ -1,0 +1,240 @@
+// The cell dispatcher: what a cell means. Passes in a fixed order: magic lines are found and their
+// arguments parsed (a usage error stops the cell before anything runs), then the Go code runs —
+// through the one magic that takes it, or as a plain cell — then the remaining magics, in order.
+
+import type { ExecuteContext, ExecuteOutcome, Executor } from "../kernel/handler.js";
+import type { MimeBundle, Payload } from "../kernel/protocol.js";
+import { interrupted, type CellError, type CellSource, type Session } from "../kernel/session.js";
+import { UsageError, parseArgs, splitWords, usage, type Parsed } from "./args.js";
+import type { Registry } from "./registry.js";
+import type { Magic, MagicContext, MagicState } from "./types.js";
+
+export interface MagicLine {
+  /** 1-based line in the cell. */
+  line: number;
+  name: string;
+  rest: string;
+}
+
+/** Lines starting with `%` (never valid Go at a line's start) are magics; the rest is Go. */
+export function splitMagics(source: string): { code: string; magics: MagicLine[] } {
+  const magics: MagicLine[] = [];
+  const lines = source.split("\n").map((text, i) => {
+    const m = /^%(\w*)(.*)$/s.exec(text.replace(/\r$/, ""));
+    if (!m) return text;
+    magics.push({ line: i + 1, name: m[1], rest: m[2] });
+    return "";
+  });
+  return { code: lines.join("\n"), magics };
+}
+
+export class Dispatcher implements Executor {
+  private current: AbortController | null = null;
+  private readonly state: MagicState = new Map();
+
+  constructor(
+    private readonly session: Session,
+    private readonly magics: Registry,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  languageVersion(): string {
+    return this.session.go?.version.replace(/^go/, "") ?? "unknown";
+  }
+
+  banner(): string {
+    const go = this.session.go;
+    return go
+      ? `goperf: Go ${go.version} (${go.goos}/${go.goarch}) for performance experiments. %help lists the magics.`
+      : `goperf: ${this.session.toolchainError()?.evalue}`;
+  }
+
+  async execute(source: string, ctx: ExecuteContext): Promise<ExecuteOutcome> {
+    const controller = new AbortController();
+    this.current = controller;
+    const payload: Payload[] = [];
+    try {
+      const error = await this.executeCell(source, ctx, controller.signal, payload);
+      if (error) return { status: "error", ...error };
+      if (controller.signal.aborted) return { status: "error", ...interrupted() };
+      return { status: "ok", payload };
+    } finally {
+      this.current = null;
+    }
+  }
+
+  private async executeCell(source: string, ctx: ExecuteContext, signal: AbortSignal, payload: Payload[]): Promise<CellError | null> {
+    const { code, magics } = splitMagics(source);
+    let calls: Call[];
+    try {
+      calls = mergeBatches(magics.map((m) => this.parseMagic(m)));
+    } catch (err) {
+      if (err instanceof UsageError) return usageError(err);
+      throw err;
+    }
+    const takers = calls.filter((c) => c.magic.takesCode);
+    if (takers.length > 1) {
+      const text = `a cell can hold only one of ${takers.map((c) => "%" + c.magic.name).join(", ")}: each decides how the cell's code is built`;
+      return { ename: "UsageError", evalue: text, traceback: [text] };
+    }
+    const cell: CellSource = { count: ctx.count, cellId: ctx.cellId, source };
+    const runCode = () => this.runPlain(code, cell, ctx, signal);
+    if (takers.length === 0 && (code.trim() !== "" || calls.length === 0)) {
+      const error = await runCode();
+      if (error) return error;
+    }
+    for (const call of calls) {
+      if (signal.aborted) return interrupted();
+      const mctx: MagicContext = {
+        session: this.session,
+        cell,
+        code,
+        line: call.line,
+        lines: call.lines,
+        sink: ctx.sink,
+        signal,
+        state: this.state,
+        runCode,
+        page: (text) => payload.push({ source: "page", data: { "text/plain": text }, start: 0 }),
+        catalog: () => this.magics.all(),
+      };
+      try {
+        const error = await call.magic.run(mctx, call.parsed);
+        if (error) return error;
+      } catch (err) {
+        if (err instanceof UsageError) return usageError(err);
+        throw err;
+      }
+    }
+    return null;
+  }
+
+  private parseMagic(m: MagicLine): Call {
+    const magic = this.magics.get(m.name);
+    if (!magic) {
+      const known = this.magics.all().map((x) => "%" + x.name).join(", ");
+      throw new UsageError(`unknown magic %${m.name} on line ${m.line}; the magics are ${known}`, {
+        name: m.name,
+        summary: "",
+        options: [],
+      });
+    }
+    const words = splitWords(m.rest);
+    if (words.includes("--help") || words.includes("-help") || words.includes("-h")) {
+      return { magic: helpFor(magic), parsed: { options: {}, args: [] }, line: m.line, lines: [m.line] };
+    }
+    if (magic.rawArgs) {
+      const lead = /^\s*((?:--?[A-Za-z][\w-]*(?:=\S*)?\s+)*)(.*)$/s.exec(m.rest + " ")!;
+      const parsed = parseArgs(magic, splitWords(lead[1]));
+      const raw = lead[2].trim();
+      return { magic, parsed: { options: parsed.options, args: raw ? [raw] : [] }, line: m.line, lines: raw ? [m.line] : [] };
+    }
+    return { magic, parsed: parseArgs(magic, words), line: m.line, lines: [m.line] };
+  }
+
+  /** A plain Go cell: stage, build, commit, run. */
+  private async runPlain(code: string, cell: CellSource, ctx: ExecuteContext, signal: AbortSignal): Promise<CellError | null> {
+    const staged = await this.session.stage(code, cell);
+    if ("ename" in staged) return staged;
+    if (!staged.runnable) {
+      const compiled = await this.session.compile([], signal);
+      if (signal.aborted) return interrupted();
+      if (!compiled.ok) return compileError(compiled.output);
+      this.session.commit(staged);
+      return null;
+    }
+    const built = await this.session.build(signal);
+    if (signal.aborted) return interrupted();
+    if (!built.ok) return compileError(built.output);
+    this.session.commit(staged);
+    return this.session.runProgram(
+      built.binary,
+      [],
+      { stdout: (t) => ctx.sink.stream("stdout", t), stderr: (t) => ctx.sink.stream("stderr", t) },
+      signal,
+    );
+  }
+
+  isComplete(code: string) {
+    const { code: goCode, magics } = splitMagics(code);
+    if (magics.length > 0 && goCode.trim() === "") return Promise.resolve({ status: "complete" as const });
+    return this.session.isComplete(goCode).then((status) => ({ status, ...(status === "incomplete" ? { indent: "\t" } : {}) }));
+  }
+
+  async complete(code: string, cursorPos: number) {
+    const chars = [...code];
+    let start = cursorPos;
+    while (start > 0 && /[\w%]/.test(chars[start - 1])) start--;
+    const prefix = chars.slice(start, cursorPos).join("");
+    const candidates = prefix.startsWith("%")
+      ? this.magics.all().map((m) => "%" + m.name)
+      : [...new Set([...this.session.declarations().flatMap((d) => d.names.map((n) => n.split(".").pop()!)), ...GO_KEYWORDS])];
+    const matches = prefix ? candidates.filter((c) => c.startsWith(prefix) && c !== prefix).sort() : [];
+    return { matches, cursor_start: start, cursor_end: cursorPos, metadata: {} };
+  }
+
+  async inspect(): Promise<{ found: boolean; data: MimeBundle }> {
+    return { found: false, data: {} };
+  }
+
+  interrupt(): void {
+    this.current?.abort();
+  }
+
+  async shutdown(): Promise<void> {
+    this.current?.abort();
+    await this.session.close();
+  }
+}
+
+interface Call {
+  magic: Magic;
+  parsed: Parsed;
+  line: number;
+  lines: number[];
+}
+
+/** A batch magic's lines become one call: options combined, arguments in line order. */
+function mergeBatches(calls: Call[]): Call[] {
+  const merged: Call[] = [];
+  for (const call of calls) {
+    const first = call.magic.batch ? merged.find((c) => c.magic === call.magic) : undefined;
+    if (!first) {
+      merged.push(call);
+      continue;
+    }
+    for (const [k, v] of Object.entries(call.parsed.options)) if (v !== undefined && v !== false) first.parsed.options[k] = v;
+    first.parsed.args.push(...call.parsed.args);
+    first.lines.push(...call.parsed.args.map(() => call.line));
+  }
+  return merged;
+}
+
+/** `%NAME --help`: the usage, shown as output. */
+function helpFor(magic: Magic): Magic {
+  return {
+    ...magic,
+    takesCode: false,
+    async run(ctx) {
+      ctx.sink.display({ "text/plain": usage(magic) });
+      return null;
+    },
+  };
+}
+
+function usageError(err: UsageError): CellError {
+  return { ename: "UsageError", evalue: err.message, traceback: err.text.split("\n") };
+}
+
+/** `go build` / `go list` failure output -> one error, in the cell's coordinates. */
+export function compileError(output: string): CellError {
+  const lines = output.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("# "));
+  const userLines = lines.filter((l) => !/^goperf-[\w.]+:\d+/.test(l));
+  const shown = userLines.length > 0 ? userLines : lines;
+  return { ename: "CompileError", evalue: shown[0] ?? "the build failed", traceback: shown };
+}
+
+const GO_KEYWORDS = [
+  "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for", "func", "go", "goto",
+  "if", "import", "interface", "map", "package", "range", "return", "select", "struct", "switch", "type", "var",
+];

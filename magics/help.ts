@@ -1,0 +1,47 @@
+// %help and %lsmagic: generated from the same declarations that parse each magic's options.
+
+import { usage } from "./args.js";
+import type { Magic } from "./types.js";
+
+export const help: Magic = {
+  name: "help",
+  summary: "Show the magics, or one magic's options.",
+  options: [],
+  args: [{ name: "NAME", description: "a magic's name, with or without %" }],
+  takesCode: false,
+  async run(ctx, parsed) {
+    const magics = ctx.catalog();
+    const name = parsed.args[0]?.replace(/^%/, "");
+    if (!name) {
+      ctx.page(overview(magics));
+      return null;
+    }
+    const magic = magics.find((m) => m.name === name);
+    if (!magic) {
+      const text = `%help: no magic named %${name}; the magics are ${magics.map((m) => "%" + m.name).join(", ")}`;
+      return { ename: "UsageError", evalue: text, traceback: [text] };
+    }
+    ctx.page(usage(magic));
+    return null;
+  },
+};
+
+export const lsmagic: Magic = {
+  name: "lsmagic",
+  summary: "List the magics.",
+  options: [],
+  takesCode: false,
+  async run(ctx) {
+    ctx.page(overview(ctx.catalog()));
+    return null;
+  },
+};
+
+function overview(magics: readonly Magic[]): string {
+  const width = Math.max(...magics.map((m) => m.name.length)) + 3;
+  return [
+    "goperf magics (a line starting with % in a cell; %help NAME for a magic's options):",
+    "",
+    ...magics.map((m) => `  %${m.name.padEnd(width)}${m.summary}`),
+  ].join("\n");
+}

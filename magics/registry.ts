@@ -1,0 +1,27 @@
+// The table of magics. Adding a magic is adding a file and a line here.
+
+import { bench } from "./bench.js";
+import { escape } from "./escape.js";
+import { expect } from "./expect.js";
+import { help, lsmagic } from "./help.js";
+import type { Magic } from "./types.js";
+
+export function builtinMagics(): Magic[] {
+  return [escape, bench, expect, help, lsmagic];
+}
+
+export class Registry {
+  private readonly byName = new Map<string, Magic>();
+
+  constructor(magics: Magic[]) {
+    for (const m of magics) this.byName.set(m.name, m);
+  }
+
+  get(name: string): Magic | undefined {
+    return this.byName.get(name);
+  }
+
+  all(): Magic[] {
+    return [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+}

@@ -1,0 +1,133 @@
+// The real kernel process over ZeroMQ, with the real Go toolchain.
+import { expect } from "chai";
+import { KernelClient, outputsOf, streamText, type Exchange } from "../../kernel/client/client.js";
+import { Signer, encode, newHeader } from "../../kernel/wire.js";
+
+function errorOf(x: Exchange) {
+  const errors = x.iopub.filter((m) => m.header.msg_type === "error");
+  expect(errors, "exactly one error output").to.have.length(1);
+  return errors[0].content as { ename: string; evalue: string; traceback: string[] };
+}
+
+describe("kernel over ZeroMQ (real go)", function () {
+  this.timeout(180_000);
+  let k: KernelClient;
+
+  before(async () => {
+    k = await KernelClient.launch();
+  });
+  after(async () => {
+    await k?.close();
+  });
+
+  it("answers kernel_info with the toolchain's version", async () => {
+    const x = await k.request("control", "kernel_info_request", {});
+    const info = x.reply.content as { language_info: { name: string; version: string } };
+    expect(info.language_info.name).to.equal("go");
+    expect(info.language_info.version).to.match(/^\d+\.\d+/);
+  });
+
+  it("keeps declarations across cells and runs statements", async () => {
+    const a = await k.execute("func Square(n int) int {\n\treturn n * n\n}");
+    expect(a.reply.content.status).to.equal("ok");
+    const b = await k.execute("fmt.Println(Square(7))");
+    expect(b.reply.content.status).to.equal("ok");
+    expect(streamText(b, "stdout")).to.equal("49\n");
+  });
+
+  it("mixes declarations and statements in one cell, with imports", async () => {
+    const x = await k.execute('import "strings"\n\ntype Greeting string\n\nfmt.Println(strings.ToUpper(string(Greeting("hi"))))\nvar g = Greeting("x")\nfmt.Println(g)');
+    expect(x.reply.content.status, JSON.stringify(outputsOf(x).map((m) => m.content))).to.equal("ok");
+    expect(streamText(x, "stdout")).to.equal("HI\nx\n");
+  });
+
+  it("reports a compile error at the cell's own line:col and leaves the session as it was", async () => {
+    const bad = await k.execute("func Square(n int) int {\n\treturn n * m\n}");
+    const err = errorOf(bad);
+    expect(err.ename).to.equal("CompileError");
+    expect(err.evalue).to.match(/^cell\[\d+\]:2:13: undefined: m$/);
+    expect(bad.reply.content.status).to.equal("error");
+    const still = await k.execute("fmt.Println(Square(8))");
+    expect(streamText(still, "stdout")).to.equal("64\n");
+  });
+
+  it("counts magic lines in cell line numbers", async () => {
+    const bad = await k.execute("%lsmagic\n\n_ = undefinedThing");
+    expect(errorOf(bad).evalue).to.match(/^cell\[\d+\]:3:5: undefined: undefinedThing$/);
+  });
+
+  it("replaces what a re-executed cell declared", async () => {
+    await k.execute("func Twice(n int) int { return 2 * n }\nfunc Gone() {}", { cellId: "cell-a" });
+    await k.execute("func Twice(n int) int { return 3 * n }", { cellId: "cell-a" });
+    const x = await k.execute("fmt.Println(Twice(5))");
+    expect(streamText(x, "stdout")).to.equal("15\n");
+    const gone = await k.execute("Gone()");
+    expect(errorOf(gone).evalue).to.match(/undefined: Gone/);
+  });
+
+  it("turns a panic into one error with the trace mapped to cell lines", async () => {
+    const x = await k.execute('fmt.Println("before")\npanic("boom")');
+    const err = errorOf(x);
+    expect(err.ename).to.equal("panic");
+    expect(err.evalue).to.equal("boom");
+    expect(err.traceback.join("\n")).to.match(/cell\[\d+\]:2/);
+    expect(streamText(x, "stdout")).to.equal("before\n");
+  });
+
+  it("names the exit status of os.Exit", async () => {
+    const x = await k.execute("os.Exit(3)");
+    expect(errorOf(x).evalue).to.equal("exit status 3");
+  });
+
+  it("streams output while the program runs", async () => {
+    const arrivals: number[] = [];
+    const x = await k.execute('for i := 0; i < 3; i++ {\n\tfmt.Println(i)\n\ttime.Sleep(300 * time.Millisecond)\n}', {
+      onIopub: (m) => m.header.msg_type === "stream" && arrivals.push(Date.now()),
+    });
+    expect(streamText(x, "stdout")).to.equal("0\n1\n2\n");
+    expect(arrivals.length).to.be.greaterThan(1);
+    expect(arrivals[arrivals.length - 1] - arrivals[0]).to.be.greaterThan(300);
+  });
+
+  it("stops an infinite loop on interrupt_request within a second, and stays usable", async () => {
+    const running = k.execute("for {}");
+    await new Promise((r) => setTimeout(r, 1500));
+    const asked = Date.now();
+    await k.request("control", "interrupt_request", {});
+    const x = await running;
+    expect(Date.now() - asked).to.be.lessThan(1000);
+    expect(errorOf(x).ename).to.equal("Interrupted");
+    const next = await k.execute('fmt.Println("alive")');
+    expect(streamText(next, "stdout")).to.equal("alive\n");
+  });
+
+  it("caps endless output with a visible notice", async () => {
+    const x = await k.execute('s := strings.Repeat("x", 1023) + "\\n"\nfor i := 0; i < 4096; i++ {\n\tfmt.Print(s)\n}');
+    const out = streamText(x, "stdout");
+    expect(out.length).to.be.at.most(1024 * 1024);
+    expect(streamText(x, "stderr")).to.match(/output beyond 1024 KiB was dropped/);
+  });
+
+  it("answers is_complete from a real parse", async () => {
+    const status = async (code: string) => ((await k.request("shell", "is_complete_request", { code })).reply.content as { status: string }).status;
+    expect(await status("x := 1")).to.equal("complete");
+    expect(await status("func f() {")).to.equal("incomplete");
+    expect(await status("}")).to.equal("invalid");
+  });
+
+  it("drops a forged message: nothing runs, no reply, and the kernel keeps serving", async () => {
+    const header = newHeader("execute_request", k.session);
+    const forged = encode(
+      { identities: [], header, parent_header: {}, metadata: {}, content: { code: 'fmt.Println("forged")', silent: false, store_history: true } },
+      new Signer("not the key"),
+    );
+    await k.sendRaw("shell", forged);
+    const x = await k.execute('fmt.Println("genuine")');
+    expect(streamText(x, "stdout")).to.equal("genuine\n");
+    expect(k.kernelLog).to.match(/dropped a message on shell: signature does not verify/);
+  });
+
+  it("echoes heartbeats", async () => {
+    expect(await k.heartbeat()).to.equal(true);
+  });
+});
