@@ -1,0 +1,96 @@
+// %escape: the compiler's escape and inlining decisions, annotated on the cell's own source.
+// The code is compiled with -m=2 (never linked); every message about cell code is kept, in the
+// compiler's words; messages about the kernel's generated code are dropped by their file name.
+
+import { cellOf, parseCompilerOutput } from "../kernel/go/diagnostics.js";
+import type { Decl } from "../kernel/go/compose.js";
+import type { CellError } from "../kernel/session.js";
+import { renderEscape } from "../renderers/escape.js";
+import { UsageError, type Parsed } from "./args.js";
+import { compileError } from "./dispatcher.js";
+import type { EscapeDiagnostic, EscapeReport } from "./reports.js";
+import type { Magic, MagicContext } from "./types.js";
+
+export const escape: Magic = {
+  name: "escape",
+  summary: "Show the compiler's escape-analysis and inlining decisions on the cell's source (go build -gcflags=-m=2).",
+  usage:
+    "Put %escape on the first line of a cell of Go code: the code joins the session like any cell and is compiled\n" +
+    "(not run) with the compiler's decision reporting. %escape alone shows the decisions for every cell.",
+  options: [
+    { name: "why", type: "flag", description: "show the -m=2 explanations: flow chains and inlining costs" },
+    { name: "no-inline", type: "flag", description: "compile with -l (no inlining), to isolate a function's own decisions" },
+    { name: "only", type: "enum", values: ["heap", "inline", "all"], default: "all", description: "which decisions to show" },
+    { name: "func", type: "string", value: "NAME", description: "only the decisions inside function NAME (Type.Method for a method)" },
+  ],
+  takesCode: true,
+  async run(ctx, parsed) {
+    const result = await escapeReport(ctx, parsed);
+    if ("ename" in result) return result;
+    ctx.state.set("escape:last", result);
+    ctx.sink.display(renderEscape(result));
+    return null;
+  },
+};
+
+export function gcflagsFor(options: Parsed["options"]): string[] {
+  return options["no-inline"] ? ["-m=2", "-l"] : ["-m=2"];
+}
+
+/** Compiles the session with the cell's code and returns the decisions about the chosen cells. */
+export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<EscapeReport | CellError> {
+  const { session } = ctx;
+  const onlyThisCell = ctx.code.trim() !== "";
+  const staged = await session.stage(ctx.code, ctx.cell);
+  if ("ename" in staged) return staged;
+  const flags = gcflagsFor(parsed.options);
+  const compiled = await session.compile(flags, ctx.signal);
+  if (!compiled.ok) return compileError(compiled.output);
+  if (onlyThisCell) session.commit(staged);
+
+  const cells = onlyThisCell ? [{ cell: ctx.cell.count, source: ctx.cell.source }] : session.liveCells().map((c) => ({ cell: c.count, source: c.source }));
+  const wanted = new Set(cells.map((c) => c.cell));
+  const decls = staged.decls;
+  const diagnostics: EscapeDiagnostic[] = [];
+  for (const d of parseCompilerOutput(compiled.output).diagnostics) {
+    const cell = cellOf(d.file);
+    if (cell === undefined || !wanted.has(cell)) continue;
+    diagnostics.push({
+      cell,
+      line: d.line,
+      col: d.col,
+      kind: d.kind,
+      message: d.message,
+      func: d.func ?? enclosingFunc(decls, cell, d.line),
+      explanation: d.explanation,
+    });
+  }
+  const func = parsed.options.func as string | undefined;
+  if (func !== undefined) checkFunc(func, decls, cells.map((c) => c.cell));
+  return {
+    go_version: session.go!.version,
+    flags,
+    cells,
+    diagnostics,
+    view: { why: Boolean(parsed.options.why), only: (parsed.options.only as "heap" | "inline" | "all") ?? "all", func },
+  };
+}
+
+/** The function whose source spans the line: the name a reader would look for. */
+export function enclosingFunc(decls: readonly Decl[], cell: number, line: number): string | undefined {
+  for (const d of decls) {
+    if (d.cell !== cell || (d.kind !== "func" && d.kind !== "method")) continue;
+    const end = d.line + d.text.split("\n").length - 1;
+    if (line >= d.line && line <= end) return d.names[0];
+  }
+  return undefined;
+}
+
+function checkFunc(func: string, decls: readonly Decl[], cells: number[]): void {
+  const funcs = decls.filter((d) => (d.kind === "func" || d.kind === "method") && cells.includes(d.cell)).map((d) => d.names[0]);
+  if (!funcs.includes(func)) {
+    const known = funcs.length ? funcs.join(", ") : "none";
+    throw new UsageError(`%escape: --func ${func}: no such function in ${cells.length === 1 ? "this cell" : "the session"}; the functions are: ${known}`, escape);
+  }
+}
+

@@ -1,0 +1,82 @@
+// %expect: claims as checks. Each %expect line is one claim; a cell's claims are judged together
+// against the compiler's decisions (-m=2 on the session's code) and the latest %bench results,
+// and shown as one pass/fail list. A failed claim fails the cell unless --warn is given.
+
+import { cellOf, parseCompilerOutput } from "../kernel/go/diagnostics.js";
+import type { CellError } from "../kernel/session.js";
+import { renderClaims } from "../renderers/claims.js";
+import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim, type ClaimSpec, type Evidence } from "./claims.js";
+import { compileError } from "./dispatcher.js";
+import { enclosingFunc, gcflagsFor } from "./escape.js";
+import type { BenchReport, Claim, ClaimReport, EscapeDiagnostic } from "./reports.js";
+import type { Magic, MagicContext } from "./types.js";
+import type { Parsed } from "./args.js";
+
+export const expect: Magic = {
+  name: "expect",
+  summary: "Check a claim about the compiler's decisions or the benchmark results; a failed claim fails the cell.",
+  usage: `One claim per %expect line; a cell's claims are judged together. Claims:\n  ${CLAIM_FORMS.join("\n  ")}`,
+  args: [{ name: "CLAIM", description: "the claim, as written after the options", variadic: true }],
+  options: [
+    { name: "warn", type: "flag", description: "show failed claims without failing the cell" },
+    { name: "no-inline", type: "flag", description: "judge decisions compiled with -l, as %escape --no-inline shows them" },
+  ],
+  takesCode: false,
+  rawArgs: true,
+  batch: true,
+  run: runExpect,
+};
+
+async function runExpect(ctx: MagicContext, parsed: Parsed): Promise<CellError | null> {
+  const specs: (ClaimSpec | ClaimSyntaxError)[] = parsed.args.map((text) => {
+    try {
+      return parseClaim(text);
+    } catch (err) {
+      if (err instanceof ClaimSyntaxError) return err;
+      throw err;
+    }
+  });
+  const evidence: Evidence = { benches: latestBenches(ctx) };
+  if (specs.some((s) => !(s instanceof Error) && "func" in s)) {
+    const gathered = await decisions(ctx, parsed);
+    if ("ename" in gathered) return gathered;
+    Object.assign(evidence, gathered);
+  }
+  const claims: Claim[] = specs.map((spec, i) => {
+    const verdict = spec instanceof Error ? { passed: false, detail: spec.message } : judge(spec, evidence);
+    return { text: parsed.args[i], line: ctx.lines[i] ?? ctx.line, ...verdict };
+  });
+  const report: ClaimReport = { go_version: ctx.session.go?.version ?? "", claims, warnOnly: Boolean(parsed.options.warn) };
+  ctx.sink.display(renderClaims(report));
+  const failed = claims.filter((c) => !c.passed);
+  if (failed.length === 0 || report.warnOnly) return null;
+  const text = `${failed.length} of ${claims.length} claim${claims.length > 1 ? "s" : ""} failed`;
+  return {
+    ename: "ClaimFailed",
+    evalue: text,
+    traceback: [text, ...failed.map((c) => `cell[${ctx.cell.count}]:${c.line}: ${c.text} — ${c.detail}`)],
+  };
+}
+
+function latestBenches(ctx: MagicContext): BenchReport[] {
+  const last = ctx.state.get("bench:last") as BenchReport | undefined;
+  const saved = [...ctx.state.entries()].filter(([k]) => k.startsWith("bench:") && k !== "bench:last").map(([, v]) => v as BenchReport);
+  return [...(last ? [last] : []), ...saved.reverse()];
+}
+
+/** The session's decisions with their functions, compiled as %escape would (cached by the go command). */
+async function decisions(ctx: MagicContext, parsed: Parsed): Promise<Required<Pick<Evidence, "diagnostics" | "funcs">> | CellError> {
+  const staged = await ctx.session.stage("", ctx.cell);
+  if ("ename" in staged) return staged;
+  const compiled = await ctx.session.compile(gcflagsFor(parsed.options), ctx.signal);
+  if (!compiled.ok) return compileError(compiled.output);
+  const decls = staged.decls;
+  const diagnostics: EscapeDiagnostic[] = [];
+  for (const d of parseCompilerOutput(compiled.output).diagnostics) {
+    const cell = cellOf(d.file);
+    if (cell === undefined) continue;
+    diagnostics.push({ cell, line: d.line, col: d.col, kind: d.kind, message: d.message, func: d.func ?? enclosingFunc(decls, cell, d.line), explanation: d.explanation });
+  }
+  const funcs = decls.filter((d) => d.kind === "func" || d.kind === "method").map((d) => d.names[0]);
+  return { diagnostics, funcs };
+}

@@ -1,0 +1,145 @@
+// %bench against the real toolchain, on Chapter 1's code. allocs/op and B/op are exact facts and
+// asserted exactly; ns/op is weather and never asserted.
+import { expect } from "chai";
+import { KernelClient, type Exchange } from "../../kernel/client/client.js";
+import type { BenchReport } from "../../magics/reports.js";
+import { CLOSURES, DRILL2, GLOBALS, POINTS, SQUARES } from "../helpers/ch01.js";
+
+const MIME = "application/vnd.goperf.bench.v1+json";
+
+function reportOf(x: Exchange): BenchReport {
+  const shown = x.iopub.find((m) => m.header.msg_type === "display_data" && MIME in (m.content as { data: object }).data);
+  if (!shown) throw new Error(`no bench report: ${JSON.stringify(x.iopub.map((m) => [m.header.msg_type, m.content]))}`);
+  return (shown.content as { data: Record<string, unknown> }).data[MIME] as BenchReport;
+}
+
+function allocs(r: BenchReport): Record<string, [number | undefined, number | undefined]> {
+  return Object.fromEntries(r.benchmarks.map((b) => [b.name, [b.summary.allocs_per_op?.value, b.summary.bytes_per_op?.value]]));
+}
+
+function errorOf(x: Exchange) {
+  const errors = x.iopub.filter((m) => m.header.msg_type === "error");
+  expect(errors).to.have.length(1);
+  return errors[0].content as { ename: string; evalue: string; traceback: string[] };
+}
+
+const FAST = "-benchtime 1000x -count 2";
+
+describe("%bench (real toolchain, Chapter 1)", function () {
+  this.timeout(240_000);
+  let k: KernelClient;
+  before(async () => {
+    k = await KernelClient.launch();
+    for (const cell of [POINTS, SQUARES, CLOSURES, GLOBALS, DRILL2]) expect((await k.execute(cell)).reply.content.status).to.equal("ok");
+  });
+  after(async () => {
+    await k?.close();
+  });
+
+  it("the one-line surprise: SquareQuiet 0 allocs/op, SquareLogged 1 (8 B/op)", async () => {
+    const r = reportOf(await k.execute(`%bench ${FAST} SquareQuiet(1<<20) SquareLogged(1<<20)`));
+    expect(allocs(r)).to.deep.equal({ BenchmarkSquareQuiet: [0, 0], BenchmarkSquareLogged: [1, 8] });
+    expect(r.benchmarks.every((b) => b.runs.length === 2 && b.summary.allocs_per_op!.exact)).to.equal(true);
+    expect(r.raw).to.match(/^BenchmarkSquareLogged(-\d+)?\s+1000\s+[\d.]+ ns\/op\s+8 B\/op\s+1 allocs\/op$/m);
+  });
+
+  it("boxing a small int reads 0 allocs/op: the runtime's static table of 0-255", async () => {
+    const r = reportOf(await k.execute(`%bench ${FAST} SquareLogged(5)`));
+    expect(allocs(r)).to.deep.equal({ BenchmarkSquareLogged: [0, 0] });
+  });
+
+  it("Experiment 1: NewPointVal 0, NewPointPtr 1 (16 B/op)", async () => {
+    const r = reportOf(await k.execute(`%bench ${FAST} NewPointVal(1, 2) NewPointPtr(1, 2)`));
+    expect(allocs(r)).to.deep.equal({ BenchmarkNewPointVal: [0, 0], BenchmarkNewPointPtr: [1, 16] });
+  });
+
+  it("Experiment 4 and 6: a local closure allocates nothing; an escaping one allocates; StashGlobal 1 (16 B/op)", async () => {
+    const cell = [
+      "var nums = []int{1, 2, 3, 4}",
+      "",
+      "func BenchmarkClosureLocal(b *testing.B) {",
+      "\tfor b.Loop() {",
+      "\t\tSumLocally(nums)",
+      "\t}",
+      "}",
+      "",
+      "func BenchmarkClosureEscape(b *testing.B) {",
+      "\tfor i := 0; i < b.N; i++ {",
+      "\t\tMakeCounter()",
+      "\t}",
+      "}",
+      "",
+      "func BenchmarkStashGlobal(b *testing.B) {",
+      "\tfor b.Loop() {",
+      "\t\tStashGlobal(1, 2)",
+      "\t}",
+      "}",
+    ].join("\n");
+    const r = reportOf(await k.execute(`%bench ${FAST}\n${cell}`));
+    // The chapter (go1.25) prints 1 allocs/op, ≈24 B for ClosureEscape; go1.26 makes two
+    // allocations (the closure and n), 24 B together.
+    expect(allocs(r)).to.deep.equal({ BenchmarkClosureLocal: [0, 0], BenchmarkClosureEscape: [2, 24], BenchmarkStashGlobal: [1, 16] });
+  });
+
+  it("Drill 2: A allocates when its pointer is kept, B never, C(1<<20) not at all (a boxed constant is static data)", async () => {
+    const cell = "var IntSink *int\n\nfunc BenchmarkDrillA(b *testing.B) {\n\tfor b.Loop() {\n\t\tIntSink = A()\n\t}\n}";
+    const kept = reportOf(await k.execute(`%bench ${FAST}\n${cell}`));
+    expect(allocs(kept).BenchmarkDrillA).to.deep.equal([1, 8]);
+    // Measured as bare calls, A is inlined into the loop and x stays on the stack: 0 allocs/op.
+    // The chapter answers 1 for C; go1.26 boxes the constant 1<<20 as read-only static data.
+    const r = reportOf(await k.execute(`%bench ${FAST} A() B() C(io.Discard)`));
+    expect(Object.fromEntries(Object.entries(allocs(r)).map(([k, v]) => [k, v[0]]))).to.deep.equal({ BenchmarkA: 0, BenchmarkB: 0, BenchmarkC: 0 });
+  });
+
+  it("runs a name pattern over the session's benchmarks, and says which exist when none match", async () => {
+    const r = reportOf(await k.execute(`%bench ${FAST} Closure`));
+    expect(r.benchmarks.map((b) => b.name).sort()).to.deep.equal(["BenchmarkClosureEscape", "BenchmarkClosureLocal"]);
+    const none = errorOf(await k.execute(`%bench ${FAST} NoSuchThing`));
+    expect(none.evalue).to.match(/no benchmark matches; the benchmarks are: .*BenchmarkClosureLocal/);
+  });
+
+  it("summarises six runs with a confidence interval and compares with a saved result", async () => {
+    await k.execute("%bench -benchtime 1000x --save before SquareLogged(1<<20)");
+    const r = reportOf(await k.execute("%bench -benchtime 1000x --compare before SquareLogged(1<<20)"));
+    const s = r.benchmarks[0].summary;
+    expect(s.runs).to.equal(6);
+    expect(s.ns_per_op.ci).to.not.equal(undefined);
+    expect(r.comparison!.rows).to.have.length(1);
+    expect(r.comparison!.baseline).to.equal("before");
+    expect(r.comparison!.rows[0].allocs).to.deep.equal({ before: 1, after: 1 });
+  });
+
+  it("reports a benchmark that calls b.Fatal with its message and cell line, and still shows the others", async () => {
+    const x = await k.execute(`%bench ${FAST}\nfunc BenchmarkOK(b *testing.B) {\n\tfor b.Loop() {\n\t}\n}\n\nfunc BenchmarkBroken(b *testing.B) {\n\tb.Fatal("no good")\n}`);
+    const err = errorOf(x);
+    expect(err.ename).to.equal("BenchmarkFailed");
+    expect(err.traceback.join("\n")).to.match(/cell\[\d+\]:8: no good/);
+    expect(reportOf(x).benchmarks.map((b) => b.name)).to.include("BenchmarkOK");
+  });
+
+  it("reports a shorthand that does not compile at its position on the %bench line", async () => {
+    const err = errorOf(await k.execute(`%bench ${FAST} NoSuchFunc(1)`));
+    expect(err.ename).to.equal("CompileError");
+    expect(err.evalue).to.match(/^cell\[\d+\]:1:\d+: undefined: NoSuchFunc$/);
+  });
+
+  it("refuses bad option values before anything runs", async () => {
+    for (const bad of ["-count 0", "-benchtime banana", "-cpu x"]) {
+      const err = errorOf(await k.execute(`%bench ${bad} SquareQuiet(1)`));
+      expect(err.ename).to.equal("UsageError");
+    }
+  });
+
+  it("is interrupted within a second and shows the runs that completed", async () => {
+    const running = k.execute("%bench -benchtime 300ms -count 20 SquareQuiet(1<<20)");
+    await new Promise((r) => setTimeout(r, 2500));
+    const asked = Date.now();
+    await k.request("control", "interrupt_request", {});
+    const x = await running;
+    expect(Date.now() - asked).to.be.lessThan(1000);
+    expect(errorOf(x).ename).to.equal("Interrupted");
+    const r = reportOf(x);
+    expect(r.incomplete).to.equal(true);
+    expect(r.benchmarks[0].runs.length).to.be.within(1, 19);
+  });
+});
