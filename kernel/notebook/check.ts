@@ -76,11 +76,18 @@ export function checkNotebook(stored: Notebook, fresh: Notebook): CheckResult {
       if (!freshDiags) add("escape", "the stored escape-analysis output is missing from the new run");
       else if (!storedDiags) add("escape", "the new run shows escape-analysis output the stored notebook does not have");
       else {
-        const removed = [...storedDiags.keys()].filter((k) => !freshDiags.has(k)).sort(byPosition);
-        const added = [...freshDiags.keys()].filter((k) => !storedDiags.has(k)).sort(byPosition);
-        if (removed.length || added.length) {
-          const what = [removed.length ? `${removed.length} stored decision${plural(removed.length)} no longer reported` : "", added.length ? `${added.length} new` : ""];
-          add("escape", `escape analysis differs: ${what.filter(Boolean).join(", ")}`, [...removed.map((k) => `- ${k}`), ...added.map((k) => `+ ${k}`)]);
+        const { removed, added, moved } = diffDecisions([...storedDiags.keys()], [...freshDiags.keys()]);
+        if (removed.length || added.length || moved.length) {
+          const what = [
+            removed.length ? `${removed.length} stored decision${plural(removed.length)} no longer reported` : "",
+            added.length ? `${added.length} new` : "",
+            moved.length ? `${moved.length} at another column` : "",
+          ];
+          add("escape", `escape analysis differs: ${what.filter(Boolean).join(", ")}`, [
+            ...removed.map((k) => `- ${k}`),
+            ...added.map((k) => `+ ${k}`),
+            ...moved.map((m) => `~ ${m.now} (stored at column ${m.col})`),
+          ]);
         }
       }
     }
@@ -239,6 +246,32 @@ function errorOf(cell: CodeCell, labels: CellLabels): string | null {
   const error = cell.outputs.find((o) => o.output_type === "error");
   if (!error || error.output_type !== "error") return null;
   return labels.normalize(`${error.ename}: ${error.evalue}`);
+}
+
+/**
+ * Decision keys only in the stored set (removed), only in the fresh one (added), and the pairs that
+ * differ in nothing but the column (moved: a reformatted line, or a compiler that points elsewhere).
+ */
+export function diffDecisions(stored: string[], fresh: string[]): { removed: string[]; added: string[]; moved: { now: string; col: string }[] } {
+  const freshSet = new Set(fresh);
+  const storedSet = new Set(stored);
+  const removed = stored.filter((k) => !freshSet.has(k)).sort(byPosition);
+  const added = fresh.filter((k) => !storedSet.has(k)).sort(byPosition);
+  const moved: { now: string; col: string }[] = [];
+  const withoutCol = (k: string) => /^(cell \S+?:\d+):(\d+)(: .*)$/s.exec(k);
+  for (let i = 0; i < removed.length; i++) {
+    const r = withoutCol(removed[i]);
+    if (!r) continue;
+    const j = added.findIndex((a) => {
+      const m = withoutCol(a);
+      return m !== null && m[1] === r[1] && m[3] === r[3];
+    });
+    if (j < 0) continue;
+    moved.push({ now: added[j], col: r[2] });
+    added.splice(j, 1);
+    removed.splice(i--, 1);
+  }
+  return { removed, added, moved };
 }
 
 function byPosition(a: string, b: string): number {

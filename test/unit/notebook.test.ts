@@ -343,6 +343,13 @@ describe("check", () => {
     expect(text).to.match(/check: nb\.ipynb: 1 difference in 1 cell \(ns\/op is never compared\)$/);
   });
 
+  it("shows a decision reported at another column as moved, not as gone and new", () => {
+    const [stored, fresh] = pair([[escapeOutput(1, ESCAPE_SRC, [[3, 0, "moved to heap: p"]])]], [[goodEscape(11)]]);
+    const d = checkNotebook(stored, fresh).differences[0];
+    expect(d.message).to.equal("escape analysis differs: 1 at another column");
+    expect(d.lines).to.deep.equal(["~ cell 2:3:2: moved to heap: p (stored at column 0)"]);
+  });
+
   it("places diagnostics by the cell's source when counts changed in an interactive session", () => {
     const moved = escapeOutput(7, ESCAPE_SRC, [[3, 2, "moved to heap: p"]]);
     const [stored, fresh] = pair([[moved]], [[goodEscape(11)]]);
