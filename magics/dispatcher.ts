@@ -79,32 +79,33 @@ export class Dispatcher implements Executor {
     }
     const cell: CellSource = { count: ctx.count, cellId: ctx.cellId, source };
     const runCode = () => this.runPlain(code, cell, ctx, signal);
-    if (takers.length === 0 && (code.trim() !== "" || calls.length === 0)) {
-      const error = await runCode();
-      if (error) return error;
-    }
-    for (const call of calls) {
-      if (signal.aborted) return interrupted();
-      const mctx: MagicContext = {
-        session: this.session,
-        cell,
-        code,
-        line: call.line,
-        lines: call.lines,
-        sink: ctx.sink,
-        signal,
-        state: this.state,
-        runCode,
-        page: (text) => payload.push({ source: "page", data: { "text/plain": text }, start: 0 }),
-        catalog: () => this.magics.all(),
-      };
-      try {
-        const error = await call.magic.run(mctx, call.parsed);
+    const contextFor = (call: Call): MagicContext => ({
+      session: this.session,
+      cell,
+      code,
+      line: call.line,
+      lines: call.lines,
+      sink: ctx.sink,
+      signal,
+      state: this.state,
+      runCode,
+      page: (text) => payload.push({ source: "page", data: { "text/plain": text }, start: 0 }),
+      catalog: () => this.magics.all(),
+    });
+    try {
+      for (const call of calls) await call.magic.prepare?.(contextFor(call), call.parsed);
+      if (takers.length === 0 && (code.trim() !== "" || calls.length === 0)) {
+        const error = await runCode();
         if (error) return error;
-      } catch (err) {
-        if (err instanceof UsageError) return usageError(err);
-        throw err;
       }
+      for (const call of calls) {
+        if (signal.aborted) return interrupted();
+        const error = await call.magic.run(contextFor(call), call.parsed);
+        if (error) return error;
+      }
+    } catch (err) {
+      if (err instanceof UsageError) return usageError(err);
+      throw err;
     }
     return null;
   }

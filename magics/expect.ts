@@ -28,6 +28,49 @@ export const expect: Magic = {
 };
 
 async function runExpect(ctx: MagicContext, parsed: Parsed): Promise<CellError | null> {
+  const claims = await judgeClaims(ctx, parsed);
+  if (!Array.isArray(claims)) return claims;
+  const report: ClaimReport = { go_version: ctx.session.go?.version ?? "", kind: "claims", claims, warnOnly: Boolean(parsed.options.warn) };
+  ctx.sink.display(renderClaims(report));
+  const failed = claims.filter((c) => !c.passed);
+  if (failed.length === 0 || report.warnOnly) return null;
+  const text = `${failed.length} of ${claims.length} claim${claims.length > 1 ? "s" : ""} failed`;
+  return {
+    ename: "ClaimFailed",
+    evalue: text,
+    traceback: [text, ...failed.map((c) => `cell[${ctx.cell.count}]:${c.line}: ${c.text} — ${c.detail}`)],
+  };
+}
+
+/** %predict: the drills' "predict first, then run". Shown before the code is built, scored after. */
+export const predict: Magic = {
+  name: "predict",
+  summary: "Record a prediction (same forms as %expect); it is shown first, then scored against the compiler's answer.",
+  usage: `One prediction per %predict line, in the forms of %expect:\n  ${CLAIM_FORMS.join("\n  ")}\nA prediction that differs is shown as such; it never fails the cell.`,
+  args: expect.args,
+  options: [{ name: "no-inline", type: "flag", description: "score against decisions compiled with -l" }],
+  takesCode: false,
+  rawArgs: true,
+  batch: true,
+  async prepare(ctx, parsed) {
+    const pending = parsed.args.map((text, i) => ({ text, line: ctx.lines[i] ?? ctx.line, passed: false, detail: "" }));
+    const report: ClaimReport = { go_version: ctx.session.go?.version ?? "", kind: "predictions", claims: pending, warnOnly: true, pending: true };
+    ctx.sink.display(renderClaims(report), { displayId: predictionDisplay(ctx) });
+  },
+  async run(ctx, parsed) {
+    const claims = await judgeClaims(ctx, parsed);
+    if (!Array.isArray(claims)) return claims;
+    const report: ClaimReport = { go_version: ctx.session.go?.version ?? "", kind: "predictions", claims, warnOnly: true };
+    ctx.sink.update(predictionDisplay(ctx), renderClaims(report));
+    return null;
+  },
+};
+
+function predictionDisplay(ctx: MagicContext): string {
+  return `goperf-predict-${ctx.cell.count}-${ctx.cell.cellId ?? ""}`;
+}
+
+async function judgeClaims(ctx: MagicContext, parsed: Parsed): Promise<Claim[] | CellError> {
   const specs: (ClaimSpec | ClaimSyntaxError)[] = parsed.args.map((text) => {
     try {
       return parseClaim(text);
@@ -42,20 +85,10 @@ async function runExpect(ctx: MagicContext, parsed: Parsed): Promise<CellError |
     if ("ename" in gathered) return gathered;
     Object.assign(evidence, gathered);
   }
-  const claims: Claim[] = specs.map((spec, i) => {
+  return specs.map((spec, i) => {
     const verdict = spec instanceof Error ? { passed: false, detail: spec.message } : judge(spec, evidence);
     return { text: parsed.args[i], line: ctx.lines[i] ?? ctx.line, ...verdict };
   });
-  const report: ClaimReport = { go_version: ctx.session.go?.version ?? "", claims, warnOnly: Boolean(parsed.options.warn) };
-  ctx.sink.display(renderClaims(report));
-  const failed = claims.filter((c) => !c.passed);
-  if (failed.length === 0 || report.warnOnly) return null;
-  const text = `${failed.length} of ${claims.length} claim${claims.length > 1 ? "s" : ""} failed`;
-  return {
-    ename: "ClaimFailed",
-    evalue: text,
-    traceback: [text, ...failed.map((c) => `cell[${ctx.cell.count}]:${c.line}: ${c.text} — ${c.detail}`)],
-  };
 }
 
 function latestBenches(ctx: MagicContext): BenchReport[] {

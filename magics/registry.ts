@@ -2,12 +2,12 @@
 
 import { bench } from "./bench.js";
 import { escape } from "./escape.js";
-import { expect } from "./expect.js";
+import { expect, predict } from "./expect.js";
 import { help, lsmagic } from "./help.js";
 import type { Magic } from "./types.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, help, lsmagic];
+  return [escape, bench, expect, predict, help, lsmagic];
 }
 
 export class Registry {

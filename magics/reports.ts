@@ -132,7 +132,11 @@ export interface Claim {
 
 export interface ClaimReport {
   go_version: string;
+  /** Claims fail the cell; predictions (drills) are scored, never failing. */
+  kind: "claims" | "predictions";
   claims: Claim[];
+  /** Predictions shown before the code is built: not yet scored. */
+  pending?: boolean;
   /** --warn: failures are shown but do not fail the cell. */
   warnOnly: boolean;
 }

@@ -129,7 +129,9 @@ export class KernelClient {
       const got = await Promise.race([this.request("shell", "kernel_info_request", {}).then(() => true), delay(500).then(() => false)]);
       if (got) return;
       if (Date.now() > deadline) throw new Error(`the kernel did not answer kernel_info within 60 s\n${this.kernelLog}`);
-      if (this.process && this.process.exitCode !== null) throw new Error(`the kernel exited (${this.process.exitCode})\n${this.kernelLog}`);
+      if (this.process && (this.process.exitCode !== null || this.process.signalCode !== null)) {
+        throw new Error(`the kernel exited (${this.process.exitCode ?? this.process.signalCode})\n${this.kernelLog}`);
+      }
     }
   }
 
@@ -191,7 +193,7 @@ export class KernelClient {
   /** Shuts the kernel down (when launched), waits for it to exit, and closes the sockets. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.process && this.process.exitCode === null) {
+    if (this.process && this.process.exitCode === null && this.process.signalCode === null) {
       await Promise.race([this.shutdown().catch(() => undefined), delay(5000)]);
       const exited = await Promise.race([this.exited!.then(() => true), delay(5000).then(() => false)]);
       if (!exited) this.process.kill("SIGKILL");

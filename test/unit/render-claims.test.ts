@@ -9,6 +9,7 @@ import { ROOT } from "../helpers/paths.js";
 function report(extra: Partial<ClaimReport> = {}): ClaimReport {
   return {
     go_version: "go1.26.8",
+    kind: "claims",
     claims: [
       { text: "NewPointPtr: p moved to heap", line: 2, passed: true, detail: "cell[2]:3:2: moved to heap: p" },
       { text: "NewPointVal: nothing escapes", line: 3, passed: true, detail: "no escape decision in NewPointVal" },
@@ -62,5 +63,14 @@ describe("renderClaims", () => {
     expect(MIME.claims).to.equal("application/vnd.goperf.claims.v1+json");
     expect(bundle[MIME.claims]).to.equal(r);
     expect(Object.keys(bundle).sort()).to.deep.equal(["application/vnd.goperf.claims.v1+json", "text/html", "text/plain"]);
+  });
+
+  it("scores predictions as matched or differed, and shows them unscored before the build", () => {
+    const pending = renderClaims(report({ kind: "predictions", pending: true, warnOnly: true }));
+    expect(String(pending["text/plain"])).to.match(/^\? NewPointPtr: p moved to heap/m);
+    expect(String(pending["text/plain"])).to.match(/4 predictions, to be scored when the code is built$/);
+    const scored = renderClaims(report({ kind: "predictions", warnOnly: true }));
+    expect(String(scored["text/plain"])).to.match(/3 of 4 predictions matched the compiler$/);
+    expect(String(scored["text/html"])).to.contain("✗ differed");
   });
 });
