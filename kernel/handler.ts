@@ -71,7 +71,8 @@ export interface HandlerOptions {
 
 export class Handler {
   private executionCount = 0;
-  private readonly history: [number, number, string][] = [];
+  /** [session, line, input, output (the execute_result's text/plain)] */
+  private readonly history: { line: number; input: string; output: string }[] = [];
   private readonly shellQueue = new SerialQueue();
   /** Set when a cell fails with stop_on_error: requests queued before that moment are aborted. */
   private abortUntil = -1;
@@ -156,7 +157,8 @@ export class Handler {
     if (storeHistory) this.executionCount++;
     const count = this.executionCount;
     if (!silent) await this.out.publish("execute_input", { code, execution_count: count }, message);
-    if (storeHistory) this.history.push([0, count, code]);
+    const entry = { line: count, input: code, output: "" };
+    if (storeHistory) this.history.push(entry);
 
     const publish = <T extends IopubType>(type: T, content: IopubContents[T]) => {
       if (!silent || type === "stream") void this.out.publish(type, content, message);
@@ -171,7 +173,10 @@ export class Handler {
         }),
       update: (displayId, data, metadata) =>
         publish("update_display_data", { data, metadata: metadata ?? {}, transient: { display_id: displayId } }),
-      result: (data, metadata) => publish("execute_result", { execution_count: count, data, metadata: metadata ?? {} }),
+      result: (data, metadata) => {
+        entry.output = String(data["text/plain"] ?? "");
+        publish("execute_result", { execution_count: count, data, metadata: metadata ?? {} });
+      },
     };
     const cellId = typeof message.metadata.cellId === "string" ? message.metadata.cellId : undefined;
     let outcome: ExecuteOutcome;
@@ -222,17 +227,20 @@ export class Handler {
   }
 
   private historyReply(req: HistoryRequest): HistoryReply {
-    let history = this.history;
-    if (req.hist_access_type === "tail") history = history.slice(-Math.max(0, Number(req.n ?? 10)));
+    let entries = this.history;
+    if (req.hist_access_type === "tail") entries = entries.slice(-Math.max(0, Number(req.n ?? 10)));
     else if (req.hist_access_type === "range") {
       const start = Number(req.start ?? 1);
       const stop = req.stop === undefined || req.stop === null ? Infinity : Number(req.stop);
-      history = history.filter(([, line]) => line >= start && line < stop);
-    } else if (req.hist_access_type === "search" && typeof req.pattern === "string") {
-      const re = globToRegExp(req.pattern);
-      history = history.filter(([, , input]) => re.test(input));
-      if (req.n) history = history.slice(-Number(req.n));
+      entries = entries.filter((e) => e.line >= start && e.line < stop);
+    } else if (req.hist_access_type === "search") {
+      const re = globToRegExp(typeof req.pattern === "string" ? req.pattern : "*");
+      entries = entries.filter((e) => re.test(e.input));
+      if (req.unique) entries = entries.filter((e, i) => !entries.slice(i + 1).some((later) => later.input === e.input));
+      if (req.n) entries = entries.slice(-Number(req.n));
     }
+    // Session 0 is this kernel session (IPython numbers the current one 0 too).
+    const history = entries.map((e): HistoryReply["history"][number] => (req.output ? [0, e.line, [e.input, e.output]] : [0, e.line, e.input]));
     return { status: "ok", history };
   }
 

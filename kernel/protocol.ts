@@ -124,7 +124,8 @@ export interface HistoryRequest {
 }
 export interface HistoryReply {
   status: "ok";
-  history: [number, number, string][];
+  /** [session, line, input], or [session, line, [input, output]] when output was asked for. */
+  history: [number, number, string | [string, string]][];
 }
 
 export interface CommInfoRequest {

@@ -53,6 +53,8 @@ export interface Staged {
 export interface OutputCallbacks {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The value of the cell's last expression, when the program reports one. */
+  result?(text: string): void;
 }
 
 export const OUTPUT_CAP = 1024 * 1024;
@@ -114,7 +116,7 @@ export class Session {
    * Parses the cell (magic lines already blanked by the caller, so lines keep their numbers),
    * merges it into a copy of the declarations and writes the scratch files.
    */
-  async stage(code: string, source: CellSource, extra: { generatedTests?: string } = {}): Promise<Staged | CellError> {
+  async stage(code: string, source: CellSource, extra: { generatedTests?: string; show?: boolean } = {}): Promise<Staged | CellError> {
     const problem = this.toolchainError();
     if (problem) return problem;
     const ref = { count: source.count, cellId: source.cellId };
@@ -145,16 +147,26 @@ export class Session {
         !keys.has(d.key) &&
         !(d.kind !== "import" && d.kind !== "method" && d.names.some((n) => names.has(n))),
     );
+    const decls = [...kept, ...fresh];
+    const last = split.units[split.units.length - 1];
+    const shown = extra.show && last?.kind === "stmt" && last.expr && showsValue(last.expr, decls) ? last.expr : undefined;
+    if (shown) statements.pop();
     const staged: Staged = {
       ref,
-      decls: [...kept, ...fresh],
+      decls,
       statements,
       mainDecl,
       units: split.units,
       source,
-      runnable: statements.length > 0 || mainDecl !== undefined,
+      runnable: statements.length > 0 || mainDecl !== undefined || shown !== undefined,
     };
-    await this.writeProgram({ decls: staged.decls, statements, mainDecl, generatedTests: extra.generatedTests });
+    await this.writeProgram({
+      decls: staged.decls,
+      statements,
+      mainDecl,
+      generatedTests: extra.generatedTests,
+      shown: shown && { cell: ref.count, line: shown.line, col: shown.col, text: shown.text },
+    });
     return staged;
   }
 
@@ -189,6 +201,7 @@ export class Session {
   /** Runs a built program, streaming its output; the death of the program becomes a CellError. */
   async runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
     const splitter = new StderrSplitter();
+    let resultText = "";
     let budget = OUTPUT_CAP;
     let noticed = false;
     const capped = (emit: (text: string) => void) => (text: string) => {
@@ -211,6 +224,7 @@ export class Session {
         env: this.env,
         signal,
         onSpawn,
+        onFd3: out.result ? (text) => (resultText += text) : undefined,
         onStdout: stdout,
         onStderr: (chunk) => stderr(splitter.push(chunk)),
       }),
@@ -228,6 +242,7 @@ export class Session {
       const text = `exit status ${result.code}`;
       return { ename: "ExitError", evalue: text, traceback: [text] };
     }
+    if (resultText) out.result?.(resultText);
     return null;
   }
 
@@ -266,12 +281,22 @@ export class Session {
   }
 }
 
+/**
+ * Whether a cell's last expression has a value to show: any expression that is not a call (as a
+ * statement it would not even compile), or a call of a session function that declares results.
+ * Calls into packages (fmt.Println's byte count) and methods are left alone.
+ */
+function showsValue(expr: NonNullable<Unit["expr"]>, decls: readonly Decl[]): boolean {
+  if (!expr.call) return true;
+  return decls.some((d) => d.kind === "func" && d.names[0] === expr.callee && (d.results ?? 0) > 0);
+}
+
 export function interrupted(): CellError {
   return { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
 }
 
 function toDecls(unit: Unit, ref: CellRef): Decl[] {
-  const base = { kind: unit.kind, cell: ref.count, cellId: ref.cellId, line: unit.line, col: unit.col, text: unit.text };
+  const base = { kind: unit.kind, cell: ref.count, cellId: ref.cellId, line: unit.line, col: unit.col, text: unit.text, results: unit.results };
   if (unit.kind === "import") {
     return (unit.imports ?? []).length === 0
       ? []

@@ -135,7 +135,7 @@ export class Dispatcher implements Executor {
 
   /** A plain Go cell: stage, build, commit, run. */
   private async runPlain(code: string, cell: CellSource, ctx: ExecuteContext, signal: AbortSignal): Promise<CellError | null> {
-    const staged = await this.session.stage(code, cell);
+    const staged = await this.session.stage(code, cell, { show: true });
     if ("ename" in staged) return staged;
     if (!staged.runnable) {
       const compiled = await this.session.compile([], signal);
@@ -151,7 +151,11 @@ export class Dispatcher implements Executor {
     return this.session.runProgram(
       built.binary,
       [],
-      { stdout: (t) => ctx.sink.stream("stdout", t), stderr: (t) => ctx.sink.stream("stderr", t) },
+      {
+        stdout: (t) => ctx.sink.stream("stdout", t),
+        stderr: (t) => ctx.sink.stream("stderr", t),
+        result: (t) => ctx.sink.result({ "text/plain": t }),
+      },
       signal,
     );
   }

@@ -27,9 +27,19 @@ export interface Decl {
   /** Lives in the _test.go file (Benchmark/Test/Example/Fuzz functions). */
   test: boolean;
   imports?: ImportSpec[];
+  /** For func and method: how many results it declares. */
+  results?: number;
 }
 
 export interface Statement {
+  cell: number;
+  line: number;
+  col: number;
+  text: string;
+}
+
+/** The cell's last expression, whose value the program reports as the cell's result. */
+export interface Shown {
   cell: number;
   line: number;
   col: number;
@@ -40,6 +50,8 @@ export interface Program {
   decls: Decl[];
   /** The statements `main` runs (the current cell's), unless `mainDecl` replaces the wrapper. */
   statements: Statement[];
+  /** Replaces the last statement: its value is sent to the kernel (execute_result). */
+  shown?: Shown;
   /** A `func main` the cell itself declared. */
   mainDecl?: Decl;
   /** Generated test code (the %bench shorthand), already carrying its own //line directives. */
@@ -62,6 +74,37 @@ function place(cell: number, line: number, col: number, text: string): string {
   return lineDirective(cellFile(cell), line, col) + text + "\n";
 }
 
+/**
+ * The value of a cell's last expression goes to file descriptor 3, which the kernel reads as the
+ * cell's execute_result; the program's own stdout and stderr stay untouched.
+ */
+export const SHOW_FUNC =
+  lineDirective(`${GENERATED_PREFIX}show.go`, 1, 1) +
+  `func goperfShow(values ...any) {
+	out := os.NewFile(3, "goperf-result")
+	if out == nil {
+		return
+	}
+	for i, v := range values {
+		if i > 0 {
+			fmt.Fprint(out, " ")
+		}
+		if s, ok := v.(string); ok {
+			fmt.Fprint(out, strconv.Quote(s))
+		} else {
+			fmt.Fprintf(out, "%v", v)
+		}
+	}
+	out.Close()
+}
+`;
+
+function showCall(shown: Shown): string {
+  // The expression keeps its own position (on the line after "goperfShow("), and ")" follows it
+  // directly so that no semicolon is inserted between them.
+  return lineDirective(`${GENERATED_PREFIX}show.go`, 20, 1) + "goperfShow(\n" + lineDirective(cellFile(shown.cell), shown.line, shown.col) + shown.text + ")\n";
+}
+
 /** The bodies of main.go and main_test.go, without their import blocks (see importBlock). */
 export function composeBodies(program: Program): { main: string; test: string } {
   const code = program.decls.filter((d) => d.kind !== "import");
@@ -74,10 +117,12 @@ export function composeBodies(program: Program): { main: string; test: string } 
       lineDirective(`${GENERATED_PREFIX}main.go`, 1, 1) +
         "func main() {\n" +
         program.statements.map((s) => place(s.cell, s.line, s.col, s.text)).join("") +
+        (program.shown ? showCall(program.shown) : "") +
         lineDirective(`${GENERATED_PREFIX}main.go`, 2, 1) +
         "}\n",
     );
   }
+  if (program.shown) main.push(SHOW_FUNC);
   const test = code.filter((d) => d.test).map((d) => place(d.cell, d.line, d.col, d.text));
   if (program.generatedTests) test.push(program.generatedTests);
   return { main: main.join("\n"), test: test.join("\n") };

@@ -31,6 +31,10 @@ export interface Unit {
   imports?: UnitImport[];
   /** A parenthesized group: `var ( ... )`, `import ( ... )`. */
   group: boolean;
+  /** For func and method: how many results it declares. */
+  results?: number;
+  /** For a statement that is a lone expression: the expression, and its callee when a call. */
+  expr?: { text: string; line: number; col: number; call: boolean; callee?: string };
 }
 
 export interface CellSyntaxError {

@@ -63,6 +63,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Told the child's pid (= its process group id) once it has started. */
   onSpawn?: (pid: number) => void;
+  /** Receives what the child writes to file descriptor 3 (the cell's result channel). */
+  onFd3?: (chunk: string) => void;
 }
 
 export interface RunResult {
@@ -82,7 +84,7 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
     const child = spawn(binary, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", options.onFd3 ? "pipe" : "ignore"],
       detached: true, // a process group of its own: killGroup reaches every descendant
     });
     live.add(child);
@@ -100,6 +102,11 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
       if (options.capture) stderr += chunk;
       options.onStderr?.(chunk);
     });
+    const fd3 = child.stdio[3] as NodeJS.ReadableStream | null;
+    if (fd3 && options.onFd3) {
+      fd3.setEncoding("utf8");
+      fd3.on("data", (chunk: string) => options.onFd3!(chunk));
+    }
     const onAbort = () => {
       interrupted = true;
       killGroup(child);

@@ -35,6 +35,16 @@ describe("kernel over ZeroMQ (real go)", function () {
     expect(streamText(b, "stdout")).to.equal("49\n");
   });
 
+  it("shows the value of a cell's last expression as its execute_result", async () => {
+    const result = (x: Exchange) => x.iopub.filter((m) => m.header.msg_type === "execute_result").map((m) => (m.content as { data: Record<string, string> }).data["text/plain"]);
+    expect(result(await k.execute("Square(7)"))).to.deep.equal(["49"]);
+    expect(result(await k.execute('n := 3\nn * 2 // doubled'))).to.deep.equal(["6"]);
+    expect(result(await k.execute('"go" + "pher"'))).to.deep.equal(['"gopher"']);
+    const printed = await k.execute('fmt.Println("no result for calls into packages")');
+    expect(result(printed)).to.deep.equal([]);
+    expect(streamText(printed, "stdout")).to.equal("no result for calls into packages\n");
+  });
+
   it("mixes declarations and statements in one cell, with imports", async () => {
     const x = await k.execute('import "strings"\n\ntype Greeting string\n\nfmt.Println(strings.ToUpper(string(Greeting("hi"))))\nvar g = Greeting("x")\nfmt.Println(g)');
     expect(x.reply.content.status, JSON.stringify(outputsOf(x).map((m) => m.content))).to.equal("ok");

@@ -63,6 +63,21 @@ type Unit struct {
 	Text    string       `json:"text"`
 	Imports []ImportSpec `json:"imports,omitempty"`
 	Group   bool         `json:"group"`
+	// Results is the number of results a func or method declares.
+	Results int `json:"results,omitempty"`
+	// Expr describes a statement unit that is a lone expression, the candidate for an
+	// execute_result when it ends the cell.
+	Expr *ExprInfo `json:"expr,omitempty"`
+}
+
+// ExprInfo is a lone expression statement: its exact source (without trailing comments),
+// and for a call of a plain or package-qualified name, the callee as written.
+type ExprInfo struct {
+	Text   string `json:"text"`
+	Line   int    `json:"line"`
+	Col    int    `json:"col"`
+	Call   bool   `json:"call"`
+	Callee string `json:"callee,omitempty"`
 }
 
 type ImportSpec struct {
@@ -433,7 +448,46 @@ func (c *cell) classify(sp span) (u Unit, validated bool, err *cellError) {
 		}
 		return u, true, stmtErr
 	}
+	u.Expr = c.loneExpr(sp)
 	return u, false, nil
+}
+
+// loneExpr reports a span that is a single expression statement. A span that does not
+// parse gets nil here; its error is reported when its run of statements is validated.
+func (c *cell) loneExpr(sp span) *ExprInfo {
+	text := c.src[sp.start:sp.end]
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", stmtPrefix+text+stmtSuffix, parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) != 1 {
+		return nil
+	}
+	fd, ok := f.Decls[0].(*ast.FuncDecl)
+	if !ok || fd.Body == nil || len(fd.Body.List) != 1 {
+		return nil
+	}
+	es, ok := fd.Body.List[0].(*ast.ExprStmt)
+	if !ok {
+		return nil
+	}
+	from := fset.Position(es.X.Pos()).Offset - len(stmtPrefix)
+	to := fset.Position(es.X.End()).Offset - len(stmtPrefix)
+	if from < 0 || to > len(text) || from >= to {
+		return nil
+	}
+	info := &ExprInfo{Text: text[from:to]}
+	info.Line, info.Col = c.position(sp.start + from)
+	if call, ok := es.X.(*ast.CallExpr); ok {
+		info.Call = true
+		switch fun := call.Fun.(type) {
+		case *ast.Ident:
+			info.Callee = fun.Name
+		case *ast.SelectorExpr:
+			if x, ok := fun.X.(*ast.Ident); ok {
+				info.Callee = x.Name + "." + fun.Sel.Name
+			}
+		}
+	}
+	return info
 }
 
 // looksLikeFuncDecl picks which parse error to report for a `func` unit that is neither a
@@ -550,6 +604,7 @@ func describeDecl(u *Unit, decl ast.Decl) {
 	case *ast.FuncDecl:
 		u.Kind = "func"
 		u.Names = []string{d.Name.Name}
+		u.Results = d.Type.Results.NumFields()
 		if d.Recv != nil && len(d.Recv.List) > 0 {
 			u.Kind = "method"
 			u.Names = []string{receiverBase(d.Recv.List[0].Type) + "." + d.Name.Name}
