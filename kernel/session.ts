@@ -19,6 +19,7 @@ import {
 import { Workspace, goLineFor, goMod, removeStale } from "./go/workspace.js";
 import { detectToolchain, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { StderrSplitter, describeDeath } from "./go/runoutput.js";
+import { ReleaseSyntaxError, oldestGoLine, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
 
 export interface CellRef {
   count: number;
@@ -50,6 +51,13 @@ export interface Staged {
   runnable: boolean;
 }
 
+/** Which toolchain runs one go command: `toolchain` (default: the session's), and the others whose
+ * results will be compared with it (`alongside`): the scratch module's go line is the oldest's. */
+export interface GoUse {
+  toolchain?: ToolchainInfo;
+  alongside?: readonly ToolchainInfo[];
+}
+
 export interface OutputCallbacks {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -69,7 +77,8 @@ export class Session {
   private constructor(
     readonly toolchain: Detection,
     readonly workspace: Workspace,
-    private readonly parser: CellParser | null,
+    /** Starts in the background: kernel_info is answered before the parser is needed. */
+    private readonly parserReady: Promise<CellParser | null>,
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
@@ -77,18 +86,29 @@ export class Session {
     const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: "-buildvcs=false" };
     await removeStale(options.scratchRoot);
     const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(options.scratchRoot)]);
-    let parser: CellParser | null = null;
+    if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
+    const parserReady = toolchain.ok ? CellParser.start({ goBinary: toolchain.info.binary, cacheDir: cacheDir(env), env }) : Promise.resolve(null);
+    const session = new Session(toolchain, workspace, parserReady, env);
     if (toolchain.ok) {
-      parser = await CellParser.start({ goBinary: toolchain.info.binary, cacheDir: cacheDir(env), env });
-      await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
+      const goroot = toolchain.info.goroot;
+      session.stdlibReady = parserReady.then(async (p) => (session.stdlibNames = p ? await p.stdlib(goroot) : {}));
+      session.stdlibReady.catch(() => undefined); // reported by the first cell that needs it
     }
-    const session = new Session(toolchain, workspace, parser, env);
-    if (parser && toolchain.ok) session.stdlibNames = await parser.stdlib(toolchain.info.goroot);
     return session;
   }
 
+  private stdlibReady: Promise<unknown> = Promise.resolve();
+
+  /** The parser, once started (and the standard-library names with it). */
+  private async parser(): Promise<CellParser> {
+    const parser = await this.parserReady;
+    await this.stdlibReady;
+    if (!parser) throw new Error("no Go toolchain");
+    return parser;
+  }
+
   get go(): ToolchainInfo | null {
-    return this.toolchain.ok ? this.toolchain.info : null;
+    return this.chosen ?? (this.toolchain.ok ? this.toolchain.info : null);
   }
 
   /** Sources of the cells whose declarations are live, in execution order. */
@@ -108,8 +128,8 @@ export class Session {
   }
 
   async isComplete(code: string): Promise<"complete" | "incomplete" | "invalid" | "unknown"> {
-    if (!this.parser) return "unknown";
-    return this.parser.isComplete(code);
+    if (!this.toolchain.ok) return "unknown";
+    return (await this.parser()).isComplete(code);
   }
 
   /**
@@ -120,7 +140,7 @@ export class Session {
     const problem = this.toolchainError();
     if (problem) return problem;
     const ref = { count: source.count, cellId: source.cellId };
-    const split = await this.parser!.split(code);
+    const split = await (await this.parser()).split(code);
     if (!split.ok) {
       const { line, col, msg } = split.error;
       const text = `cell[${ref.count}]:${line}:${col}: ${msg}`;
@@ -176,25 +196,63 @@ export class Session {
     this.cells.set(staged.ref.count, staged.source);
   }
 
+  // ---- Go releases (%go, --go): the toolchain the session builds with, and others for one build.
+
+  /** Set by %go; null: the toolchain found at start. */
+  private chosen: ToolchainInfo | null = null;
+  private readonly resolved = new Map<string, ToolchainInfo>();
+
+  /** The toolchain found at start (GOTOOLCHAIN=local): what `%go local` returns to. */
+  get localGo(): ToolchainInfo | null {
+    return this.toolchain.ok ? this.toolchain.info : null;
+  }
+
+  /**
+   * Finds and checks a toolchain by running it: a release ("1.22.12", "go1.22.12"; the go command
+   * fetches it into the module cache), "local", or a path to a go binary. The session is not changed.
+   */
+  async resolveToolchain(text: string, signal?: AbortSignal): Promise<Resolution> {
+    if (!this.toolchain.ok) return { ok: false, cause: "failed", problem: this.toolchain.problem };
+    let spec: ReturnType<typeof parseRelease>;
+    try {
+      spec = parseRelease(text);
+    } catch (err) {
+      if (err instanceof ReleaseSyntaxError) return { ok: false, cause: "usage", problem: err.message };
+      throw err;
+    }
+    if (spec.kind === "local") return { ok: true, info: this.toolchain.info };
+    const key = spec.kind === "release" ? spec.name : spec.path;
+    const known = this.resolved.get(key);
+    if (known) return { ok: true, info: known };
+    const found = await resolveRelease(spec, { localBinary: this.toolchain.info.binary, env: this.env, signal });
+    if (found.ok) this.resolved.set(key, found.info);
+    return found;
+  }
+
+  /** Every later build uses this toolchain (one that resolveToolchain returned). */
+  useToolchain(info: ToolchainInfo): void {
+    this.chosen = this.toolchain.ok && info === this.toolchain.info ? null : info;
+  }
+
   /** Compiles (no link): the compiler's diagnostics for these flags, or its errors. */
-  async compile(gcflags: string[] = [], signal?: AbortSignal): Promise<{ ok: boolean; output: string; result: RunResult }> {
+  async compile(gcflags: string[] = [], signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; result: RunResult }> {
     const args = ["list", "-export", "-f", "{{.Export}}"];
     if (gcflags.length) args.push(`-gcflags=${gcflags.join(" ")}`);
-    const result = await this.runGo(args.concat("."), signal);
+    const result = await this.runGo(args.concat("."), signal, use);
     return { ok: result.code === 0, output: result.stderr, result };
   }
 
   /** Builds the program binary. */
-  async build(signal?: AbortSignal): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
+  async build(signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
     const binary = this.workspace.path("cell.bin");
-    const result = await this.runGo(["build", "-o", binary, "."], signal);
+    const result = await this.runGo(["build", "-o", binary, "."], signal, use);
     return { ok: result.code === 0, output: result.stderr, binary, result };
   }
 
   /** Builds the test binary (benchmarks and tests beside the session's code). */
-  async buildTest(signal?: AbortSignal): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
+  async buildTest(signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
     const binary = this.workspace.path("session.test");
-    const result = await this.runGo(["test", "-c", "-o", binary, "."], signal);
+    const result = await this.runGo(["test", "-c", "-o", binary, "."], signal, use);
     return { ok: result.code === 0, output: result.stderr + result.stdout, binary, result };
   }
 
@@ -247,7 +305,7 @@ export class Session {
   }
 
   async close(): Promise<void> {
-    await this.parser?.close();
+    await (await this.parserReady.catch(() => null))?.close();
     this.workspace.removeSync();
   }
 
@@ -256,9 +314,10 @@ export class Session {
     const imports: DeclaredImport[] = program.decls
       .filter((d) => d.kind === "import")
         .flatMap((d) => (d.imports ?? []).map((i: ImportSpec) => ({ ...i, cell: d.cell, line: d.line })));
+    const parser = await this.parser();
     const [usedMain, usedTest] = await Promise.all([
-      this.parser!.uses(composeFile("", bodies.main)),
-      bodies.test ? this.parser!.uses(composeFile("", bodies.test)) : Promise.resolve([]),
+      parser.uses(composeFile("", bodies.main)),
+      bodies.test ? parser.uses(composeFile("", bodies.test)) : Promise.resolve([]),
     ]);
     await this.workspace.write({
       "main.go": composeFile(importBlock(imports, usedMain, this.stdlibNames), bodies.main),
@@ -266,8 +325,14 @@ export class Session {
     });
   }
 
-  private runGo(args: string[], signal?: AbortSignal): Promise<RunResult> {
-    return this.track((onSpawn) => run(this.go!.binary, args, { cwd: this.workspace.dir, env: this.env, capture: true, signal, onSpawn }));
+  private async runGo(args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
+    const go = use.toolchain ?? this.go!;
+    // One go line every toolchain involved accepts (an older go refuses a newer go.mod), so results
+    // compared across releases differ by compiler, never by language version.
+    const goLine = oldestGoLine([this.go!, go, ...(use.alongside ?? [])].map((t) => t.version));
+    await this.workspace.write({ "go.mod": goMod(goLine) });
+    const env = { ...this.env, GOTOOLCHAIN: go.gotoolchain ?? "local" };
+    return this.track((onSpawn) => run(go.binary, args, { cwd: this.workspace.dir, env, capture: true, signal, onSpawn }));
   }
 
   /** Records the running child's process group, so that a new kernel can kill it if this one dies. */

@@ -1,0 +1,160 @@
+// `npm run bench`: goperf against the raw Go toolchain, measured side by side in one run.
+// Each pair runs alternately (A, B, A, B, ...) so that machine noise falls on both sides alike;
+// the table reports medians, the spread (min-max) and the ratio of medians, and is written into
+// the README between its bench markers.
+//
+// Usage: node dist/bench/run.js [--rounds N] [--only NAME,...] [--no-readme]
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { KernelClient } from "../kernel/client/client.js";
+import { ROOT, compareRow, goVersion, rss, time, type Row } from "./measure.js";
+
+const args = process.argv.slice(2);
+const rounds = Number(args[args.indexOf("--rounds") + 1]) || 7;
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : null;
+const wanted = (name: string) => !only || only.includes(name);
+
+/** A scratch module for the raw commands, laid out as the kernel lays out its own. */
+function rawModule(): string {
+  const dir = mkdtempSync(join(tmpdir(), "goperf-bench-raw-"));
+  writeFileSync(join(dir, "go.mod"), "module raw\n\ngo 1.24\n");
+  return dir;
+}
+
+function go(dir: string, ...argv: string[]): void {
+  const r = spawnSync("go", argv, { cwd: dir, encoding: "utf8", env: { ...process.env, GOTOOLCHAIN: "local" } });
+  if (r.status !== 0 && !argv.includes("-gcflags=-m=2")) throw new Error(`go ${argv.join(" ")}: ${r.stderr}`);
+}
+
+const SQUARE = "func Square(n int) int { return n * n }";
+
+async function startup(): Promise<Row> {
+  const ms: number[] = [];
+  const node: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    node.push(await time(async () => void spawnSync(process.execPath, ["-e", "0"])));
+    let k: KernelClient | undefined;
+    ms.push(await time(async () => void (k = await KernelClient.launch())));
+    await k!.close();
+  }
+  return compareRow("kernel start to kernel_info_reply", ms, "bare `node -e 0`", node, "≤ 300 ms");
+}
+
+async function plainCell(k: KernelClient): Promise<Row> {
+  const dir = rawModule();
+  await k.execute(SQUARE);
+  const kernel: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < rounds + 1; i++) {
+    // A new constant each round: both sides must compile and link again, from a warm cache.
+    const n = 1000 + i;
+    writeFileSync(join(dir, "main.go"), `package main\n\nimport "fmt"\n\n${SQUARE}\n\nfunc main() {\n\tfmt.Println(Square(${n}))\n}\n`);
+    const r = await time(async () => go(dir, "run", "."));
+    const c = await time(() => k.execute(`fmt.Println(Square(${n}))`));
+    if (i > 0) (raw.push(r), kernel.push(c)); // round 0 warms both
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return compareRow("plain cell round trip", kernel, "`go run` of the same program", raw, "≤ 1.0x");
+}
+
+async function escapeCell(k: KernelClient): Promise<Row> {
+  const dir = rawModule();
+  const kernel: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < rounds + 1; i++) {
+    const code = `//go:noinline\nfunc NewPointPtr${i}(x, y int) *[2]int {\n\tp := [2]int{x, y}\n\treturn &p\n}`;
+    writeFileSync(join(dir, "main.go"), `package main\n\n${code}\n\nfunc main() {}\n`);
+    const r = await time(async () => go(dir, "build", "-gcflags=-m=2", "-o", join(dir, "bin"), "."));
+    const c = await time(() => k.execute(`%escape\n${code}`));
+    if (i > 0) (raw.push(r), kernel.push(c));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return compareRow("%escape round trip", kernel, "`go build -gcflags=-m=2`", raw, "≤ 0.35x");
+}
+
+async function benchCell(k: KernelClient): Promise<Row> {
+  const dir = rawModule();
+  const kernel: number[] = [];
+  const raw: number[] = [];
+  const quiet = "//go:noinline\nfunc SquareQuiet(n int) int {\n\treturn n * n\n}";
+  await k.execute(quiet);
+  for (let i = 0; i < Math.max(3, Math.ceil(rounds / 2)) + 1; i++) {
+    const bench = `func BenchmarkSquare${i}(b *testing.B) {\n\tfor b.Loop() {\n\t\tSquareQuiet(1 << 20)\n\t}\n}`;
+    writeFileSync(join(dir, "main.go"), `package main\n\n${quiet}\n\nfunc main() {}\n`);
+    writeFileSync(join(dir, "main_test.go"), `package main\n\nimport "testing"\n\n${bench}\n`);
+    const r = await time(async () => go(dir, "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "6", "-benchtime", "100ms", "."));
+    const c = await time(() => k.execute(`%bench -count 6 -benchtime 100ms\n${bench}`));
+    if (i > 0) (raw.push(r), kernel.push(c));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return compareRow("%bench -count 6 (100ms runs)", kernel, "`go test -bench . -benchmem -count 6`", raw, "≤ 1.05x");
+}
+
+async function longSession(): Promise<Row[]> {
+  const k = await KernelClient.launch();
+  await k.execute(SQUARE);
+  const idle = rss(k.pid!);
+  const at = (n: number) => `fmt.Println(Square(${n}))`;
+  const early: number[] = [];
+  const late: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    // Each cell declares a function too, so the session really grows.
+    const ms = await time(() => k.execute(`func F${i}(n int) int { return n + ${i} }\n${at(i)}`));
+    if (i >= 10 && i < 10 + rounds) early.push(ms);
+    if (i >= 200 - rounds) late.push(ms);
+  }
+  const after = rss(k.pid!);
+  await k.close();
+  return [
+    compareRow("cell 200 vs cell 10 of one session", late, "cells 10-16", early, "≤ 1.3x"),
+    { name: "kernel resident memory", goperf: `${idle.toFixed(0)} MB idle, ${after.toFixed(0)} MB after 200 cells`, baseline: "", ratio: "", target: "≤ 100 MB" },
+  ];
+}
+
+async function firstCell(): Promise<Row> {
+  const first: number[] = [];
+  const warm: number[] = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(rounds / 2)); i++) {
+    const k = await KernelClient.launch();
+    first.push(await time(() => k.execute(`fmt.Println(${i})`)));
+    await k.execute(`fmt.Println(${i + 100})`);
+    warm.push(await time(() => k.execute(`fmt.Println(${i + 200})`)));
+    await k.close();
+  }
+  return compareRow("first cell after start", first, "a warm cell", warm, "≤ 1.3x");
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  if (wanted("start")) rows.push(await startup());
+  const k = await KernelClient.launch();
+  if (wanted("plain")) rows.push(await plainCell(k));
+  if (wanted("escape")) rows.push(await escapeCell(k));
+  if (wanted("bench")) rows.push(await benchCell(k));
+  await k.close();
+  if (wanted("first")) rows.push(await firstCell());
+  if (wanted("long")) rows.push(...(await longSession()));
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${goVersion()}, Node ${process.version}, ${rounds} rounds`;
+  const table = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine} (\`npm run bench\`; medians, min–max in brackets).`,
+    "",
+    "| what | goperf | baseline | ratio | target |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.name} | ${r.goperf} | ${r.baseline} | ${r.ratio} | ${r.target} |`),
+  ].join("\n");
+  console.log(table);
+  if (!args.includes("--no-readme") && !only) {
+    const readme = join(ROOT, "README.md");
+    const text = readFileSync(readme, "utf8");
+    const updated = text.replace(/(<!-- bench:start -->\n)[\s\S]*?(\n<!-- bench:end -->)/, `$1${table}$2`);
+    if (updated !== text) writeFileSync(readme, updated);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
