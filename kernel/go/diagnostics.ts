@@ -49,13 +49,14 @@ export interface CompileError extends Position {
 // `//line goperf-main.go:1` prints as "goperf-main.go:6: ...".
 const POSITIONED = /^(.+?):(\d+)(?::(\d+))?: (.*)$/;
 
-// Headers printed by cmd/compile/internal/escape at -m=2.
-const ESCAPE_HEADER = /^(.+?) escapes to heap in (.+):$/;
+// Headers printed by cmd/compile/internal/escape at -m=2. Older releases (go1.22.12, for one) print them
+// without the function ("x escapes to heap:", "parameter p leaks to {heap} with derefs=0:").
+const ESCAPE_HEADER = /^(.+?) escapes to heap(?: in (.+))?:$/;
 // The destination may itself contain " for " and braces ("{storage for
 // &Point{...}}"), and the function may contain spaces (methods of anonymous
 // struct types), so a braced destination extends to the brace that lets the
 // rest match.
-const LEAK_HEADER = /^parameter (\S+) leaks to (\{.*?\}|\S+) for (.+) with derefs=(-?\d+):$/;
+const LEAK_HEADER = /^parameter (\S+) leaks to (\{.*?\}|\S+)(?: for (.+))? with derefs=(-?\d+):$/;
 
 const CAN_INLINE = /^can inline (\S+)(?: (with cost \d+ as: .*))?$/;
 const CANNOT_INLINE_INTO = /^cannot inline \S+ into (\S+?):/;
@@ -110,7 +111,8 @@ interface Block {
   subject: string;
   /** Leak destination, e.g. "{heap}" or "~r0". */
   dest?: string;
-  func: string;
+  /** Absent in older releases' headers. */
+  func?: string;
   lines: string[];
 }
 
@@ -206,7 +208,7 @@ export function parseCompilerOutput(text: string): { diagnostics: Diagnostic[]; 
       if (best >= 0) {
         const [block] = queue.splice(best, 1);
         d.explanation = block.lines;
-        d.func = block.func;
+        if (block.func !== undefined) d.func = block.func;
         claimed.add(block);
       }
     }

@@ -12,6 +12,11 @@ export interface ToolchainInfo {
   goroot: string;
   goos: string;
   goarch: string;
+  /**
+   * The GOTOOLCHAIN the binary runs with: "local" (the binary itself, the default) or a release
+   * such as "go1.22.12" that the go command fetches into the module cache and runs instead.
+   */
+  gotoolchain?: string;
 }
 
 export type Detection = { ok: true; info: ToolchainInfo } | { ok: false; problem: string };
