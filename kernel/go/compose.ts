@@ -133,18 +133,23 @@ export interface DeclaredImport extends ImportSpec {
   line: number;
 }
 
+/** One line of an import block: the spec and where it came from. */
+export interface ChosenImport {
+  path: string;
+  name: string;
+  /** The cell that declared it, or undefined when the kernel added it. */
+  cell?: number;
+  line: number;
+}
+
 /**
- * The import block a file needs: the declared imports it uses, plus standard packages it uses
- * without importing. Unused imports are left out so that an import from an old cell never breaks
- * the build ("imported and not used").
+ * The imports a file needs: the declared imports it uses, plus standard packages it uses without
+ * importing. Unused imports are left out so that an import from an old cell never breaks the
+ * build ("imported and not used").
  */
-export function importBlock(
-  declared: DeclaredImport[],
-  usedPackages: string[],
-  stdlib: Record<string, string>,
-): string {
+export function chooseImports(declared: DeclaredImport[], usedPackages: string[], stdlib: Record<string, string>): ChosenImport[] {
   const used = new Set(usedPackages);
-  const chosen: string[] = [];
+  const chosen: ChosenImport[] = [];
   const provided = new Set<string>();
   const seen = new Set<string>();
   // Later declarations win a name: walk newest first.
@@ -156,14 +161,26 @@ export function importBlock(
     if (!always && (!used.has(name) || provided.has(name))) continue;
     seen.add(id);
     if (!always) provided.add(name);
-    chosen.push(lineDirective(cellFile(imp.cell), imp.line, 1) + `${imp.name ? imp.name + " " : ""}${JSON.stringify(imp.path)}\n`);
+    chosen.push({ path: imp.path, name: imp.name, cell: imp.cell, line: imp.line });
   }
   const added = [...used].filter((name) => !provided.has(name) && stdlib[name]).sort();
-  if (added.length > 0) {
-    chosen.push(lineDirective(`${GENERATED_PREFIX}imports.go`, 1, 1) + added.map((n) => JSON.stringify(stdlib[n]) + "\n").join(""));
-  }
+  for (const name of added) chosen.push({ path: stdlib[name], name: "", line: 1 });
+  return chosen;
+}
+
+export function renderImports(chosen: ChosenImport[]): string {
   if (chosen.length === 0) return "";
-  return `import (\n${chosen.join("")})\n`;
+  const lines = chosen.map((c, i) => {
+    const spec = `${c.name ? c.name + " " : ""}${JSON.stringify(c.path)}\n`;
+    if (c.cell !== undefined) return lineDirective(cellFile(c.cell), c.line, 1) + spec;
+    const first = i === 0 || chosen[i - 1].cell !== undefined;
+    return (first ? lineDirective(`${GENERATED_PREFIX}imports.go`, 1, 1) : "") + spec;
+  });
+  return `import (\n${lines.join("")})\n`;
+}
+
+export function importBlock(declared: DeclaredImport[], usedPackages: string[], stdlib: Record<string, string>): string {
+  return renderImports(chooseImports(declared, usedPackages, stdlib));
 }
 
 /** The package name an import path binds when it has no alias. */
