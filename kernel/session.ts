@@ -10,12 +10,15 @@ import {
   composeBodies,
   composeFile,
   importBlock,
+  chooseImports,
+  renderImports,
   type DeclaredImport,
   type ImportSpec,
   type Decl,
   type Program,
   type Statement,
 } from "./go/compose.js";
+import { DirectBuilder } from "./go/direct.js";
 import { Workspace, goLineFor, goMod, removeStale } from "./go/workspace.js";
 import { detectToolchain, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { StderrSplitter, describeDeath } from "./go/runoutput.js";
@@ -236,6 +239,8 @@ export class Session {
 
   /** Compiles (no link): the compiler's diagnostics for these flags, or its errors. */
   async compile(gcflags: string[] = [], signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; result: RunResult }> {
+    const direct = await this.directFor(use)?.compile(this.mainImports, this.mainSource, gcflags, undefined, signal);
+    if (direct) return direct;
     const args = ["list", "-export", "-f", "{{.Export}}"];
     if (gcflags.length) args.push(`-gcflags=${gcflags.join(" ")}`);
     const result = await this.runGo(args.concat("."), signal, use);
@@ -245,6 +250,8 @@ export class Session {
   /** Builds the program binary. */
   async build(signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
     const binary = this.workspace.path("cell.bin");
+    const direct = await this.directFor(use)?.build(this.mainImports, this.mainSource, binary, signal);
+    if (direct) return { ...direct, binary };
     const result = await this.runGo(["build", "-o", binary, "."], signal, use);
     return { ok: result.code === 0, output: result.stderr, binary, result };
   }
@@ -309,6 +316,19 @@ export class Session {
     this.workspace.removeSync();
   }
 
+  /** main.go as last written, and the packages it imports: what the direct builder compiles. */
+  private mainSource = "";
+  private mainImports: string[] = [];
+  private direct: DirectBuilder | null = null;
+
+  /** The direct compiler and linker, for the session's own toolchain only. */
+  private directFor(use: GoUse): DirectBuilder | null {
+    const go = this.go;
+    if (!go || use.toolchain || use.alongside?.length || (go.gotoolchain ?? "local") !== "local" || go !== this.localGo) return null;
+    this.direct ??= new DirectBuilder(go, this.env, this.workspace.dir, goLineFor(go.version));
+    return this.direct;
+  }
+
   private async writeProgram(program: Program): Promise<void> {
     const bodies = composeBodies(program);
     const imports: DeclaredImport[] = program.decls
@@ -319,8 +339,11 @@ export class Session {
       parser.uses(composeFile("", bodies.main)),
       bodies.test ? parser.uses(composeFile("", bodies.test)) : Promise.resolve([]),
     ]);
+    const mainImports = chooseImports(imports, usedMain, this.stdlibNames);
+    this.mainImports = mainImports.map((i) => i.path);
+    this.mainSource = composeFile(renderImports(mainImports), bodies.main);
     await this.workspace.write({
-      "main.go": composeFile(importBlock(imports, usedMain, this.stdlibNames), bodies.main),
+      "main.go": this.mainSource,
       "main_test.go": bodies.test ? composeFile(importBlock(imports, usedTest, this.stdlibNames), bodies.test) : null,
     });
   }
