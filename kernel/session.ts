@@ -2,7 +2,7 @@
 // in — stage (parse + compose + write), build, and only then commit. A cell whose build fails leaves
 // the declarations exactly as they were.
 
-import { rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { CellParser, type Unit } from "./go/parse.js";
@@ -258,10 +258,18 @@ export class Session {
 
   /** Builds the test binary (benchmarks and tests beside the session's code). */
   async buildTest(signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
-    const binary = this.workspace.path("session.test");
+    const go = use.toolchain ?? this.go!;
+    const binary = this.workspace.path(`session-${go.version}.test`);
+    // Once per change of code: the same sources and toolchain reuse the binary already built.
+    const key = [go.version, go.binary, go.gotoolchain ?? "", this.mainSource, this.testSource].join("\u0000");
+    const built = this.testBinaries.get(binary);
+    if (built?.key === key && existsSync(binary)) return { ok: true, output: "", binary, result: built.result };
     const result = await this.runGo(["test", "-c", "-o", binary, "."], signal, use);
+    if (result.code === 0) this.testBinaries.set(binary, { key, result });
     return { ok: result.code === 0, output: result.stderr + result.stdout, binary, result };
   }
+
+  private readonly testBinaries = new Map<string, { key: string; result: RunResult }>();
 
   /** Runs a built program, streaming its output; the death of the program becomes a CellError. */
   async runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
@@ -318,6 +326,7 @@ export class Session {
 
   /** main.go as last written, and the packages it imports: what the direct builder compiles. */
   private mainSource = "";
+  private testSource: string | null = null;
   private mainImports: string[] = [];
   private direct: DirectBuilder | null = null;
 
@@ -344,7 +353,7 @@ export class Session {
     this.mainSource = composeFile(renderImports(mainImports), bodies.main);
     await this.workspace.write({
       "main.go": this.mainSource,
-      "main_test.go": bodies.test ? composeFile(importBlock(imports, usedTest, this.stdlibNames), bodies.test) : null,
+      "main_test.go": (this.testSource = bodies.test ? composeFile(importBlock(imports, usedTest, this.stdlibNames), bodies.test) : null),
     });
   }
 
