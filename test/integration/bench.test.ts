@@ -37,7 +37,12 @@ describe("%bench (real toolchain, Chapter 1)", function () {
   });
 
   it("the one-line surprise: SquareQuiet 0 allocs/op, SquareLogged 1 (8 B/op)", async () => {
-    const r = reportOf(await k.execute(`%bench ${FAST} SquareQuiet(1<<20) SquareLogged(1<<20)`));
+    const x = await k.execute(`%bench ${FAST} SquareQuiet(1<<20) SquareLogged(1<<20)`);
+    // Live progress: one display, updated in place as runs complete.
+    const progress = x.iopub.filter((m) => m.header.msg_type === "update_display_data");
+    expect(progress.length).to.be.greaterThan(1);
+    expect(String((progress[progress.length - 1].content as { data: Record<string, string> }).data["text/plain"])).to.match(/done: 4 runs/);
+    const r = reportOf(x);
     expect(allocs(r)).to.deep.equal({ BenchmarkSquareQuiet: [0, 0], BenchmarkSquareLogged: [1, 8] });
     expect(r.benchmarks.every((b) => b.runs.length === 2 && b.summary.allocs_per_op!.exact)).to.equal(true);
     expect(r.raw).to.match(/^BenchmarkSquareLogged(-\d+)?\s+1000\s+[\d.]+ ns\/op\s+8 B\/op\s+1 allocs\/op$/m);

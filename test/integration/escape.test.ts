@@ -157,6 +157,21 @@ describe("%escape (real compiler, Chapter 1)", function () {
     expect(err2.evalue).to.match(/--func Nope: no such function in this cell; the functions are: Real/);
   });
 
+  it("annotates a 5,000-line cell, with an HTML page that folds the quiet stretches", async () => {
+    // 100 functions of 50 lines: one heap allocation each, then a long stretch with no decision.
+    const funcs = Array.from({ length: 100 }, (_, i) =>
+      [`func Huge${i}(n int) *int {`, "\tx := n", ...Array.from({ length: 46 }, (_, j) => `\tx += ${j}`), "\treturn &x", "}"].join("\n"),
+    );
+    const cell = `%escape --only heap\n${funcs.join("\n")}`;
+    expect(cell.split("\n").length).to.equal(5001);
+    const x = await k.execute(cell);
+    const r = reportOf(x);
+    expect(r.diagnostics.filter((d) => d.message === "moved to heap: x")).to.have.length(100);
+    const html = String(bundleOf(x)["text/html"]);
+    expect(html).to.contain("<details");
+    expect(html.length).to.be.lessThan(3_000_000);
+  });
+
   it("gives exactly the diagnostics go build -gcflags=-m=2 prints for the same code", async () => {
     const x = await k.execute(`%escape\n${SQUARES.replace(/Square/g, "Cube")}`);
     const r = reportOf(x);
