@@ -1,7 +1,9 @@
 // The results magics produce, as plain data. Renderers turn them into MIME bundles; the vendor JSON
 // types carry them as they are, so the field names here are a published schema (see README).
 
+import type { BenchRun } from "../kernel/go/benchfmt.js";
 import type { DiagnosticKind } from "../kernel/go/diagnostics.js";
+import type { Summary } from "../kernel/go/stats.js";
 export type { DiagnosticKind };
 
 export interface EscapeDiagnostic {
@@ -39,25 +41,10 @@ export interface EscapeComparison {
   added: EscapeDiagnostic[];
 }
 
-export interface Summary {
-  n: number;
-  median: number;
-  min: number;
-  max: number;
-  ci?: { lo: number; hi: number; confidence: number };
-  ciPct?: number;
-  spreadPct: number;
-  tooFew: boolean;
-}
-
-export interface BenchRunRecord {
-  iterations: number;
-  ns_per_op: number;
-  bytes_per_op?: number;
-  allocs_per_op?: number;
-  mb_per_s?: number;
-  metrics: Record<string, number>;
-}
+/** ns/op over a benchmark's runs, as kernel/go/stats.ts summarizes it. */
+export type { Summary };
+/** One run, as the Go benchmark format gives it (kernel/go/benchfmt.ts). */
+export type BenchRunRecord = BenchRun;
 
 /** An integer per-op count (B/op, allocs/op): exact when every run agrees. */
 export interface CountSummary {

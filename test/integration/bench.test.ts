@@ -3,24 +3,17 @@
 import { expect } from "chai";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
 import type { BenchReport } from "../../magics/reports.js";
+import { errorOf, reportWith } from "../helpers/outputs.js";
 import { CLOSURES, DRILL2, GLOBALS, POINTS, SQUARES } from "../helpers/ch01.js";
 
 const MIME = "application/vnd.goperf.bench.v1+json";
 
 function reportOf(x: Exchange): BenchReport {
-  const shown = x.iopub.find((m) => m.header.msg_type === "display_data" && MIME in (m.content as { data: object }).data);
-  if (!shown) throw new Error(`no bench report: ${JSON.stringify(x.iopub.map((m) => [m.header.msg_type, m.content]))}`);
-  return (shown.content as { data: Record<string, unknown> }).data[MIME] as BenchReport;
+  return reportWith<BenchReport>(x, MIME);
 }
 
 function allocs(r: BenchReport): Record<string, [number | undefined, number | undefined]> {
   return Object.fromEntries(r.benchmarks.map((b) => [b.name, [b.summary.allocs_per_op?.value, b.summary.bytes_per_op?.value]]));
-}
-
-function errorOf(x: Exchange) {
-  const errors = x.iopub.filter((m) => m.header.msg_type === "error");
-  expect(errors).to.have.length(1);
-  return errors[0].content as { ename: string; evalue: string; traceback: string[] };
 }
 
 const FAST = "-benchtime 1000x -count 2";

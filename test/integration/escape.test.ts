@@ -8,18 +8,17 @@ import { join } from "node:path";
 import { cellOf, parseCompilerOutput } from "../../kernel/go/diagnostics.js";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
 import type { EscapeReport } from "../../magics/reports.js";
+import { bundleWith, reportWith } from "../helpers/outputs.js";
 import { CLOSURES, DRILL2, GLOBALS, INTERFACES, POINTS, SQUARES } from "../helpers/ch01.js";
 
 const MIME = "application/vnd.goperf.escape.v1+json";
 
 function reportOf(x: Exchange): EscapeReport {
-  const shown = x.iopub.find((m) => m.header.msg_type === "display_data" && MIME in (m.content as { data: object }).data);
-  if (!shown) throw new Error(`no escape report: ${JSON.stringify(x.iopub.map((m) => m.content))}`);
-  return (shown.content as { data: Record<string, unknown> }).data[MIME] as EscapeReport;
+  return reportWith<EscapeReport>(x, MIME);
 }
 
 function bundleOf(x: Exchange): Record<string, unknown> {
-  return (x.iopub.find((m) => m.header.msg_type === "display_data" && MIME in (m.content as { data: object }).data)!.content as { data: Record<string, unknown> }).data;
+  return bundleWith(x, MIME)!;
 }
 
 /** 1-based line of the nth occurrence of `needle` in a cell (magic lines count). */

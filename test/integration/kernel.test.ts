@@ -1,13 +1,8 @@
 // The real kernel process over ZeroMQ, with the real Go toolchain.
 import { expect } from "chai";
 import { KernelClient, outputsOf, streamText, type Exchange } from "../../kernel/client/client.js";
+import { errorOf } from "../helpers/outputs.js";
 import { Signer, encode, newHeader } from "../../kernel/wire.js";
-
-function errorOf(x: Exchange) {
-  const errors = x.iopub.filter((m) => m.header.msg_type === "error");
-  expect(errors, "exactly one error output").to.have.length(1);
-  return errors[0].content as { ename: string; evalue: string; traceback: string[] };
-}
 
 describe("kernel over ZeroMQ (real go)", function () {
   this.timeout(180_000);
