@@ -2,6 +2,7 @@
 // binary as often as needed) and reports them as benchstat does: medians with 95% intervals,
 // exact allocation counts, Mann-Whitney comparisons against a saved run.
 
+import { copyFileSync } from "node:fs";
 import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
 import { lineDirective, cellFile } from "../kernel/go/compose.js";
 import { summarize } from "../kernel/go/stats.js";
@@ -10,6 +11,7 @@ import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
 import { compareReports } from "./benchcompare.js";
+import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
 import type { BenchEntry, BenchReport, CountSummary } from "./reports.js";
 import type { Magic, MagicContext } from "./types.js";
 
@@ -27,6 +29,7 @@ export const bench: Magic = {
     { name: "cpu", type: "string", value: "LIST", description: "GOMAXPROCS values to run with, e.g. 1,2,4", check: (v) => (/^\d+(,\d+)*$/.test(String(v)) ? undefined : "must be a comma-separated list of numbers, like 1,2,4") },
     { name: "save", type: "string", value: "NAME", description: "keep this result in the session under NAME" },
     { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME" },
+    { ...GO_OPTION, description: "build and run with release A (1.22.12, local, or a path to go); A,B: with both, compared (before = A)" },
   ],
   takesCode: true,
   run: runBench,
@@ -52,10 +55,25 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   const shorthands = calls.map((expr) => ({ expr, name: uniqueName(expr, taken) }));
   const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
   const generated = shorthands.map((s) => generateBenchmark(s, ctx.cell.count, ctx.line, magicLine.indexOf(s.expr) + 1)).join("\n");
+  // --go: one release, or two compared (before = A, after = B); otherwise the session's toolchain.
+  const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%bench --go");
+  if (releases && !Array.isArray(releases)) return releases;
+  if (releases?.length === 2 && compareTo !== undefined) throw new UsageError("%bench: --go A,B compares the two releases; it cannot also --compare a saved result", bench);
   const staged = await session.stage(ctx.code, ctx.cell, { generatedTests: generated });
   if ("ename" in staged) return staged;
-  const built = await session.buildTest(ctx.signal);
-  if (!built.ok) return withOldGoHint(compileError(built.output), session.go?.version);
+  // Every test binary is built before any runs: a release that cannot build stops the cell unmeasured.
+  const binaries: { version: string; binary: string }[] = [];
+  for (const [i, toolchain] of (releases ?? [undefined]).entries()) {
+    const built = await session.buildTest(ctx.signal, { toolchain, alongside: releases });
+    const version = toolchain?.version ?? session.go?.version ?? "";
+    if (!built.ok) {
+      const error = withOldGoHint(compileError(built.output), version, shorthands.length > 0);
+      return releases ? builtWith(error, version) : error;
+    }
+    let binary = built.binary;
+    if (releases && releases.length > 1) copyFileSync(built.binary, (binary = `${built.binary}.${i}`));
+    binaries.push({ version, binary });
+  }
   session.commit(staged);
 
   const defined = staged.decls.filter((d) => d.test && d.names[0]?.startsWith("Benchmark")).map((d) => d.names[0]);
@@ -76,33 +94,44 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   const cpus = parsed.options.cpu ? String(parsed.options.cpu).split(",").length : 1;
   const total = selected.length * count * cpus;
 
-  const parser = new BenchStreamParser();
-  const displayId = `goperf-bench-${ctx.cell.count}-${Date.now()}`;
-  let done = 0;
-  const progress = (latest?: BenchResultLine) =>
-    `running ${selected.length} benchmark${selected.length > 1 ? "s" : ""} × ${count} runs${cpus > 1 ? ` × ${cpus} cpu settings` : ""}: ${done}/${total}` +
-    (latest ? ` (last: ${latest.name} ${latest.run.ns_per_op} ns/op, ${latest.run.allocs_per_op ?? "?"} allocs/op)` : "");
-  ctx.sink.display({ "text/plain": progress() }, { displayId });
-  let raw = "";
-  const error = await session.runProgram(
-    built.binary,
-    flags,
-    {
-      stdout: (text) => {
-        raw += text;
-        const finished = parser.push(text);
-        if (finished.length) {
-          done += finished.length;
-          ctx.sink.update(displayId, { "text/plain": progress(finished[finished.length - 1]) });
-        }
+  const reports: BenchReport[] = [];
+  const failures: BenchReport["failures"] = [];
+  let error: CellError | null = null;
+  for (const { version, binary } of binaries) {
+    const parser = new BenchStreamParser();
+    const displayId = `goperf-bench-${ctx.cell.count}-${version}-${Date.now()}`;
+    const label = binaries.length > 1 ? `${version}: ` : "";
+    let done = 0;
+    const progress = (latest?: BenchResultLine) =>
+      `${label}running ${selected.length} benchmark${selected.length > 1 ? "s" : ""} × ${count} runs${cpus > 1 ? ` × ${cpus} cpu settings` : ""}: ${done}/${total}` +
+      (latest ? ` (last: ${latest.name} ${latest.run.ns_per_op} ns/op, ${latest.run.allocs_per_op ?? "?"} allocs/op)` : "");
+    ctx.sink.display({ "text/plain": progress() }, { displayId });
+    let raw = "";
+    error = await session.runProgram(
+      binary,
+      flags,
+      {
+        stdout: (text) => {
+          raw += text;
+          const finished = parser.push(text);
+          if (finished.length) {
+            done += finished.length;
+            ctx.sink.update(displayId, { "text/plain": progress(finished[finished.length - 1]) });
+          }
+        },
+        stderr: (text) => ctx.sink.stream("stderr", text),
       },
-      stderr: (text) => ctx.sink.stream("stderr", text),
-    },
-    ctx.signal,
-  );
-  const output = parser.end();
-  const report = buildReport(output, raw, session.go!.version, flags, ctx.signal.aborted);
-  ctx.sink.update(displayId, { "text/plain": ctx.signal.aborted ? `interrupted after ${done}/${total} runs` : `done: ${done} runs` });
+      ctx.signal,
+    );
+    const output = parser.end();
+    reports.push(buildReport(output, raw, version, flags, ctx.signal.aborted));
+    failures.push(...output.failures);
+    ctx.sink.update(displayId, { "text/plain": `${label}${ctx.signal.aborted ? `interrupted after ${done}/${total} runs` : `done: ${done} runs`}` });
+    if (ctx.signal.aborted || error) break;
+  }
+  const report = reports[reports.length - 1];
+  report.failures = failures;
+  if (reports.length === 2) report.comparison = compareReports(reports[0], reports[1], reports[0].go_version, reports[1].go_version);
   if (compareTo !== undefined) report.comparison = compareReports(ctx.state.get(`bench:${compareTo}`) as BenchReport, report, compareTo, (parsed.options.save as string) ?? "current");
   if (parsed.options.save) ctx.state.set(`bench:${parsed.options.save}`, report);
   ctx.state.set("bench:last", report);
@@ -202,8 +231,12 @@ function matches(pattern: string, name: string): boolean {
   }
 }
 
-function withOldGoHint(error: CellError, version: string | undefined): CellError {
+function withOldGoHint(error: CellError, version: string | undefined, shorthands = false): CellError {
   if (!error.traceback.some((l) => /b\.Loop undefined/.test(l))) return error;
-  const hint = `testing.B.Loop needs Go 1.24 or newer; this build used ${version ?? "an older Go"}`;
+  const hint =
+    `testing.B.Loop needs Go 1.24 or newer; this build used ${version ?? "an older Go"}: ` +
+    (shorthands
+      ? "%bench F(x) generates b.Loop benchmarks, so for this release define one with a b.N loop: func BenchmarkF(b *testing.B) { for i := 0; i < b.N; i++ { F(x) } }"
+      : "write the benchmark's loop as for i := 0; i < b.N; i++ { ... } to measure with this release");
   return { ...error, traceback: [...error.traceback, hint] };
 }

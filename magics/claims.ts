@@ -5,16 +5,24 @@
 //   FUNC: not MESSAGE             ... does not report it
 //   FUNC: nothing escapes         no "moved to heap" / "escapes to heap" inside FUNC
 //   FUNC: silent                  no escape-analysis message at all inside FUNC
+//   FUNC: CLAIM differs between A and B   one of the four above holds under release A and not under B,
+//                                 or the other way round (A, B as %go takes them: 1.22.12, local, a path)
+//   FUNC: CLAIM agrees between A and B    ... holds under both, or under neither
 //   BENCH allocs/op == 1          an allocation count (allocs/op, B/op) compared: == != < <= > >=
 //   BENCH ns/op < OTHER           a significant difference (Mann-Whitney U, α = 0.05) in that direction
 
 import { compare } from "../kernel/go/stats.js";
 import type { BenchEntry, BenchReport, EscapeDiagnostic } from "./reports.js";
 
-export type ClaimSpec =
+export type DecisionClaim =
   | { type: "decision"; func: string; negated: boolean; pattern: string; regexp?: RegExp }
   | { type: "nothing-escapes"; func: string }
-  | { type: "silent"; func: string }
+  | { type: "silent"; func: string };
+
+export type ClaimSpec =
+  | DecisionClaim
+  /** A decision claim judged under two releases: it holds under exactly one (differs), or not (agrees). */
+  | { type: "releases"; func: string; relation: "differs" | "agrees"; releases: [string, string]; inner: DecisionClaim }
   | { type: "count"; bench: string; metric: "allocs/op" | "B/op"; op: Op; value: number }
   | { type: "faster"; bench: string; op: "<" | ">"; other: string };
 
@@ -25,6 +33,8 @@ export const CLAIM_FORMS = [
   "FUNC: not MESSAGE        e.g. LocalAddr: not moved to heap",
   "FUNC: nothing escapes    e.g. NewPointVal: nothing escapes",
   "FUNC: silent             no escape-analysis message at all",
+  "FUNC: CLAIM differs between A and B   e.g. Window: escapes to heap differs between 1.22.12 and local",
+  "FUNC: CLAIM agrees between A and B    CLAIM (any of the four above) holds under both releases or neither",
   "BENCH allocs/op OP N     e.g. SquareLogged allocs/op == 1   (also B/op; OP is == != < <= > >=)",
   "BENCH ns/op < OTHER      e.g. SquareQuiet ns/op < SquareLogged   (significant at α = 0.05)",
 ];
@@ -37,6 +47,14 @@ export function parseClaim(text: string): ClaimSpec {
   if (m) return { type: "count", bench: m[1], metric: m[2] as "allocs/op" | "B/op", op: m[3] as Op, value: Number(m[4]) };
   m = /^(\S+)\s+ns\/op\s*(<|>)\s*(\S+?)(?:\s+ns\/op)?$/.exec(t);
   if (m) return { type: "faster", bench: m[1], op: m[2] as "<" | ">", other: m[3] };
+  m = /^([A-Za-z_][\w.]*):\s*(.+?)\s+(differs|agrees)\s+between\s+(\S+)\s+and\s+(\S+)$/.exec(t);
+  if (m) {
+    const inner = parseClaim(`${m[1]}: ${m[2]}`);
+    if (inner.type !== "decision" && inner.type !== "nothing-escapes" && inner.type !== "silent") {
+      throw new ClaimSyntaxError(`"${t}": only a claim about FUNC's decisions can differ or agree between releases`);
+    }
+    return { type: "releases", func: m[1], relation: m[3] as "differs" | "agrees", releases: [m[4], m[5]], inner };
+  }
   m = /^([A-Za-z_][\w.]*):\s*(.+)$/.exec(t);
   if (m) {
     const [, func, rest] = m;
@@ -64,6 +82,8 @@ export interface Evidence {
   funcs?: string[];
   /** The most recent benchmark results, newest first. */
   benches: BenchReport[];
+  /** For claims across releases: each release as written in the claim -> its version and decisions, or why it could not be used. */
+  releases?: Record<string, { version: string; diagnostics: EscapeDiagnostic[] } | { problem: string }>;
 }
 
 export interface Verdict {
@@ -83,10 +103,30 @@ export function judge(claim: ClaimSpec, evidence: Evidence): Verdict {
       return judgeCount(claim, evidence);
     case "faster":
       return judgeFaster(claim, evidence);
+    case "releases":
+      return judgeReleases(claim, evidence);
   }
 }
 
-function judgeDecision(claim: Extract<ClaimSpec, { func: string }>, evidence: Evidence): Verdict {
+function judgeReleases(claim: Extract<ClaimSpec, { type: "releases" }>, evidence: Evidence): Verdict {
+  const verdicts: string[] = [];
+  const held: boolean[] = [];
+  for (const name of claim.releases) {
+    const found = evidence.releases?.[name];
+    if (!found) return { passed: false, detail: `no decisions for release ${name}` };
+    if ("problem" in found) return { passed: false, detail: `release ${name}: ${found.problem}` };
+    const v = judgeDecision(claim.inner, { ...evidence, diagnostics: found.diagnostics });
+    if (!evidence.funcs?.includes(claim.func)) return v;
+    held.push(v.passed);
+    verdicts.push(`${found.version}: ${v.passed ? "holds" : "does not hold"} (${v.detail})`);
+  }
+  const differs = held[0] !== held[1];
+  const passed = claim.relation === "differs" ? differs : !differs;
+  const summary = differs ? "the releases differ" : held[0] ? "both releases agree: it holds" : "both releases agree: it does not hold";
+  return { passed, detail: `${summary}; ${verdicts.join("; ")}` };
+}
+
+function judgeDecision(claim: DecisionClaim, evidence: Evidence): Verdict {
   if (!evidence.funcs?.includes(claim.func)) {
     return { passed: false, detail: `no function ${claim.func} in the session (functions: ${evidence.funcs?.join(", ") || "none"})` };
   }

@@ -93,7 +93,10 @@ export class Dispatcher implements Executor {
       catalog: () => this.magics.all(),
     });
     try {
-      for (const call of calls) await call.magic.prepare?.(contextFor(call), call.parsed);
+      for (const call of calls) {
+        const early = await call.magic.prepare?.(contextFor(call), call.parsed);
+        if (early) return early;
+      }
       if (takers.length === 0 && (code.trim() !== "" || calls.length === 0)) {
         const error = await runCode();
         if (error) return error;

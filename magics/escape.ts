@@ -8,6 +8,8 @@ import type { CellError } from "../kernel/session.js";
 import { renderEscape } from "../renderers/escape.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
+import { compareDecisions } from "./escapecompare.js";
+import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
 import type { EscapeDiagnostic, EscapeReport } from "./reports.js";
 import type { Magic, MagicContext } from "./types.js";
 
@@ -22,7 +24,12 @@ export const escape: Magic = {
     { name: "no-inline", type: "flag", description: "compile with -l (no inlining), to isolate a function's own decisions" },
     { name: "only", type: "enum", values: ["heap", "inline", "all"], default: "all", description: "which decisions to show" },
     { name: "func", type: "string", value: "NAME", description: "only the decisions inside function NAME (Type.Method for a method)" },
+    { ...GO_OPTION, description: "compile with release A (1.22.12, local, or a path to go); A,B: with both, compared (- only A, + only B)" },
   ],
+  details:
+    "--go A,B compiles the same code with both releases, A first, and matches their decisions by cell, line and\n" +
+    "the compiler's words (not by column: releases move where they point within a line); inlining costs do not\n" +
+    "count as a difference. The scratch module's go line is the older release's, so only the compiler differs.",
   takesCode: true,
   async run(ctx, parsed) {
     const result = await escapeReport(ctx, parsed);
@@ -44,17 +51,41 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
   const staged = await session.stage(ctx.code, ctx.cell);
   if ("ename" in staged) return staged;
   const flags = gcflagsFor(parsed.options);
-  const compiled = await session.compile(flags, ctx.signal);
-  if (!compiled.ok) return compileError(compiled.output);
+  // --go: one release, or two compared (A then B); otherwise the session's toolchain.
+  const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%escape --go");
+  if (releases && !Array.isArray(releases)) return releases;
+  const outputs: string[] = [];
+  for (const toolchain of releases ?? [undefined]) {
+    const compiled = await session.compile(flags, ctx.signal, { toolchain, alongside: releases });
+    if (!compiled.ok) return releases ? builtWith(compileError(compiled.output), toolchain!.version) : compileError(compiled.output);
+    outputs.push(compiled.output);
+  }
   if (onlyThisCell) session.commit(staged);
 
   const cells = onlyThisCell ? [{ cell: ctx.cell.count, source: ctx.cell.source }] : session.liveCells().map((c) => ({ cell: c.count, source: c.source }));
   const wanted = new Set(cells.map((c) => c.cell));
   const decls = staged.decls;
+  const decisions = (output: string) => decisionsIn(output, decls).filter((d) => wanted.has(d.cell));
+  const diagnostics = decisions(outputs[outputs.length - 1]);
+  const func = parsed.options.func as string | undefined;
+  if (func !== undefined) checkFunc(func, decls, cells.map((c) => c.cell));
+  const report: EscapeReport = {
+    go_version: releases ? releases[releases.length - 1].version : session.go!.version,
+    flags,
+    cells,
+    diagnostics,
+    view: { why: Boolean(parsed.options.why), only: (parsed.options.only as "heap" | "inline" | "all") ?? "all", func },
+  };
+  if (releases?.length === 2) report.comparison = compareDecisions(decisions(outputs[0]), diagnostics, [releases[0].version, releases[1].version]);
+  return report;
+}
+
+/** The compiler's decisions about cell code (the kernel's generated code is left out), with their functions. */
+export function decisionsIn(output: string, decls: readonly Decl[]): EscapeDiagnostic[] {
   const diagnostics: EscapeDiagnostic[] = [];
-  for (const d of parseCompilerOutput(compiled.output).diagnostics) {
+  for (const d of parseCompilerOutput(output).diagnostics) {
     const cell = cellOf(d.file);
-    if (cell === undefined || !wanted.has(cell)) continue;
+    if (cell === undefined) continue;
     diagnostics.push({
       cell,
       line: d.line,
@@ -65,15 +96,7 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
       explanation: d.explanation,
     });
   }
-  const func = parsed.options.func as string | undefined;
-  if (func !== undefined) checkFunc(func, decls, cells.map((c) => c.cell));
-  return {
-    go_version: session.go!.version,
-    flags,
-    cells,
-    diagnostics,
-    view: { why: Boolean(parsed.options.why), only: (parsed.options.only as "heap" | "inline" | "all") ?? "all", func },
-  };
+  return diagnostics;
 }
 
 /** The function whose source spans the line: the name a reader would look for. */

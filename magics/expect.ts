@@ -7,7 +7,9 @@ import type { CellError } from "../kernel/session.js";
 import { renderClaims } from "../renderers/claims.js";
 import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim, type ClaimSpec, type Evidence } from "./claims.js";
 import { compileError } from "./dispatcher.js";
-import { enclosingFunc, gcflagsFor } from "./escape.js";
+import { decisionsIn, enclosingFunc, gcflagsFor } from "./escape.js";
+import type { Decl } from "../kernel/go/compose.js";
+import type { ToolchainInfo } from "../kernel/go/toolchain.js";
 import type { BenchReport, Claim, ClaimReport, EscapeDiagnostic } from "./reports.js";
 import type { Magic, MagicContext } from "./types.js";
 import type { Parsed } from "./args.js";
@@ -83,7 +85,10 @@ async function judgeClaims(ctx: MagicContext, parsed: Parsed): Promise<Claim[] |
   if (specs.some((s) => !(s instanceof Error) && "func" in s)) {
     const gathered = await decisions(ctx, parsed);
     if ("ename" in gathered) return gathered;
-    Object.assign(evidence, gathered);
+    const { decls, ...found } = gathered;
+    Object.assign(evidence, found);
+    const named = [...new Set(specs.flatMap((s) => (!(s instanceof Error) && s.type === "releases" ? s.releases : [])))];
+    if (named.length) evidence.releases = await decisionsByRelease(ctx, parsed, named, decls);
   }
   return specs.map((spec, i) => {
     const verdict = spec instanceof Error ? { passed: false, detail: spec.message } : judge(spec, evidence);
@@ -97,8 +102,31 @@ function latestBenches(ctx: MagicContext): BenchReport[] {
   return [...(last ? [last] : []), ...saved.reverse()];
 }
 
+/**
+ * The decisions under each release a claim names (as %escape --go shows them), all compiled with one
+ * go line, the oldest release's. A release that cannot be used or cannot build the code is a
+ * problem of the claims that name it, not of the cell.
+ */
+async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: string[], decls: readonly Decl[]): Promise<NonNullable<Evidence["releases"]>> {
+  const out: NonNullable<Evidence["releases"]> = {};
+  const found = new Map<string, ToolchainInfo>();
+  for (const name of names) {
+    const r = await ctx.session.resolveToolchain(name, ctx.signal);
+    if (r.ok) found.set(name, r.info);
+    else out[name] = { problem: r.problem.split("\n")[0] };
+  }
+  const alongside = [...found.values()];
+  for (const [name, toolchain] of found) {
+    const compiled = await ctx.session.compile(gcflagsFor(parsed.options), ctx.signal, { toolchain, alongside });
+    out[name] = compiled.ok
+      ? { version: toolchain.version, diagnostics: decisionsIn(compiled.output, decls) }
+      : { problem: `the session's code does not build with ${toolchain.version}: ${compileError(compiled.output).evalue}` };
+  }
+  return out;
+}
+
 /** The session's decisions with their functions, compiled as %escape would (cached by the go command). */
-async function decisions(ctx: MagicContext, parsed: Parsed): Promise<Required<Pick<Evidence, "diagnostics" | "funcs">> | CellError> {
+async function decisions(ctx: MagicContext, parsed: Parsed): Promise<(Required<Pick<Evidence, "diagnostics" | "funcs">> & { decls: readonly Decl[] }) | CellError> {
   const staged = await ctx.session.stage("", ctx.cell);
   if ("ename" in staged) return staged;
   const compiled = await ctx.session.compile(gcflagsFor(parsed.options), ctx.signal);
@@ -111,5 +139,5 @@ async function decisions(ctx: MagicContext, parsed: Parsed): Promise<Required<Pi
     diagnostics.push({ cell, line: d.line, col: d.col, kind: d.kind, message: d.message, func: d.func ?? enclosingFunc(decls, cell, d.line), explanation: d.explanation });
   }
   const funcs = decls.filter((d) => d.kind === "func" || d.kind === "method").map((d) => d.names[0]);
-  return { diagnostics, funcs };
+  return { diagnostics, funcs, decls };
 }

@@ -3,11 +3,12 @@
 import { bench } from "./bench.js";
 import { escape } from "./escape.js";
 import { expect, predict } from "./expect.js";
+import { go } from "./go.js";
 import { help, lsmagic } from "./help.js";
 import type { Magic } from "./types.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, help, lsmagic];
+  return [escape, bench, expect, predict, go, help, lsmagic];
 }
 
 export class Registry {

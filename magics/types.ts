@@ -38,7 +38,10 @@ export interface Magic extends CommandSpec {
   rawArgs?: boolean;
   /** All of a cell's lines of this magic run as one call, their arguments in order (lines in ctx.lines). */
   batch?: boolean;
-  /** Runs before the cell's code is built (a prediction is shown before the answer exists). */
-  prepare?(ctx: MagicContext, parsed: Parsed): Promise<void>;
+  /**
+   * Runs before the cell's code is built (a prediction is shown before the answer exists; %go
+   * switches the toolchain the code builds with). An error stops the cell there.
+   */
+  prepare?(ctx: MagicContext, parsed: Parsed): Promise<CellError | null | void>;
   run(ctx: MagicContext, parsed: Parsed): Promise<CellError | null>;
 }

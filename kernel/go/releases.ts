@@ -158,7 +158,7 @@ export function explainReleaseFailure(f: FailureFacts): Resolution & { ok: false
 
   if (f.listing.ok ? !f.listing.versions.includes(wanted) : answeredMissing && !/GOPROXY=off|toolchain not available/.test(f.stderr)) {
     const versions = f.listing.ok ? f.listing.versions : [];
-    return { ok: false, cause: "missing", problem: `${f.name} does not exist: ${missingDetail(f, versions)}\n  list the releases with: ${LIST_HINT}${goSaid}` };
+    return { ok: false, cause: "missing", problem: `${missingDetail(f, versions)}\n  list the releases with: ${LIST_HINT}${goSaid}` };
   }
 
   const settings = `GOTOOLCHAIN=${f.name}, GOPROXY=${f.goproxy || "(unset)"}, GOSUMDB=${f.gosumdb || "(unset)"}`;
@@ -185,9 +185,10 @@ export function explainReleaseFailure(f: FailureFacts): Resolution & { ok: false
 function missingDetail(f: FailureFacts, versions: string[]): string {
   const suffix = `.${f.goos}-${f.goarch}`;
   const releases = versions.filter((v) => v.endsWith(suffix)).map((v) => v.slice("v0.0.1-".length, -suffix.length));
-  const elsewhere = versions.some((v) => v.startsWith(`v0.0.1-${f.name}.`));
-  if (elsewhere) return `there is ${f.name}, but not for ${f.goos}/${f.goarch}.`;
-  const where = `the module proxy (GOPROXY=${f.goproxy || "(unset)"}) has no ${toolchainModule(f.name, f.goos, f.goarch)}`;
+  const exact = new RegExp(`^v0\\.0\\.1-${f.name.replace(/\./g, "\\.")}\\.[a-z0-9]+-[a-z0-9]+$`);
+  const elsewhere = versions.some((v) => exact.test(v));
+  if (elsewhere) return `${f.name} exists, but not for ${f.goos}/${f.goarch}.`;
+  const where = `${f.name} does not exist: the module proxy (GOPROXY=${f.goproxy || "(unset)"}) has no ${toolchainModule(f.name, f.goos, f.goarch)}`;
   if (releases.length === 0) return `${where}.`;
   const line = /^go\d+\.\d+/.exec(f.name)?.[0];
   const sameLine = releases.filter((r) => line !== undefined && (r === line || r.startsWith(`${line}.`) || r.startsWith(`${line}rc`))).sort(compareGoVersions);
