@@ -223,6 +223,7 @@ function helpFor(magic: Magic): Magic {
   return {
     ...magic,
     takesCode: false,
+    prepare: undefined, // help only: no prediction shown, no toolchain switched
     async run(ctx) {
       ctx.sink.display({ "text/plain": usage(magic) });
       return null;
