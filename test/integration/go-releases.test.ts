@@ -118,6 +118,16 @@ describe("Go releases (real toolchains: local and go1.22.12 through the module p
     await ok(k, "%go local");
   });
 
+  it(`%go /path/to/bin/go uses that binary (here go${OLD}'s, from the module cache); a directory is refused with a hint`, async () => {
+    const goroot = spawnSync("go", ["env", "GOROOT"], { encoding: "utf8", env: { ...process.env, GOTOOLCHAIN: `go${OLD}` } }).stdout.trim();
+    const switched = textOf(await ok(k, `%go ${goroot}/bin/go`));
+    expect(switched).to.include(`go command   ${goroot}/bin/go (GOTOOLCHAIN=local)`);
+    expect(textOf(await ok(k, VERSION_CELL))).to.equal(`go${OLD}\n`);
+    const dir = errorOf(await k.execute(`%go ${goroot}`));
+    expect(dir.evalue).to.equal(`%go ${goroot}: ${goroot} is not a go binary: it is a directory; give the go command inside it, e.g. ${goroot}/bin/go`);
+    await ok(k, "%go local");
+  });
+
   it(`%escape --go ${OLD},local: make([]int, n) escapes under go${OLD}, not under ${LOCAL}`, async () => {
     const cell = `%escape --go ${OLD},local\n${WINDOW}`;
     const r = data<EscapeReport>(await ok(k, cell), "application/vnd.goperf.escape.v1+json");
