@@ -127,7 +127,9 @@ async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: stri
 
 /** The session's decisions with their functions, compiled as %escape would (cached by the go command). */
 async function decisions(ctx: MagicContext, parsed: Parsed): Promise<(Required<Pick<Evidence, "diagnostics" | "funcs">> & { decls: readonly Decl[] }) | CellError> {
-  const staged = await ctx.session.stage("", ctx.cell);
+  // The session as it stands, this cell's own declarations included: staged without the cell's id,
+  // an empty cell replaces nothing.
+  const staged = await ctx.session.stage("", { ...ctx.cell, cellId: undefined });
   if ("ename" in staged) return staged;
   const compiled = await ctx.session.compile(gcflagsFor(parsed.options), ctx.signal);
   if (!compiled.ok) return compileError(compiled.output);

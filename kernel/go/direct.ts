@@ -78,14 +78,21 @@ export class DirectBuilder {
    * path (diagnostics only), output the cache has seen is replayed. Never /dev/null as the
    * output: the compiler removes its output file when it fails.
    */
-  async compile(imports: readonly string[], source: string, gcflags: readonly string[], archive?: string, signal?: AbortSignal): Promise<DirectResult | null> {
+  async compile(
+    imports: readonly string[],
+    source: string,
+    gcflags: readonly string[],
+    archive?: string,
+    signal?: AbortSignal,
+    files: readonly string[] = ["main.go"],
+  ): Promise<DirectResult | null> {
     const config = await this.importConfig(imports, signal);
     if (!config) return null;
-    const key = hash([this.go.version, this.lang, gcflags.join(" "), config.text, source].join("\u0000"));
+    const key = hash([this.go.version, this.lang, gcflags.join(" "), config.text, files.join(" "), source].join("\u0000"));
     const seen = this.outputs.get(key);
     if (seen && !archive) return { ...seen, cached: true };
     const out = archive ?? join(this.dir, "diagnostics.a");
-    const args = ["-p", "main", `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", config.path, "-pack", "-o", out, ...gcflags, "main.go"];
+    const args = ["-p", "main", `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", config.path, "-pack", "-o", out, ...gcflags, ...files];
     const result = await run(this.tool("compile"), args, { cwd: this.dir, env: this.env, capture: true, signal });
     const compiled = { ok: result.code === 0, output: result.stdout + result.stderr, result };
     if (!result.interrupted) this.remember(key, compiled);
