@@ -1,0 +1,75 @@
+// goperf-renderer: a JupyterLab (and Notebook 7) MIME renderer extension for goperf's vendor JSON
+// types. Ranked above text/html (rendermime prefers the lowest rank; html is 50), so where it is
+// installed JupyterLab renders the report as data, interactively; everywhere else the kernel's
+// static text/html is what readers see.
+
+import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
+import { Widget } from "@lumino/widgets";
+import { benchView } from "./bench.js";
+import { el } from "./dom.js";
+import { EscapeView } from "./escape.js";
+import { BENCH_MIME, ESCAPE_MIME, isBenchReport, isEscapeReport } from "./schema.js";
+
+/** Below text/html's 50. */
+export const RANK = 40;
+
+class ReportRenderer extends Widget implements IRenderMime.IRenderer {
+  private readonly mimeType: string;
+  private escapeView: EscapeView | undefined;
+
+  constructor(options: IRenderMime.IRendererOptions) {
+    super();
+    this.mimeType = options.mimeType;
+    this.addClass("goperf-rendered");
+    // As JupyterLab's own renderers do: the output says which of the bundle's types it shows.
+    this.node.dataset.mimeType = this.mimeType;
+  }
+
+  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const data: unknown = model.data[this.mimeType];
+    let view: HTMLElement;
+    this.escapeView?.dispose();
+    this.escapeView = undefined;
+    if (this.mimeType === ESCAPE_MIME && isEscapeReport(data)) view = (this.escapeView = new EscapeView(data)).node;
+    else if (this.mimeType === BENCH_MIME && isBenchReport(data)) view = benchView(data);
+    else {
+      // Not a report this version understands: say so and show the kernel's plain text.
+      const text = model.data["text/plain"];
+      view = el(
+        "div",
+        { className: "goperf-unreadable" },
+        el("div", { className: "goperf-warning" }, `goperf-renderer cannot read this ${this.mimeType} output; its text form follows.`),
+        el("pre", null, Array.isArray(text) ? text.join("") : typeof text === "string" ? text : ""),
+      );
+    }
+    this.node.replaceChildren(view);
+    return Promise.resolve();
+  }
+
+  override dispose(): void {
+    this.escapeView?.dispose();
+    super.dispose();
+  }
+}
+
+function extension(id: string, mimeType: string, name: string): IRenderMime.IExtension {
+  return {
+    id: `goperf-renderer:${id}`,
+    rendererFactory: {
+      safe: true,
+      mimeTypes: [mimeType],
+      defaultRank: RANK,
+      createRenderer: (options) => new ReportRenderer(options),
+    },
+    rank: RANK,
+    dataType: "json",
+    description: name,
+  };
+}
+
+const extensions: IRenderMime.IExtension[] = [
+  extension("escape", ESCAPE_MIME, "goperf escape-analysis report"),
+  extension("bench", BENCH_MIME, "goperf benchmark report"),
+];
+
+export default extensions;
