@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Installs (or removes) the `goperf` Jupyter kernelspec.
+ * Installs (or removes) the `goperf` Jupyter kernelspec, and the prebuilt JupyterLab renderer
+ * extension `goperf-renderer` when it has been built (renderers/jupyterlab/labextension).
  *
  *   node install.js [--user | --sys-prefix | --prefix DIR] [--uninstall]
  *
  * Plain ESM JavaScript so that it runs with no build step and no Python. The pure parts
- * (`createKernelJson`, `jupyterDataDir`, `kernelsDir`, `kernelSpecDir`, `parseArgs`) are exported
- * for the unit tests; `install` and `uninstall` do the file work; `main` runs only when this file
- * is the program (not when it is imported).
+ * (`createKernelJson`, `jupyterDataDir`, `kernelsDir`, `kernelSpecDir`, `labextensionDir`,
+ * `parseArgs`) are exported for the unit tests; `install`, `uninstall`, `installLabextension` and
+ * `uninstallLabextension` do the file work; `main` runs only when this file is the program (not
+ * when it is imported).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,18 +26,25 @@ export const LOGO_FILES = Object.freeze(['logo-32x32.png', 'logo-64x64.png', 'lo
 /** Absolute path of the repository (the directory holding this file). */
 export const REPO_ROOT = path.dirname(fileURLToPath(import.meta.url));
 
+/** Name of the JupyterLab MIME renderer extension (`labextensions/goperf-renderer`). */
+export const LABEXTENSION_NAME = 'goperf-renderer';
+
+/** Where `node renderers/jupyterlab/build.mjs` (run by `npm install`) puts the prebuilt extension. */
+export const LABEXTENSION_BUILD_DIR = path.join(REPO_ROOT, 'renderers', 'jupyterlab', 'labextension');
+
 export const USAGE = `Usage: node install.js [--user | --sys-prefix | --prefix DIR] [--uninstall]
 
 Installs the Jupyter kernelspec "${KERNEL_NAME}" (kernel.json and logos) into
-<jupyter data dir>/kernels/${KERNEL_NAME}.
+<jupyter data dir>/kernels/${KERNEL_NAME}, and the JupyterLab renderer extension, when it is built
+(renderers/jupyterlab/labextension), into <jupyter data dir>/labextensions/${LABEXTENSION_NAME}.
 
   --user         (default) the user's Jupyter data dir: $JUPYTER_DATA_DIR, else
                  $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter
   --sys-prefix   <sys.prefix>/share/jupyter of the active Python environment, found
                  from $VIRTUAL_ENV, else $CONDA_PREFIX
   --prefix DIR   DIR/share/jupyter
-  --uninstall    remove the kernels/${KERNEL_NAME} directory that the same options
-                 would install, and nothing else
+  --uninstall    remove the kernels/${KERNEL_NAME} and labextensions/${LABEXTENSION_NAME}
+                 directories that the same options would install, and nothing else
   -h, --help     show this help`;
 
 /**
@@ -143,6 +152,16 @@ export function kernelSpecDir(opts) {
 }
 
 /**
+ * The prebuilt extension's directory: `<jupyter data dir>/labextensions/goperf-renderer`, where
+ * JupyterLab (and Notebook 7) look for prebuilt extensions. Pure.
+ * @param {DirOptions} opts
+ * @returns {string}
+ */
+export function labextensionDir(opts) {
+  return pathFor(opts.platform).join(jupyterDataDir(opts), 'labextensions', LABEXTENSION_NAME);
+}
+
+/**
  * @typedef {object} CliOptions
  * @property {Flag} flag
  * @property {string} [prefix]
@@ -223,6 +242,44 @@ export function uninstall(dest) {
 }
 
 /**
+ * Copies the prebuilt extension directory `src` (it must hold the builder's package.json) to
+ * `dest` (which must be `<labextensions dir>/goperf-renderer`), replacing whatever was there,
+ * through a temporary sibling directory as `install` does.
+ * @param {string} dest
+ * @param {string} [src] default LABEXTENSION_BUILD_DIR
+ */
+export function installLabextension(dest, src = LABEXTENSION_BUILD_DIR) {
+  if (path.basename(dest) !== LABEXTENSION_NAME) throw new Error(`refusing to install into ${dest}: not a ${LABEXTENSION_NAME} dir`);
+  if (!fs.existsSync(path.join(src, 'package.json'))) {
+    throw new Error(`${src} holds no built extension: run node renderers/jupyterlab/build.mjs`);
+  }
+  const parent = path.dirname(dest);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${LABEXTENSION_NAME}-install-`));
+  try {
+    fs.cpSync(src, staging, { recursive: true });
+    fs.chmodSync(staging, 0o755);
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.renameSync(staging, dest);
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Removes `dest` (the `<labextensions dir>/goperf-renderer` directory) and nothing else.
+ * @param {string} dest
+ * @returns {boolean} whether there was something to remove
+ */
+export function uninstallLabextension(dest) {
+  if (path.basename(dest) !== LABEXTENSION_NAME) throw new Error(`refusing to remove ${dest}: not a ${LABEXTENSION_NAME} dir`);
+  if (!fs.existsSync(dest)) return false;
+  fs.rmSync(dest, { recursive: true, force: true });
+  return true;
+}
+
+/**
  * The command: parses `args`, installs or uninstalls, prints one line. Returns the exit code.
  * @param {readonly string[]} args
  * @returns {number}
@@ -241,18 +298,29 @@ export function main(args) {
     return 0;
   }
   try {
-    const dest = path.resolve(
-      kernelSpecDir({ flag: cli.flag, prefix: cli.prefix, env: process.env, home: os.homedir(), platform: process.platform }),
-    );
+    /** @type {DirOptions} */
+    const where = { flag: cli.flag, prefix: cli.prefix, env: process.env, home: os.homedir(), platform: process.platform };
+    const dest = path.resolve(kernelSpecDir(where));
+    const extDest = path.resolve(labextensionDir(where));
     if (cli.uninstall) {
       const removed = uninstall(dest);
       console.log(removed ? `Removed kernelspec ${KERNEL_NAME} from ${dest}` : `Kernelspec ${KERNEL_NAME} is not installed in ${dest}`);
+      if (uninstallLabextension(extDest)) console.log(`Removed JupyterLab extension ${LABEXTENSION_NAME} from ${extDest}`);
       return 0;
     }
     const mainJs = path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
     if (!fs.existsSync(mainJs)) console.error(`install.js: warning: ${mainJs} does not exist yet: run npm run build`);
     install(dest, { mainJs });
     console.log(`Installed kernelspec ${KERNEL_NAME} in ${dest}`);
+    if (fs.existsSync(path.join(LABEXTENSION_BUILD_DIR, 'package.json'))) {
+      installLabextension(extDest);
+      console.log(`Installed JupyterLab extension ${LABEXTENSION_NAME} in ${extDest}`);
+    } else {
+      console.error(
+        `install.js: note: the JupyterLab extension is not built (${path.relative(REPO_ROOT, LABEXTENSION_BUILD_DIR)}): ` +
+          'JupyterLab shows the static HTML. Build it with node renderers/jupyterlab/build.mjs',
+      );
+    }
     return 0;
   } catch (err) {
     console.error(`install.js: ${err instanceof Error ? err.message : String(err)}`);

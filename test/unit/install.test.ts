@@ -34,6 +34,11 @@ interface InstallModule {
   parseArgs(args: readonly string[]): { flag: Flag; prefix?: string; uninstall: boolean; help: boolean };
   install(dest: string, opts?: { node?: string; mainJs?: string; logoDir?: string }): void;
   uninstall(dest: string): boolean;
+  LABEXTENSION_NAME: string;
+  LABEXTENSION_BUILD_DIR: string;
+  labextensionDir(opts: DirOptions): string;
+  installLabextension(dest: string, src?: string): void;
+  uninstallLabextension(dest: string): boolean;
 }
 
 const installJs = fileURLToPath(new URL('../../../install.js', import.meta.url));
@@ -53,6 +58,11 @@ function runInstaller(args: string[], env: Record<string, string | undefined>) {
   }
   const r = spawnSync(process.execPath, [installJs, ...args], { env: fullEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Whether renderers/jupyterlab/labextension has been built (npm install builds it). */
+function extensionBuilt(): boolean {
+  return fs.existsSync(path.join(inst.LABEXTENSION_BUILD_DIR, 'package.json'));
 }
 
 /** Every file under `dir`, relative, sorted. */
@@ -125,6 +135,18 @@ describe('install.js', () => {
     });
   });
 
+  describe('labextensionDir', () => {
+    it('is <jupyter data dir>/labextensions/goperf-renderer, beside kernels/', () => {
+      expect(inst.LABEXTENSION_NAME).to.equal('goperf-renderer');
+      expect(inst.labextensionDir({ env: { JUPYTER_DATA_DIR: '/data/jup' }, home: '/h' })).to.equal('/data/jup/labextensions/goperf-renderer');
+      expect(inst.labextensionDir({ flag: 'sys-prefix', env: { VIRTUAL_ENV: '/venv' }, home: '/h' })).to.equal(
+        '/venv/share/jupyter/labextensions/goperf-renderer',
+      );
+      expect(inst.labextensionDir({ flag: 'prefix', prefix: '/opt/p', env: {}, home: '/h' })).to.equal('/opt/p/share/jupyter/labextensions/goperf-renderer');
+      expect(inst.LABEXTENSION_BUILD_DIR).to.equal(path.join(repoRoot, 'renderers', 'jupyterlab', 'labextension'));
+    });
+  });
+
   describe('parseArgs', () => {
     it('parses the location flags', () => {
       expect(inst.parseArgs([])).to.deep.equal({ flag: 'user', prefix: undefined, uninstall: false, help: false });
@@ -177,13 +199,22 @@ describe('install.js', () => {
       expect(fs.readdirSync(kernels)).to.deep.equal(['goperf']);
     }
 
-    it('installs into $JUPYTER_DATA_DIR/kernels/goperf and says where', () => {
+    it('installs into $JUPYTER_DATA_DIR/kernels/goperf (and the built extension into labextensions/) and says where', () => {
       const r = runInstaller([], { JUPYTER_DATA_DIR: tmp });
       expect(r.status, r.stderr).to.equal(0);
-      expect(r.stdout.trim().split('\n')).to.have.length(1);
       expect(r.stdout).to.contain(dest);
       checkInstalled();
-      expect(listTree(tmp).filter((p) => !p.startsWith('kernels'))).to.deep.equal([]);
+      const extDest = path.join(tmp, 'labextensions', 'goperf-renderer');
+      if (extensionBuilt()) {
+        expect(r.stdout.trim().split('\n')).to.have.length(2);
+        expect(r.stdout).to.contain(extDest);
+        expect(listTree(extDest)).to.deep.equal(listTree(inst.LABEXTENSION_BUILD_DIR));
+        expect(listTree(tmp).filter((p) => !p.startsWith('kernels') && !p.startsWith('labextensions'))).to.deep.equal([]);
+      } else {
+        expect(r.stdout.trim().split('\n')).to.have.length(1);
+        expect(r.stderr).to.contain('not built');
+        expect(listTree(tmp).filter((p) => !p.startsWith('kernels'))).to.deep.equal([]);
+      }
     });
 
     it('re-installs idempotently, replacing stale files', () => {
@@ -197,15 +228,29 @@ describe('install.js', () => {
       expect(fs.readFileSync(path.join(dest, 'kernel.json')).equals(first)).to.equal(true);
     });
 
-    it('uninstalls exactly kernels/goperf', () => {
+    it('uninstalls exactly kernels/goperf and labextensions/goperf-renderer', () => {
       expect(runInstaller([], { JUPYTER_DATA_DIR: tmp }).status).to.equal(0);
       fs.mkdirSync(path.join(kernels, 'python3'));
       fs.writeFileSync(path.join(kernels, 'python3', 'kernel.json'), '{}');
+      fs.mkdirSync(path.join(tmp, 'labextensions', 'other-ext'), { recursive: true });
+      fs.writeFileSync(path.join(tmp, 'labextensions', 'other-ext', 'package.json'), '{}');
+      // As if an earlier install had put the extension there (whether or not it is built now).
+      fs.mkdirSync(path.join(tmp, 'labextensions', 'goperf-renderer', 'static'), { recursive: true });
+      fs.writeFileSync(path.join(tmp, 'labextensions', 'goperf-renderer', 'package.json'), '{}');
       fs.writeFileSync(path.join(tmp, 'other.txt'), 'keep');
       const r = runInstaller(['--uninstall'], { JUPYTER_DATA_DIR: tmp });
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.contain(dest);
-      expect(listTree(tmp)).to.deep.equal(['kernels', 'kernels/python3', 'kernels/python3/kernel.json', 'other.txt']);
+      expect(r.stdout).to.contain(path.join(tmp, 'labextensions', 'goperf-renderer'));
+      expect(listTree(tmp)).to.deep.equal([
+        'kernels',
+        'kernels/python3',
+        'kernels/python3/kernel.json',
+        'labextensions',
+        'labextensions/other-ext',
+        'labextensions/other-ext/package.json',
+        'other.txt',
+      ]);
       // Uninstalling again is not an error.
       expect(runInstaller(['--uninstall'], { JUPYTER_DATA_DIR: tmp }).status).to.equal(0);
     });
@@ -219,6 +264,31 @@ describe('install.js', () => {
       expect(inst.uninstall(dest)).to.equal(false);
       expect(fs.readdirSync(kernels)).to.deep.equal([]);
       expect(() => inst.uninstall(kernels)).to.throw(/refusing/);
+    });
+
+    it('installLabextension copies a built extension in place of a stale one; uninstallLabextension removes it', () => {
+      const built = path.join(tmp, 'built');
+      fs.mkdirSync(path.join(built, 'static'), { recursive: true });
+      fs.writeFileSync(path.join(built, 'package.json'), '{"name":"goperf-renderer"}');
+      fs.writeFileSync(path.join(built, 'static', 'remoteEntry.abc.js'), '// js');
+      const extDest = path.join(tmp, 'data', 'labextensions', 'goperf-renderer');
+      fs.mkdirSync(extDest, { recursive: true });
+      fs.writeFileSync(path.join(extDest, 'stale.js'), 'old');
+      inst.installLabextension(extDest, built);
+      expect(listTree(extDest)).to.deep.equal(['package.json', 'static', 'static/remoteEntry.abc.js']);
+      // No staging directory is left behind.
+      expect(fs.readdirSync(path.dirname(extDest))).to.deep.equal(['goperf-renderer']);
+      expect(inst.uninstallLabextension(extDest)).to.equal(true);
+      expect(inst.uninstallLabextension(extDest)).to.equal(false);
+      expect(fs.readdirSync(path.dirname(extDest))).to.deep.equal([]);
+    });
+
+    it('installLabextension refuses an unbuilt source and a destination not named goperf-renderer', () => {
+      const extDest = path.join(tmp, 'labextensions', 'goperf-renderer');
+      expect(() => inst.installLabextension(extDest, path.join(tmp, 'nothing-built'))).to.throw(/no built extension/);
+      expect(fs.existsSync(extDest)).to.equal(false);
+      expect(() => inst.installLabextension(path.join(tmp, 'labextensions'), tmp)).to.throw(/refusing/);
+      expect(() => inst.uninstallLabextension(path.join(tmp, 'labextensions'))).to.throw(/refusing/);
     });
 
     it('--prefix DIR installs into DIR/share/jupyter/kernels/goperf', () => {
