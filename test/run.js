@@ -1,6 +1,8 @@
-// `npm test`: the unit and integration suites (mocha, against the built dist/), then the Jupyter
-// conformance suite (jupyter_kernel_test in a project-local venv). Ends with one summary line.
-// Usage: node test/run.js [unit|integration|conformance ...]   (default: all three)
+// `npm test`: the unit and integration suites (mocha, against the built dist/), the Jupyter
+// conformance suite (jupyter_kernel_test in a project-local venv), and `goperf check` of every
+// committed notebook (its claims, escape decisions and allocation counts still hold). Ends with
+// one summary line.
+// Usage: node test/run.js [unit|integration|conformance|notebooks|<dir under dist/test> ...]
 import Mocha from "mocha";
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -8,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const suites = process.argv.slice(2).length ? process.argv.slice(2) : ["unit", "integration", "conformance"];
+const suites = process.argv.slice(2).length ? process.argv.slice(2) : ["unit", "integration", "conformance", "notebooks"];
 
 function testFiles(dir) {
   const full = join(root, "dist", "test", dir);
@@ -35,7 +37,7 @@ async function runMocha(dirs) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const mochaDirs = suites.filter((s) => s !== "conformance");
+const mochaDirs = suites.filter((s) => s !== "conformance" && s !== "notebooks");
 if (mochaDirs.length) {
   const stats = await runMocha(mochaDirs);
   passed += stats.passes;
@@ -58,6 +60,16 @@ if (suites.includes("conformance")) {
     skipped += Number(counts[3]);
   }
   if (status !== 0 && (!counts || Number(counts[2]) === 0)) failed += 1; // the suite could not run at all
+}
+if (suites.includes("notebooks")) {
+  const dir = join(root, "notebooks");
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort()) {
+    console.log(`\n== goperf check notebooks/${name}`);
+    const child = spawn(process.execPath, [join(root, "dist", "bin", "goperf.js"), "check", join(dir, name)], { stdio: "inherit" });
+    const status = await new Promise((done) => child.on("close", done));
+    if (status === 0) passed += 1;
+    else failed += 1;
+  }
 }
 // Skipped tests are reported, never counted as passing.
 console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
