@@ -62,8 +62,14 @@ describe("JupyterLab and Notebook 7 in a real browser (chromium)", function () {
   let browser: Browser | undefined;
   let root: string;
 
-  before(async function () {
+  /** The browser, launched by the first test group that needs it (a missing chromium fails only those). */
+  async function launched(): Promise<Browser> {
     checkChromium();
+    browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    return browser;
+  }
+
+  before(function () {
     root = freshDir("lab-root");
     // No "get notified about Jupyter news?" toast over the outputs in the screenshots.
     const settings = process.env.JUPYTERLAB_SETTINGS_DIR;
@@ -74,7 +80,6 @@ describe("JupyterLab and Notebook 7 in a real browser (chromium)", function () {
     // One notebook per front end: a run leaves outputs behind if the notebook is saved.
     writeNotebook(join(root, "demo.ipynb"), DEMO_CELLS);
     writeNotebook(join(root, "demo7.ipynb"), DEMO_CELLS);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
   });
 
   after(async () => {
@@ -110,8 +115,9 @@ describe("JupyterLab and Notebook 7 in a real browser (chromium)", function () {
 
     before(async function () {
       this.timeout(90_000);
+      const b = await launched();
       server = await startJupyter("lab", root, ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]);
-      page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+      page = await b.newPage({ viewport: { width: 1400, height: 1000 } });
     });
 
     after(async function () {
@@ -212,8 +218,9 @@ describe("JupyterLab and Notebook 7 in a real browser (chromium)", function () {
 
     before(async function () {
       this.timeout(90_000);
+      const b = await launched();
       server = await startJupyter("notebook", root);
-      page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+      page = await b.newPage({ viewport: { width: 1400, height: 1000 } });
     });
 
     after(async function () {
