@@ -5,7 +5,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { CellParser, type Unit } from "./go/parse.js";
+import { CellParser, type SplitResult, type Unit } from "./go/parse.js";
 import {
   composeBodies,
   composeFile,
@@ -20,6 +20,7 @@ import {
 } from "./go/compose.js";
 import { DirectBuilder } from "./go/direct.js";
 import { Workspace, goLineFor, goMod, removeStale } from "./go/workspace.js";
+import { scanUses } from "./go/tolerant.js";
 import { detectToolchain, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { StderrSplitter, describeDeath } from "./go/runoutput.js";
 import { ReleaseSyntaxError, oldestGoLine, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
@@ -191,6 +192,46 @@ export class Session {
       shown: shown && { cell: ref.count, line: shown.line, col: shown.col, text: shown.text },
     });
     return staged;
+  }
+
+  /** Parses a cell into units without staging anything (completion and inspection). */
+  async split(code: string): Promise<SplitResult> {
+    return (await this.parser()).split(code);
+  }
+
+  /** Standard-library package names and their import paths: what a cell may use without importing. */
+  stdlibPackages(): Readonly<Record<string, string>> {
+    return this.stdlibNames;
+  }
+
+  /** The environment the session runs go commands in (gopls runs in it too). */
+  get goEnv(): NodeJS.ProcessEnv {
+    return this.env;
+  }
+
+  /**
+   * What main.go and main_test.go would hold with these units as cell `count`, composed as stage()
+   * composes a cell; nothing is written or committed (completion and inspection give it to gopls
+   * as overlay content). The units may come from a best-effort split of a cell that does not
+   * parse: the imports are then found by scanning the text. `alsoImport`: package names imported
+   * even when unused (gopls reloads a package whose imports change; keeping them stable is fast).
+   * `test` is "" when there is no test code; `packages` are the names the two files used.
+   */
+  async candidate(units: readonly Unit[], count: number, alsoImport: readonly string[] = []): Promise<{ main: string; test: string; packages: string[] }> {
+    const { decls, statements, mainDecl } = mergeUnits(this.decls, units, { count });
+    const bodies = composeBodies({ decls, statements, mainDecl });
+    const imports: DeclaredImport[] = decls
+      .filter((d) => d.kind === "import")
+      .flatMap((d) => (d.imports ?? []).map((i: ImportSpec) => ({ ...i, cell: d.cell, line: d.line })));
+    const parser = await this.parser();
+    const uses = (body: string) => parser.uses(composeFile("", body)).catch(() => scanUses(body, this.stdlibNames));
+    const [usedMain, usedTest] = await Promise.all([uses(bodies.main), bodies.test ? uses(bodies.test) : Promise.resolve([])]);
+    const block = (used: string[]) => importBlock(imports, [...new Set([...used, ...alsoImport])], this.stdlibNames);
+    return {
+      main: composeFile(block(usedMain), bodies.main),
+      test: bodies.test ? composeFile(block(usedTest), bodies.test) : "",
+      packages: [...new Set([...usedMain, ...usedTest])],
+    };
   }
 
   /** Makes a staged cell's declarations the session's. */
@@ -390,6 +431,35 @@ function showsValue(expr: NonNullable<Unit["expr"]>, decls: readonly Decl[]): bo
 
 export function interrupted(): CellError {
   return { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
+}
+
+/**
+ * The session's declarations with a cell's units merged in, as stage() merges them (a name the
+ * cell declares replaces the older declaration), and the cell's statements and func main.
+ */
+function mergeUnits(current: readonly Decl[], units: readonly Unit[], ref: CellRef): { decls: Decl[]; statements: Statement[]; mainDecl?: Decl } {
+  const fresh: Decl[] = [];
+  const statements: Statement[] = [];
+  let mainDecl: Decl | undefined;
+  for (const unit of units) {
+    if (unit.kind === "stmt") {
+      statements.push({ cell: ref.count, line: unit.line, col: unit.col, text: unit.text });
+      continue;
+    }
+    for (const decl of toDecls(unit, ref)) {
+      if (decl.kind === "func" && decl.names[0] === "main") mainDecl = decl;
+      else fresh.push(decl);
+    }
+  }
+  const keys = new Set(fresh.map((d) => d.key));
+  const names = new Set(fresh.flatMap((d) => (d.kind === "import" ? [] : d.names.filter((n) => n !== "_"))));
+  const kept = current.filter(
+    (d) =>
+      !(ref.cellId !== undefined && d.cellId === ref.cellId) &&
+      !keys.has(d.key) &&
+      !(d.kind !== "import" && d.kind !== "method" && d.names.some((n) => names.has(n))),
+  );
+  return { decls: [...kept, ...fresh], statements, mainDecl };
 }
 
 function toDecls(unit: Unit, ref: CellRef): Decl[] {

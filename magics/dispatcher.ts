@@ -6,6 +6,7 @@ import type { ExecuteContext, ExecuteOutcome, Executor } from "../kernel/handler
 import type { MimeBundle, Payload } from "../kernel/protocol.js";
 import { interrupted, type CellError, type CellSource, type Session } from "../kernel/session.js";
 import { UsageError, parseArgs, splitWords, usage, type Parsed } from "./args.js";
+import { Editing } from "./editing.js";
 import type { Registry } from "./registry.js";
 import type { Magic, MagicContext, MagicState } from "./types.js";
 
@@ -31,6 +32,7 @@ export function splitMagics(source: string): { code: string; magics: MagicLine[]
 export class Dispatcher implements Executor {
   private current: AbortController | null = null;
   private readonly state: MagicState = new Map();
+  private editor: Editing | undefined;
 
   constructor(
     private readonly session: Session,
@@ -171,18 +173,20 @@ export class Dispatcher implements Executor {
 
   async complete(code: string, cursorPos: number) {
     const chars = [...code];
-    let start = cursorPos;
-    while (start > 0 && /[\w%]/.test(chars[start - 1])) start--;
-    const prefix = chars.slice(start, cursorPos).join("");
-    const candidates = prefix.startsWith("%")
-      ? this.magics.all().map((m) => "%" + m.name)
-      : [...new Set([...this.session.declarations().flatMap((d) => d.names.map((n) => n.split(".").pop()!)), ...GO_KEYWORDS])];
-    const matches = prefix ? candidates.filter((c) => c.startsWith(prefix) && c !== prefix).sort() : [];
-    return { matches, cursor_start: start, cursor_end: cursorPos, metadata: {} };
+    // cursor_pos comes from the client: clamped to the code before anything walks it.
+    cursorPos = Math.min(chars.length, Math.max(0, Math.trunc(cursorPos) || 0));
+    return this.editing.complete(code, cursorPos);
   }
 
-  async inspect(): Promise<{ found: boolean; data: MimeBundle }> {
-    return { found: false, data: {} };
+  async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<{ found: boolean; data: MimeBundle }> {
+    cursorPos = Math.min([...code].length, Math.max(0, Math.trunc(cursorPos) || 0));
+    return this.editing.inspect(code, cursorPos, detailLevel);
+  }
+
+  /** Completion and inspection (gopls, started on first use). */
+  private get editing(): Editing {
+    this.editor ??= new Editing({ session: this.session, magics: () => this.magics.all(), log: this.log });
+    return this.editor;
   }
 
   interrupt(): void {
@@ -191,6 +195,7 @@ export class Dispatcher implements Executor {
 
   async shutdown(): Promise<void> {
     this.current?.abort();
+    this.editor?.close();
     await this.session.close();
   }
 }
@@ -242,8 +247,3 @@ export function compileError(output: string): CellError {
   const shown = userLines.length > 0 ? userLines : lines;
   return { ename: "CompileError", evalue: shown[0] ?? "the build failed", traceback: shown };
 }
-
-const GO_KEYWORDS = [
-  "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for", "func", "go", "goto",
-  "if", "import", "interface", "map", "package", "range", "return", "select", "struct", "switch", "type", "var",
-];

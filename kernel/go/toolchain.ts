@@ -140,6 +140,17 @@ export function killGroup(child: ChildProcess): void {
   }
 }
 
+/**
+ * A long-lived child spawned elsewhere (gopls): killed with the others on exit. (A kernel killed
+ * outright closes gopls's stdin, and gopls exits on end of input.)
+ */
+export function adopt(child: ChildProcess): void {
+  live.add(child);
+  const settle = () => live.delete(child);
+  child.once("close", settle);
+  child.once("error", settle);
+}
+
 /** On kernel exit: no child outlives the kernel. */
 export function killAllChildren(): void {
   for (const child of live) killGroup(child);
