@@ -103,7 +103,8 @@ export class Dispatcher implements Executor {
         const error = await runCode();
         if (error) return error;
       }
-      for (const call of calls) {
+      // The magic that takes the code builds it first; the others then see the cell's code in place.
+      for (const call of [...takers, ...calls.filter((c) => !c.magic.takesCode)]) {
         if (signal.aborted) return interrupted();
         const error = await call.magic.run(contextFor(call), call.parsed);
         if (error) return error;
