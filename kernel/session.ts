@@ -280,7 +280,16 @@ export class Session {
 
   /** Compiles (no link): the compiler's diagnostics for these flags, or its errors. */
   async compile(gcflags: string[] = [], signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; result: RunResult }> {
-    const direct = await this.directFor(use)?.compile(this.mainImports, this.mainSource, gcflags, undefined, signal);
+    // The test file too: benchmarks are session code, and their decisions are the reader's.
+    const withTests = this.testSource !== null;
+    const direct = await this.directFor(use)?.compile(
+      withTests ? [...new Set([...this.mainImports, ...this.testImports])] : this.mainImports,
+      withTests ? this.mainSource + this.testSource : this.mainSource,
+      gcflags,
+      undefined,
+      signal,
+      withTests ? ["main.go", "main_test.go"] : ["main.go"],
+    );
     if (direct) return direct;
     const args = ["list", "-export", "-f", "{{.Export}}"];
     if (gcflags.length) args.push(`-gcflags=${gcflags.join(" ")}`);
@@ -368,6 +377,7 @@ export class Session {
   /** main.go as last written, and the packages it imports: what the direct builder compiles. */
   private mainSource = "";
   private testSource: string | null = null;
+  private testImports: string[] = [];
   private mainImports: string[] = [];
   private direct: DirectBuilder | null = null;
 
@@ -392,9 +402,11 @@ export class Session {
     const mainImports = chooseImports(imports, usedMain, this.stdlibNames);
     this.mainImports = mainImports.map((i) => i.path);
     this.mainSource = composeFile(renderImports(mainImports), bodies.main);
+    const testImports = chooseImports(imports, usedTest, this.stdlibNames);
+    this.testImports = testImports.map((i) => i.path);
     await this.workspace.write({
       "main.go": this.mainSource,
-      "main_test.go": (this.testSource = bodies.test ? composeFile(importBlock(imports, usedTest, this.stdlibNames), bodies.test) : null),
+      "main_test.go": (this.testSource = bodies.test ? composeFile(renderImports(testImports), bodies.test) : null),
     });
   }
 
