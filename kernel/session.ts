@@ -150,28 +150,7 @@ export class Session {
       const text = `cell[${ref.count}]:${line}:${col}: ${msg}`;
       return { ename: "SyntaxError", evalue: text, traceback: [text] };
     }
-    const fresh: Decl[] = [];
-    const statements: Statement[] = [];
-    let mainDecl: Decl | undefined;
-    for (const unit of split.units) {
-      if (unit.kind === "stmt") {
-        statements.push({ cell: ref.count, line: unit.line, col: unit.col, text: unit.text });
-        continue;
-      }
-      for (const decl of toDecls(unit, ref)) {
-        if (decl.kind === "func" && decl.names[0] === "main") mainDecl = decl;
-        else fresh.push(decl);
-      }
-    }
-    const keys = new Set(fresh.map((d) => d.key));
-    const names = new Set(fresh.flatMap((d) => (d.kind === "import" ? [] : d.names.filter((n) => n !== "_"))));
-    const kept = this.decls.filter(
-      (d) =>
-        !(ref.cellId !== undefined && d.cellId === ref.cellId) &&
-        !keys.has(d.key) &&
-        !(d.kind !== "import" && d.kind !== "method" && d.names.some((n) => names.has(n))),
-    );
-    const decls = [...kept, ...fresh];
+    const { decls, statements, mainDecl } = mergeUnits(this.decls, split.units, ref);
     const last = split.units[split.units.length - 1];
     const shown = extra.show && last?.kind === "stmt" && last.expr && showsValue(last.expr, decls) ? last.expr : undefined;
     if (shown) statements.pop();
