@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processesMentioning } from '../procs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -94,39 +95,13 @@ function ensureVenv() {
   fs.writeFileSync(stampFile, hash + '\n');
 }
 
-/**
- * Ids of the processes whose command line mentions `needle` (the temporary dir: the kernels the
- * suite started have their connection file there). Linux only; empty elsewhere.
- * @param {string} needle
- * @returns {number[]}
- */
-function pidsMentioning(needle) {
-  /** @type {number[]} */
-  const pids = [];
-  let entries;
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return pids;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(needle)) pids.push(Number(entry));
-    } catch {
-      // gone already
-    }
-  }
-  return pids;
-}
 
 /**
  * Ends the kernels left running from the temporary dir (if the suite could not shut them down).
  * @param {string} tmp
  */
 async function reapKernels(tmp) {
-  let pids = pidsMentioning(tmp);
+  let pids = processesMentioning(tmp).map((p) => p.pid);
   if (pids.length === 0) return;
   console.error(`conformance: ending leftover kernel process(es) ${pids.join(', ')}`);
   for (const pid of pids) {
@@ -138,7 +113,7 @@ async function reapKernels(tmp) {
   }
   for (let i = 0; i < 30 && pids.length > 0; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    pids = pids.filter((pid) => pidsMentioning(tmp).includes(pid));
+    pids = pids.filter((pid) => processesMentioning(tmp).map((p) => p.pid).includes(pid));
   }
   for (const pid of pids) {
     try {

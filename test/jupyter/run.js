@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Mocha from 'mocha';
+import { processesMentioning } from '../procs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -109,33 +110,6 @@ function ensureVenv() {
   return `venv: ${created ? 'created and ' : ''}installed the pinned requirements in ${seconds(Date.now() - started)} (pip ${seconds(Date.now() - pipStarted)})`;
 }
 
-/**
- * Processes whose command line mentions `needle`. Linux /proc; empty elsewhere.
- * @param {string} needle
- * @returns {{ pid: number, cmdline: string }[]}
- */
-function processesMentioning(needle) {
-  /** @type {{ pid: number, cmdline: string }[]} */
-  const found = [];
-  let entries;
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return found;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      if (!cmdline.includes(needle)) continue;
-      if (/^State:\s+Z/m.test(fs.readFileSync(`/proc/${entry}/status`, 'utf8'))) continue;
-      found.push({ pid: Number(entry), cmdline });
-    } catch {
-      // gone already
-    }
-  }
-  return found;
-}
 
 /**
  * Ends the processes left running from the temporary dir; returns what it found.
