@@ -4,7 +4,7 @@
 
 import * as zmq from "zeromq";
 import type { ConnectionInfo, Header, Message } from "./protocol.js";
-import { Signer, decode, encode, newHeader } from "./wire.js";
+import { DigestHistory, MAX_FRAME_BYTES, Signer, decode, encode, newHeader, signatureOf } from "./wire.js";
 
 export type Channel = "shell" | "control" | "stdin";
 
@@ -40,6 +40,8 @@ export class Transport {
   private readonly sockets: { shell: zmq.Router; control: zmq.Router; stdin: zmq.Router; iopub: zmq.Publisher; hb: zmq.Reply };
   private readonly queues: Record<Channel | "iopub", SendQueue>;
   private closed = false;
+  /** Signatures already accepted: a verified message seen twice is a replay, dropped. */
+  private readonly digests = new DigestHistory();
 
   constructor(private readonly options: TransportOptions, session: string) {
     this.session = session;
@@ -51,7 +53,11 @@ export class Transport {
       iopub: new zmq.Publisher(),
       hb: new zmq.Reply(),
     };
-    for (const socket of Object.values(this.sockets)) socket.linger = 1000;
+    for (const socket of Object.values(this.sockets)) {
+      socket.linger = 1000;
+      // A peer that sends a larger frame is disconnected by zeromq before the kernel buffers it.
+      socket.maxMessageSize = MAX_FRAME_BYTES;
+    }
     this.queues = {
       shell: new SendQueue(this.sockets.shell, options.log),
       control: new SendQueue(this.sockets.control, options.log),
@@ -110,6 +116,10 @@ export class Transport {
         const decoded = decode(frames, this.signer);
         if (!decoded.ok) {
           this.options.log(`dropped a message on ${channel}: ${decoded.reason}`);
+          continue;
+        }
+        if (this.signer.enabled && !this.digests.admit(signatureOf(frames))) {
+          this.options.log(`dropped a message on ${channel}: duplicate signature (a replayed message)`);
           continue;
         }
         try {

@@ -42,6 +42,38 @@ export class Signer {
   }
 }
 
+/**
+ * The signatures of verified messages seen lately, as jupyter_client's Session keeps them: a
+ * message whose signature was already accepted is a replay and is refused. Bounded: past `max`
+ * entries the oldest tenth is forgotten.
+ */
+export class DigestHistory {
+  private readonly seen = new Set<string>();
+  constructor(private readonly max = 1 << 16) {}
+
+  /** True the first time a signature is offered; false for a replay. Empty signatures are not tracked. */
+  admit(signature: Buffer): boolean {
+    if (signature.length === 0) return true;
+    const key = signature.toString("latin1");
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > this.max) {
+      let drop = Math.ceil(this.max / 10);
+      for (const old of this.seen) {
+        if (drop-- <= 0) break;
+        this.seen.delete(old);
+      }
+    }
+    return true;
+  }
+}
+
+/** The signature frame of a frame set (empty when there is none). */
+export function signatureOf(frames: Buffer[]): Buffer {
+  const at = frames.findIndex((f) => f.equals(DELIMITER_BYTES));
+  return at >= 0 && at + 1 < frames.length ? frames[at + 1] : Buffer.alloc(0);
+}
+
 export type DecodeResult =
   | { ok: true; message: Message }
   | { ok: false; reason: string };
