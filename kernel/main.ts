@@ -7,7 +7,8 @@ import { Handler, type Replier } from "./handler.js";
 import type { ConnectionInfo, Message } from "./protocol.js";
 import { Session } from "./session.js";
 import { Transport, type Channel } from "./transport.js";
-import { killAllChildren } from "./go/toolchain.js";
+import { groupWatch, killAllChildren } from "./go/toolchain.js";
+import { Watchdog } from "./watchdog.js";
 import { Dispatcher } from "../magics/dispatcher.js";
 import { Registry, builtinMagics } from "../magics/registry.js";
 
@@ -24,6 +25,12 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const connection = JSON.parse(readFileSync(file, "utf8")) as ConnectionInfo;
+  // Before any child starts: if this process is killed, the watchdog kills what it left running.
+  const watchdog = Watchdog.start();
+  if (watchdog) {
+    groupWatch.started = (pgid) => watchdog.started(pgid);
+    groupWatch.ended = (pgid) => watchdog.ended(pgid);
+  } else log("could not start the watchdog: children of a killed kernel wait for the next kernel start");
   // Bind at once and start the session (toolchain, parser, scratch module) meanwhile: requests that
   // arrive before the session is ready wait in order.
   const starting = Session.start();
@@ -35,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
   );
   await transport.bind();
   const session = await starting;
+  watchdog?.scratchDir(session.workspace.dir);
   const dispatcher = new Dispatcher(session, new Registry(builtinMagics()), log);
   const replier: Replier = {
     reply: (channel, msgType, content, parent) => transport.reply(channel, { msgType, content, parent }),

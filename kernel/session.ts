@@ -2,7 +2,7 @@
 // in — stage (parse + compose + write), build, and only then commit. A cell whose build fails leaves
 // the declarations exactly as they were.
 
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { CellParser, type SplitResult, type Unit } from "./go/parse.js";
@@ -22,7 +22,8 @@ import { DirectBuilder } from "./go/direct.js";
 import { Workspace, goLineFor, goMod, removeStale } from "./go/workspace.js";
 import { scanUses } from "./go/tolerant.js";
 import { detectToolchain, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
-import { StderrSplitter, describeDeath } from "./go/runoutput.js";
+import { MAX_TRACE, StderrSplitter, describeDeath } from "./go/runoutput.js";
+import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "./go/guard.js";
 import { ReleaseSyntaxError, oldestGoLine, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
 
 export interface CellRef {
@@ -91,6 +92,10 @@ export class Session {
     await removeStale(options.scratchRoot);
     const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(options.scratchRoot)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
+    // The go command's work dirs go inside the scratch dir: one it was killed before removing (an
+    // interrupted build, a shutdown) goes with the scratch dir instead of staying in /tmp.
+    env.GOTMPDIR = workspace.path("gotmp");
+    mkdirSync(env.GOTMPDIR, { mode: 0o700 });
     const parserReady = toolchain.ok ? CellParser.start({ goBinary: toolchain.info.binary, cacheDir: cacheDir(env), env }) : Promise.resolve(null);
     const session = new Session(toolchain, workspace, parserReady, env);
     if (toolchain.ok) {
@@ -320,21 +325,29 @@ export class Session {
     };
     const stdout = capped(out.stdout);
     const stderr = capped(out.stderr);
+    // Under a memory cap (prlimit + GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
+    const guarded = guardCommand(binary, args, this.env);
+    let pgid = 0;
     const result = await this.track((onSpawn) =>
-      run(binary, args, {
+      run(guarded.binary, guarded.args, {
         cwd: this.workspace.dir,
-        env: this.env,
+        env: guarded.env,
         signal,
-        onSpawn,
+        onSpawn: (pid) => onSpawn((pgid = pid)),
+        quitFirstMs: QUIT_GRACE_MS,
         onFd3: out.result ? (text) => (resultText += text) : undefined,
         onStdout: stdout,
-        onStderr: (chunk) => stderr(splitter.push(chunk)),
+        onStderr: (chunk) => {
+          stderr(splitter.push(chunk));
+          // A dying program past the trace cap is only listing goroutines (a million take minutes).
+          if ((splitter.deathTrace?.length ?? 0) >= MAX_TRACE && pgid) killGroupOf(pgid);
+        },
       }),
     );
     stderr(splitter.flush());
-    if (result.interrupted) return interrupted();
+    if (result.interrupted) return interrupted(whereInCell(splitter.deathTrace));
     const trace = splitter.deathTrace;
-    if (trace !== null && result.code !== 0) return describeDeath(trace);
+    if (trace !== null && result.code !== 0) return memoryLimitError(trace, guarded.limitMiB) ?? describeDeath(trace);
     if (result.killedBy) {
       const text = `the program was killed by ${result.killedBy}`;
       return { ename: "Killed", evalue: text, traceback: [text] };
@@ -420,8 +433,18 @@ function showsValue(expr: NonNullable<Unit["expr"]>, decls: readonly Decl[]): bo
   return decls.some((d) => d.kind === "func" && d.names[0] === expr.callee && (d.results ?? 0) > 0);
 }
 
-export function interrupted(): CellError {
-  return { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
+/** `at`: where the program was, when it could say (`cell[5]:3 (in Loop)`). */
+export function interrupted(at?: string | null): CellError {
+  const evalue = at ? `the cell was interrupted at ${at}` : "the cell was interrupted";
+  return { ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] };
+}
+
+function killGroupOf(pgid: number): void {
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch {
+    // gone already
+  }
 }
 
 /**

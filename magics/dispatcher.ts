@@ -57,8 +57,9 @@ export class Dispatcher implements Executor {
     const payload: Payload[] = [];
     try {
       const error = await this.executeCell(source, ctx, controller.signal, payload);
+      // An interrupted cell says so, whatever step it was in (a build killed midway is no compile error).
+      if (controller.signal.aborted) return { status: "error", ...(error?.ename === "Interrupted" ? error : interrupted()) };
       if (error) return { status: "error", ...error };
-      if (controller.signal.aborted) return { status: "error", ...interrupted() };
       return { status: "ok", payload };
     } finally {
       this.current = null;

@@ -1,8 +1,11 @@
 // What a Go program writes to stderr when it dies (a panic, a fatal runtime error) is the cell's
 // error, not a stream: it is held back from streaming and turned into one error output.
 
-const DEATH_MARKERS = ["panic: ", "fatal error: ", "runtime: "];
-const MAX_TRACE = 256 * 1024;
+// "SIGQUIT: " begins the goroutine dump the kernel asks for when it interrupts a program.
+const DEATH_MARKERS = ["panic: ", "fatal error: ", "runtime: ", "SIGQUIT: "];
+/** A death trace is kept up to this size; past it the program is only printing goroutines (a million
+ * of them take minutes), and the kernel stops it. */
+export const MAX_TRACE = 256 * 1024;
 
 export class StderrSplitter {
   private line = "";

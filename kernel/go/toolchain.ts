@@ -3,6 +3,7 @@
 // Arguments are argv entries, never a shell line.
 
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 
 export interface ToolchainInfo {
   /** The go binary, as given (a name on PATH or a path). */
@@ -70,7 +71,18 @@ export interface RunOptions {
   onSpawn?: (pid: number) => void;
   /** Receives what the child writes to file descriptor 3 (the cell's result channel). */
   onFd3?: (chunk: string) => void;
+  /**
+   * On abort, first SIGQUIT the child (a Go program then prints where its goroutines are) and kill
+   * the group this many ms later, or as soon as the child exits.
+   */
+  quitFirstMs?: number;
 }
+
+/**
+ * Told of every child's process group as it starts and ends: the kernel's watchdog keeps the list,
+ * to kill what is left if the kernel itself is killed.
+ */
+export const groupWatch: { started?: (pgid: number) => void; ended?: (pgid: number) => void } = {};
 
 export interface RunResult {
   code: number | null;
@@ -93,6 +105,7 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
       detached: true, // a process group of its own: killGroup reaches every descendant
     });
     live.add(child);
+    if (child.pid !== undefined) groupWatch.started?.(child.pid);
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = "";
     let stderr = "";
@@ -112,23 +125,54 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
       fd3.setEncoding("utf8");
       fd3.on("data", (chunk: string) => options.onFd3!(chunk));
     }
+    let grace: NodeJS.Timeout | undefined;
     const onAbort = () => {
       interrupted = true;
-      killGroup(child);
+      if (!options.quitFirstMs || child.pid === undefined) return killGroup(child);
+      try {
+        // Aimed at the thread that is running (kill(2) with a thread id lets that thread take it), so
+        // the Go runtime's dump shows the busy goroutine's stack, not "running on other thread".
+        process.kill(busyThread(child.pid) ?? child.pid, "SIGQUIT");
+      } catch {
+        // already gone
+      }
+      grace = setTimeout(() => killGroup(child), options.quitFirstMs);
     };
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener("abort", onAbort, { once: true });
-    child.on("error", (err) => {
+    if (options.signal?.aborted) {
+      interrupted = true;
+      killGroup(child);
+    } else options.signal?.addEventListener("abort", onAbort, { once: true });
+    const settle = () => {
       live.delete(child);
+      if (child.pid !== undefined) groupWatch.ended?.(child.pid);
       options.signal?.removeEventListener("abort", onAbort);
+      if (grace) {
+        clearTimeout(grace);
+        killGroup(child); // what the child started dies with it
+      }
+    };
+    child.on("error", (err) => {
+      settle();
       reject(err);
     });
     child.on("close", (code, killedBy) => {
-      live.delete(child);
-      options.signal?.removeEventListener("abort", onAbort);
+      settle();
       resolve({ code, killedBy, interrupted, stdout, stderr });
     });
   });
+}
+
+/** A thread of the process that is on a CPU now (state R in /proc), if any. */
+function busyThread(pid: number): number | undefined {
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "R") return Number(tid);
+    }
+  } catch {
+    // not Linux, or gone
+  }
+  return undefined;
 }
 
 export function killGroup(child: ChildProcess): void {

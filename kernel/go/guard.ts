@@ -1,0 +1,113 @@
+// Guards around the user's program: a memory limit it cannot exceed, and the words for how it
+// ended when it hit one of the kernel's limits or was interrupted.
+//
+// Node cannot set a child's resource limits, so the program is started through util-linux's
+// `prlimit` (argv only, no shell): RLIMIT_DATA caps the memory it can map, and GOMEMLIMIT makes
+// the Go collector work to stay under the cap before the cap is hit.
+
+import { accessSync, constants, readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+
+/** The default cap on a cell program's memory; GOPERF_MEMORY_LIMIT_MIB overrides it (0: none). */
+export const DEFAULT_MEMORY_LIMIT_MIB = 2048;
+/** How long an interrupted program has to print where it was before its group is killed. */
+export const QUIT_GRACE_MS = 250;
+
+export interface GuardedCommand {
+  binary: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** The cap applied, in MiB; null when none could be (no prlimit, or turned off). */
+  limitMiB: number | null;
+}
+
+let prlimitPath: string | null | undefined;
+
+/** util-linux's prlimit on PATH, found once. */
+export function findPrlimit(pathVar = process.env.PATH ?? ""): string | null {
+  if (prlimitPath !== undefined) return prlimitPath;
+  prlimitPath = null;
+  for (const dir of pathVar.split(delimiter).concat(["/usr/bin", "/bin"])) {
+    if (!dir) continue;
+    const candidate = join(dir, "prlimit");
+    try {
+      accessSync(candidate, constants.X_OK);
+      prlimitPath = candidate;
+      break;
+    } catch {
+      // not here
+    }
+  }
+  return prlimitPath;
+}
+
+/** The memory cap in MiB from the kernel's environment; null when turned off. */
+export function memoryLimitMiB(env: NodeJS.ProcessEnv = process.env): number | null {
+  const raw = env.GOPERF_MEMORY_LIMIT_MIB;
+  if (raw === undefined || raw.trim() === "") return DEFAULT_MEMORY_LIMIT_MIB;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) return null;
+  return Math.max(64, Math.floor(n));
+}
+
+/** The program's command with its memory cap: `prlimit --data=B:B -- binary args...`. */
+export function guardCommand(binary: string, args: string[], env: NodeJS.ProcessEnv): GuardedCommand {
+  const limit = memoryLimitMiB(env);
+  const prlimit = limit === null ? null : findPrlimit(env.PATH);
+  if (limit === null || prlimit === null) return { binary, args, env, limitMiB: null };
+  // Never above the hard limit the kernel already has (prlimit could not raise it, and would fail).
+  const bytes = Math.min(limit * 1024 * 1024, hardDataLimit());
+  const guardedEnv = { ...env };
+  // The collector's soft goal, below the hard cap so that garbage is collected before the cap bites.
+  if (!guardedEnv.GOMEMLIMIT) guardedEnv.GOMEMLIMIT = `${Math.floor((bytes * 0.9) / 1024 / 1024)}MiB`;
+  return { binary: prlimit, args: [`--data=${bytes}:${bytes}`, "--", binary, ...args], env: guardedEnv, limitMiB: Math.floor(bytes / 1024 / 1024) };
+}
+
+/** The kernel's own hard RLIMIT_DATA, from /proc/self/limits (Infinity when unlimited or unknown). */
+function hardDataLimit(): number {
+  try {
+    const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max data size"));
+    const hard = line?.trim().split(/\s{2,}/)[2];
+    return hard && /^\d+$/.test(hard) ? Number(hard) : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+const OUT_OF_MEMORY = /^fatal error: (?:runtime: )?out of memory|^runtime: out of memory|^fatal error: .*cannot allocate memory/m;
+
+/** A death trace that says the program ran out of memory under the cap -> the cell's error. */
+export function memoryLimitError(trace: string, limitMiB: number | null): { ename: string; evalue: string; traceback: string[] } | null {
+  if (limitMiB === null || !OUT_OF_MEMORY.test(trace)) return null;
+  const at = whereInCell(trace);
+  const evalue = `the program exceeded the memory limit of ${limitMiB} MiB${at ? ` at ${at}` : ""}`;
+  return {
+    ename: "MemoryLimitExceeded",
+    evalue,
+    traceback: [evalue, "(the limit is GOPERF_MEMORY_LIMIT_MIB in the kernel's environment)", ...trace.replace(/\n+$/, "").split("\n")],
+  };
+}
+
+// A tight empty loop (`for {}`) is one jump the compiler places at the function's entry, which a
+// //line directive can turn into a line before the cell's first: such a line is not shown.
+const CELL_POSITION = /^\s+(cell\[\d+\]):(-?\d+)/;
+
+/**
+ * Where in the cells a goroutine dump (a fatal error, or the SIGQUIT dump of an interrupted
+ * program) says the program was: the innermost cell frame of the first goroutine that is running
+ * or runnable, else of the first goroutine with a cell frame. "cell[5]:3 (in Loop)", or null.
+ */
+export function whereInCell(trace: string | null): string | null {
+  if (!trace) return null;
+  const blocks = trace.split(/\n(?=goroutine \d+)/);
+  const withCell = blocks.filter((b) => b.split("\n").some((l) => CELL_POSITION.test(l)));
+  const block = withCell.find((b) => /^goroutine \d+ .*\[(running|runnable)/.test(b)) ?? withCell[0];
+  if (!block) return null;
+  const lines = block.split("\n");
+  const i = lines.findIndex((l) => CELL_POSITION.test(l));
+  const [, cell, line] = CELL_POSITION.exec(lines[i])!;
+  const position = Number(line) >= 1 ? `${cell}:${line}` : cell;
+  const func = /^([\w.*()\[\]/-]+)\(/.exec(lines[i - 1] ?? "")?.[1];
+  const name = func?.replace(/^main\./, "").replace(/\.func\d+(\.\d+)*$/, " (a func literal)");
+  return name ? `${position} (in ${name})` : position;
+}

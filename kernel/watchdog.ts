@@ -1,0 +1,129 @@
+// The kernel's watchdog: a small detached process that outlives a kernel killed with SIGKILL (or
+// crashed) just long enough to kill the process groups the kernel had running and to remove its
+// scratch dir. Without it a `for {}` cell would keep a core busy until the next kernel start.
+//
+// The kernel holds the write end of the watchdog's stdin and tells it, one line each:
+//   +PGID   a child's process group started        -PGID   it ended
+//   dir D   the session's scratch dir
+// When the kernel dies, for whatever reason, the kernel's end of the pipe closes: the watchdog
+// reads end-of-file at once (no polling), kills the groups still listed, removes the dir, exits.
+//
+// Usage (started by the kernel, never by hand): node dist/kernel/watchdog.js KERNEL_PID
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, realpathSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { SCRATCH_PREFIX } from "./go/workspace.js";
+
+/** The kernel's side: starts the watchdog and forwards what it must know. */
+export class Watchdog {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static start(): Watchdog | null {
+    try {
+      const child = spawn(process.execPath, [fileURLToPath(import.meta.url), String(process.pid)], {
+        detached: true, // its own process group: an interrupt signal to the kernel's group spares it
+        stdio: ["pipe", "ignore", "ignore"],
+      });
+      child.on("error", () => undefined);
+      child.stdin!.on("error", () => undefined); // the watchdog died first: nothing to tell
+      child.unref();
+      (child.stdin as unknown as { unref?: () => void }).unref?.();
+      return new Watchdog(child);
+    } catch {
+      return null;
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  started(pgid: number): void {
+    this.tell(`+${pgid}`);
+  }
+
+  ended(pgid: number): void {
+    this.tell(`-${pgid}`);
+  }
+
+  scratchDir(dir: string): void {
+    this.tell(`dir ${dir}`);
+  }
+
+  private tell(line: string): void {
+    if (this.child.stdin?.writable) this.child.stdin.write(line + "\n");
+  }
+}
+
+/** The watchdog's side. */
+function watch(kernelPid: number): void {
+  const groups = new Set<number>();
+  let dir = "";
+  let buffered = "";
+  let done = false;
+  const apply = (line: string) => {
+    if (line.startsWith("dir ")) dir = line.slice(4);
+    else if (/^\+\d+$/.test(line)) groups.add(Number(line.slice(1)));
+    else if (/^-\d+$/.test(line)) groups.delete(Number(line.slice(1)));
+  };
+  const cleanUp = () => {
+    if (done) return;
+    done = true;
+    for (const line of buffered.split("\n")) apply(line);
+    const marked = dir ? Number(readOr(join(dir, "running.pgid"), "")) : 0;
+    if (marked > 0) groups.add(marked);
+    for (const pgid of groups) {
+      if (pgid <= 1 || pgid === process.pid) continue;
+      try {
+        process.kill(-pgid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+    // Only a scratch dir of this kernel's: the name has the prefix and its kernel.pid is the kernel's.
+    if (dir && basename(dir).startsWith(SCRATCH_PREFIX) && readOr(join(dir, "kernel.pid"), "") === String(kernelPid)) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    process.exit(0);
+  };
+  process.stdin.setEncoding("utf8");
+  process.stdin.on("data", (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    for (const line of lines) apply(line);
+  });
+  process.stdin.on("end", cleanUp);
+  process.stdin.on("close", cleanUp);
+  process.stdin.on("error", cleanUp);
+  // Interrupts and hang-ups aimed at the kernel are not for the watchdog.
+  for (const signal of ["SIGINT", "SIGHUP", "SIGPIPE"] as const) process.on(signal, () => undefined);
+}
+
+function readOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch {
+    return fallback;
+  }
+}
+
+function isMain(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const pid = Number(process.argv[2]);
+  if (!Number.isInteger(pid) || pid <= 1) {
+    process.stderr.write("usage: node watchdog.js KERNEL_PID (started by the goperf kernel)\n");
+    process.exit(2);
+  }
+  watch(pid);
+}
