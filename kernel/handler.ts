@@ -234,8 +234,8 @@ export class Handler {
       const stop = req.stop === undefined || req.stop === null ? Infinity : Number(req.stop);
       entries = entries.filter((e) => e.line >= start && e.line < stop);
     } else if (req.hist_access_type === "search") {
-      const re = globToRegExp(typeof req.pattern === "string" ? req.pattern : "*");
-      entries = entries.filter((e) => re.test(e.input));
+      const matches = globMatcher(typeof req.pattern === "string" ? req.pattern : "*");
+      entries = entries.filter((e) => matches(e.input));
       if (req.unique) entries = entries.filter((e, i) => !entries.slice(i + 1).some((later) => later.input === e.input));
       if (req.n) entries = entries.slice(-Number(req.n));
     }
@@ -254,8 +254,32 @@ export class Handler {
   }
 }
 
-/** IPython's history search takes glob patterns (`*` and `?`). */
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`, "s");
+/**
+ * IPython's history search takes glob patterns (`*` any run, `?` one character). Matched by the
+ * greedy two-pointer walk, at most pattern × text steps: a regular expression of `.*`s backtracks
+ * exponentially (`*a*a*a…*b` against forty a's took minutes and stalled the kernel).
+ */
+function globMatcher(glob: string): (text: string) => boolean {
+  const p = [...glob];
+  return (input) => {
+    const t = [...input];
+    let i = 0;
+    let j = 0;
+    let star = -1;
+    let mark = 0;
+    while (j < t.length) {
+      if (i < p.length && (p[i] === "?" || p[i] === t[j]) && p[i] !== "*") {
+        i++;
+        j++;
+      } else if (i < p.length && p[i] === "*") {
+        star = i++;
+        mark = j;
+      } else if (star >= 0) {
+        i = star + 1;
+        j = ++mark;
+      } else return false;
+    }
+    while (i < p.length && p[i] === "*") i++;
+    return i === p.length;
+  };
 }
