@@ -103,6 +103,8 @@ export class Session {
       session.stdlibReady = parserReady.then(async (p) => (session.stdlibNames = p ? await p.stdlib(goroot) : {}));
       session.stdlibReady.catch(() => undefined); // reported by the first cell that needs it
     }
+    // Lists the import config of the commonest cell (it uses fmt) while the reader types it.
+    if (toolchain.ok) void session.directFor({})?.importConfig(["fmt"]).catch(() => undefined);
     return session;
   }
 

@@ -49,6 +49,8 @@ export class KernelClient {
   private readonly sendTails = new Map<zmq.Dealer, Promise<void>>();
   private closed = false;
   private process?: ChildProcess;
+  private spawnedAt?: number;
+  private firstReplyAt?: number;
   private exited?: Promise<number | null>;
   private tempDir?: string;
 
@@ -81,6 +83,7 @@ export class KernelClient {
       stdio: ["ignore", "ignore", "pipe"],
     });
     client.process = child;
+    client.spawnedAt = performance.now();
     client.exited = new Promise((done) => child.on("exit", (code) => done(code)));
     child.stderr!.setEncoding("utf8");
     child.stderr!.on("data", (text: string) => {
@@ -98,6 +101,11 @@ export class KernelClient {
     return client;
   }
 
+  /** From spawning the kernel to its first reply (kernel_info): the kernel's start-up time. */
+  get startupMs(): number | undefined {
+    return this.spawnedAt !== undefined && this.firstReplyAt !== undefined ? this.firstReplyAt - this.spawnedAt : undefined;
+  }
+
   get pid(): number | undefined {
     return this.process?.pid;
   }
@@ -113,6 +121,8 @@ export class KernelClient {
 
   private async connect(): Promise<void> {
     const c = this.connection;
+    // Retry a connection to a kernel that is not listening yet every 10 ms, not every 100 ms.
+    for (const socket of [this.shell, this.control, this.iopub, this.hb]) socket.reconnectInterval = 10;
     this.shell.connect(this.address(c.shell_port));
     this.control.connect(this.address(c.control_port));
     this.iopub.connect(this.address(c.iopub_port));
@@ -125,9 +135,12 @@ export class KernelClient {
     void this.receiveIopub();
     // The subscription needs a moment to reach the kernel: ask until an iopub message comes back.
     const deadline = Date.now() + 60_000;
+    // Any one of the requests completing (reply and idle both seen) means iopub is connected.
+    let connected = false;
     for (;;) {
-      const got = await Promise.race([this.request("shell", "kernel_info_request", {}).then(() => true), delay(500).then(() => false)]);
-      if (got) return;
+      void this.request("shell", "kernel_info_request", {}).then(() => (connected = true));
+      for (let waited = 0; waited < 500 && !connected; waited += 25) await delay(25);
+      if (connected) return;
       if (Date.now() > deadline) throw new Error(`the kernel did not answer kernel_info within 60 s\n${this.kernelLog}`);
       if (this.process && (this.process.exitCode !== null || this.process.signalCode !== null)) {
         throw new Error(`the kernel exited (${this.process.exitCode ?? this.process.signalCode})\n${this.kernelLog}`);
@@ -217,6 +230,7 @@ export class KernelClient {
         const parentId = (decoded.message.parent_header as { msg_id?: string }).msg_id;
         const pending = parentId ? this.pending.get(parentId) : undefined;
         if (!pending) continue;
+        this.firstReplyAt ??= performance.now();
         pending.reply = decoded.message;
         this.settle(pending);
       }
