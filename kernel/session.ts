@@ -18,6 +18,7 @@ import {
   type Program,
   type Statement,
 } from "./go/compose.js";
+import { mergeUnits, showsValue, type CellRef } from "./go/declarations.js";
 import { DirectBuilder } from "./go/direct.js";
 import { Workspace, goLineFor, goMod, removeStale } from "./go/workspace.js";
 import { scanUses } from "./go/tolerant.js";
@@ -26,10 +27,7 @@ import { MAX_TRACE, StderrSplitter, describeDeath } from "./go/runoutput.js";
 import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "./go/guard.js";
 import { ReleaseSyntaxError, oldestGoLine, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
 
-export interface CellRef {
-  count: number;
-  cellId?: string;
-}
+export type { CellRef };
 
 export interface CellError {
   ename: string;
@@ -71,13 +69,11 @@ export interface OutputCallbacks {
 }
 
 export const OUTPUT_CAP = 1024 * 1024;
-const TEST_FUNC = /^(Benchmark|Test|Example|Fuzz)($|[^a-z])/;
 
 export class Session {
   private decls: Decl[] = [];
   private cells = new Map<number, CellSource>();
   private stdlibNames: Record<string, string> = {};
-  private running: AbortController | null = null;
 
   private constructor(
     readonly toolchain: Detection,
@@ -427,16 +423,6 @@ export class Session {
   }
 }
 
-/**
- * Whether a cell's last expression has a value to show: any expression that is not a call (as a
- * statement it would not even compile), or a call of a session function that declares results.
- * Calls into packages (fmt.Println's byte count) and methods are left alone.
- */
-function showsValue(expr: NonNullable<Unit["expr"]>, decls: readonly Decl[]): boolean {
-  if (!expr.call) return true;
-  return decls.some((d) => d.kind === "func" && d.names[0] === expr.callee && (d.results ?? 0) > 0);
-}
-
 /** `at`: where the program was, when it could say (`cell[5]:3 (in Loop)`). */
 export function interrupted(at?: string | null): CellError {
   const evalue = at ? `the cell was interrupted at ${at}` : "the cell was interrupted";
@@ -449,50 +435,6 @@ function killGroupOf(pgid: number): void {
   } catch {
     // gone already
   }
-}
-
-/**
- * The session's declarations with a cell's units merged in, as stage() merges them (a name the
- * cell declares replaces the older declaration), and the cell's statements and func main.
- */
-function mergeUnits(current: readonly Decl[], units: readonly Unit[], ref: CellRef): { decls: Decl[]; statements: Statement[]; mainDecl?: Decl } {
-  const fresh: Decl[] = [];
-  const statements: Statement[] = [];
-  let mainDecl: Decl | undefined;
-  for (const unit of units) {
-    if (unit.kind === "stmt") {
-      statements.push({ cell: ref.count, line: unit.line, col: unit.col, text: unit.text });
-      continue;
-    }
-    for (const decl of toDecls(unit, ref)) {
-      if (decl.kind === "func" && decl.names[0] === "main") mainDecl = decl;
-      else fresh.push(decl);
-    }
-  }
-  const keys = new Set(fresh.map((d) => d.key));
-  const names = new Set(fresh.flatMap((d) => (d.kind === "import" ? [] : d.names.filter((n) => n !== "_"))));
-  const kept = current.filter(
-    (d) =>
-      !(ref.cellId !== undefined && d.cellId === ref.cellId) &&
-      !keys.has(d.key) &&
-      !(d.kind !== "import" && d.kind !== "method" && d.names.some((n) => names.has(n))),
-  );
-  return { decls: [...kept, ...fresh], statements, mainDecl };
-}
-
-function toDecls(unit: Unit, ref: CellRef): Decl[] {
-  const base = { kind: unit.kind, cell: ref.count, cellId: ref.cellId, line: unit.line, col: unit.col, text: unit.text, results: unit.results };
-  if (unit.kind === "import") {
-    return (unit.imports ?? []).length === 0
-      ? []
-      : [{ ...base, key: `import ${unit.imports!.map((i) => `${i.name} ${i.path}`).join(",")}`, names: [], test: false, imports: unit.imports }];
-  }
-  const names = unit.names;
-  const first = names[0] ?? "_";
-  const key =
-    unit.kind === "method" ? `method ${first}` : first === "init" || first === "_" ? `${first}@${ref.count}:${unit.line}` : `name ${names.join(",")}`;
-  const test = unit.kind === "func" && TEST_FUNC.test(first);
-  return [{ ...base, key, names, test }];
 }
 
 function cacheDir(env: NodeJS.ProcessEnv): string {
