@@ -377,7 +377,7 @@ export class Session {
   private directFor(use: GoUse): DirectBuilder | null {
     const go = this.go;
     if (!go || use.toolchain || use.alongside?.length || (go.gotoolchain ?? "local") !== "local" || go !== this.localGo) return null;
-    this.direct ??= new DirectBuilder(go, this.env, this.workspace.dir, goLineFor(go.version));
+    this.direct ??= new DirectBuilder(go, this.env, this.workspace.dir, goLineFor(go.version), cacheDir(this.env));
     return this.direct;
   }
 

@@ -78,7 +78,7 @@ export class KernelClient {
     await writeFile(file, JSON.stringify(connection));
     const client = new KernelClient(connection);
     client.tempDir = dir;
-    const child = spawn(process.execPath, [options.kernelMain ?? defaultKernelMain(), file], {
+    const child = spawn(process.execPath, [...KERNEL_NODE_FLAGS, options.kernelMain ?? defaultKernelMain(), file], {
       env: options.env ?? process.env,
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -278,6 +278,9 @@ export function streamText(exchange: Exchange, name: "stdout" | "stderr"): strin
     .map((m) => (m.content as { text: string }).text)
     .join("");
 }
+
+/** As the kernelspec runs the kernel (install.js KERNEL_NODE_FLAGS): a small young generation. */
+export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=2"];
 
 export function defaultKernelMain(): string {
   // dist/kernel/client/client.js -> dist/kernel/main.js

@@ -7,8 +7,9 @@
 // another release) goes through the go command.
 
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { run, type RunResult, type ToolchainInfo } from "./toolchain.js";
 
 export interface DirectResult {
@@ -39,6 +40,8 @@ export class DirectBuilder {
     private readonly dir: string,
     /** The module's language version, as its go.mod says ("1.26"). */
     private readonly lang: string,
+    /** Where import configs are kept across sessions (goperf's cache dir); none: this session only. */
+    private readonly keepDir?: string,
   ) {}
 
   private tool(name: "compile" | "link"): string {
@@ -64,13 +67,50 @@ export class DirectBuilder {
   }
 
   private async listImports(wanted: string[], key: string, signal?: AbortSignal): Promise<ImportConfig | null> {
+    const path = join(this.dir, `importcfg-${hash(key).slice(0, 12)}`);
+    const kept = this.keptConfig(key);
+    const text = kept ?? (await this.goList(wanted, signal));
+    if (text === null) return null;
+    await writeFile(path, text);
+    if (kept === null) this.keepConfig(key, text);
+    return { path, cgo: /^packagefile runtime\/cgo=/m.test(text), text };
+  }
+
+  private async goList(wanted: string[], signal?: AbortSignal): Promise<string | null> {
     const format = "{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}";
     const listed = await run(this.go.binary, ["list", "-export", "-deps", "-f", format, ...wanted], { cwd: this.dir, env: this.env, capture: true, signal });
-    if (listed.code !== 0) return null;
-    const text = listed.stdout;
-    const path = join(this.dir, `importcfg-${hash(key).slice(0, 12)}`);
-    await writeFile(path, text);
-    return { path, cgo: /^packagefile runtime\/cgo=/m.test(text), text };
+    return listed.code === 0 ? listed.stdout : null;
+  }
+
+  /**
+   * An import config kept by an earlier session, when every archive it names is still in the
+   * build cache (archives are content-addressed: present means valid for the same toolchain and
+   * build settings, which the key covers).
+   */
+  private keptConfig(key: string): string | null {
+    if (!this.keepDir) return null;
+    try {
+      const text = readFileSync(this.keptPath(key), "utf8");
+      const files = [...text.matchAll(/^packagefile [^=]+=(.+)$/gm)].map((m) => m[1]);
+      return files.length > 0 && files.every((f) => existsSync(f)) ? text : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private keepConfig(key: string, text: string): void {
+    if (!this.keepDir) return;
+    try {
+      mkdirSync(dirname(this.keptPath(key)), { recursive: true });
+      writeFileSync(this.keptPath(key), text);
+    } catch {
+      // only a cache
+    }
+  }
+
+  private keptPath(key: string): string {
+    const settings = [this.go.version, this.go.goroot, this.go.goos, this.go.goarch, this.env.GOCACHE, this.env.GOFLAGS, this.env.GOAMD64, this.env.CGO_ENABLED];
+    return join(this.keepDir!, "importcfg", hash([...settings, key].join("\u0000")).slice(0, 24));
   }
 
   /**

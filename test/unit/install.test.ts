@@ -76,7 +76,7 @@ describe('install.js', () => {
     it('builds the kernelspec with the absolute node and main.js paths', () => {
       const spec = inst.createKernelJson({ node: '/usr/bin/node', mainJs: '/repo/dist/kernel/main.js' });
       expect(spec).to.deep.equal({
-        argv: ['/usr/bin/node', '/repo/dist/kernel/main.js', '{connection_file}'],
+        argv: ['/usr/bin/node', '--max-semi-space-size=2', '/repo/dist/kernel/main.js', '{connection_file}'],
         display_name: 'Go (perf)',
         language: 'go',
         interrupt_mode: 'message',
