@@ -60,22 +60,8 @@ export class KernelClient {
 
   /** Starts a kernel process on free loopback ports and waits until it answers kernel_info. */
   static async launch(options: LaunchOptions = {}): Promise<KernelClient> {
-    const ports = await freePorts(5);
-    const connection: ConnectionInfo = {
-      transport: "tcp",
-      ip: "127.0.0.1",
-      shell_port: ports[0],
-      control_port: ports[1],
-      stdin_port: ports[2],
-      iopub_port: ports[3],
-      hb_port: ports[4],
-      key: randomBytes(16).toString("hex"),
-      signature_scheme: "hmac-sha256",
-      kernel_name: "goperf",
-    };
     const dir = await mkdtemp(join(tmpdir(), "goperf-client-"));
-    const file = join(dir, "kernel.json");
-    await writeFile(file, JSON.stringify(connection));
+    const { file, connection } = await writeConnectionFile(dir);
     const client = new KernelClient(connection);
     client.tempDir = dir;
     const child = spawn(process.execPath, [...KERNEL_NODE_FLAGS, options.kernelMain ?? defaultKernelMain(), file], {
@@ -285,6 +271,26 @@ export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=2"];
 export function defaultKernelMain(): string {
   // dist/kernel/client/client.js -> dist/kernel/main.js
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "main.js");
+}
+
+/** A connection file on free loopback ports with a fresh key, written as DIR/kernel.json. */
+export async function writeConnectionFile(dir: string): Promise<{ file: string; connection: ConnectionInfo }> {
+  const ports = await freePorts(5);
+  const connection: ConnectionInfo = {
+    transport: "tcp",
+    ip: "127.0.0.1",
+    shell_port: ports[0],
+    control_port: ports[1],
+    stdin_port: ports[2],
+    iopub_port: ports[3],
+    hb_port: ports[4],
+    key: randomBytes(16).toString("hex"),
+    signature_scheme: "hmac-sha256",
+    kernel_name: "goperf",
+  };
+  const file = join(dir, "kernel.json");
+  await writeFile(file, JSON.stringify(connection));
+  return { file, connection };
 }
 
 async function freePorts(n: number): Promise<number[]> {

@@ -5,11 +5,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release, tmpdir, totalmem } from "node:os";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import { KernelClient, defaultKernelMain, type Exchange } from "../../kernel/client/client.js";
-import type { ConnectionInfo } from "../../kernel/protocol.js";
+import { KernelClient, defaultKernelMain, writeConnectionFile, type Exchange } from "../../kernel/client/client.js";
 import { ROOT } from "../helpers/paths.js";
 
 export const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
@@ -74,40 +71,7 @@ export function scratchDirs(tmp: string): string[] {
 
 // ---- a kernel on a connection file of our own (restart on the same file) -------------------------
 
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((ok) => {
-          const server = createServer();
-          server.listen(0, "127.0.0.1", () => ok(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
-  return ports;
-}
-
-export async function writeConnectionFile(dir: string): Promise<{ file: string; connection: ConnectionInfo }> {
-  const ports = await freePorts(5);
-  const connection: ConnectionInfo = {
-    transport: "tcp",
-    ip: "127.0.0.1",
-    shell_port: ports[0],
-    control_port: ports[1],
-    stdin_port: ports[2],
-    iopub_port: ports[3],
-    hb_port: ports[4],
-    key: randomBytes(16).toString("hex"),
-    signature_scheme: "hmac-sha256",
-    kernel_name: "goperf",
-  };
-  const file = join(dir, "kernel-connection.json");
-  writeFileSync(file, JSON.stringify(connection));
-  return { file, connection };
-}
+export { writeConnectionFile };
 
 export interface KernelProcess {
   child: ChildProcess;
