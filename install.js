@@ -221,12 +221,25 @@ export function install(dest, opts = {}) {
   const mainJs = opts.mainJs ?? path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
   const logoDir = opts.logoDir ?? path.join(REPO_ROOT, 'kernel', 'kernelspec');
   const spec = createKernelJson({ node, mainJs });
-  const parent = path.dirname(dest);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${KERNEL_NAME}-install-`));
-  try {
+  replaceDir(dest, KERNEL_NAME, (staging) => {
     fs.writeFileSync(path.join(staging, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
     for (const logo of LOGO_FILES) fs.copyFileSync(path.join(logoDir, logo), path.join(staging, logo));
+  });
+}
+
+/**
+ * Fills a temporary sibling of `dest`, then puts it in the place of `dest` (whatever was there is
+ * replaced whole: no stale files survive a re-install).
+ * @param {string} dest
+ * @param {string} name what dest is called, for the temporary dir's name
+ * @param {(staging: string) => void} fill
+ */
+function replaceDir(dest, name, fill) {
+  const parent = path.dirname(dest);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${name}-install-`));
+  try {
+    fill(staging);
     fs.chmodSync(staging, 0o755);
     fs.rmSync(dest, { recursive: true, force: true });
     fs.renameSync(staging, dest);
@@ -237,15 +250,25 @@ export function install(dest, opts = {}) {
 }
 
 /**
+ * Removes `dest` when it is the directory named `name`, and nothing else.
+ * @param {string} dest
+ * @param {string} name
+ * @returns {boolean} whether there was something to remove
+ */
+function removeDir(dest, name) {
+  if (path.basename(dest) !== name) throw new Error(`refusing to remove ${dest}: not a ${name} dir`);
+  if (!fs.existsSync(dest)) return false;
+  fs.rmSync(dest, { recursive: true, force: true });
+  return true;
+}
+
+/**
  * Removes `dest` (the `<kernels dir>/goperf` directory) and nothing else.
  * @param {string} dest
  * @returns {boolean} whether there was something to remove
  */
 export function uninstall(dest) {
-  if (path.basename(dest) !== KERNEL_NAME) throw new Error(`refusing to remove ${dest}: not a ${KERNEL_NAME} kernelspec dir`);
-  if (!fs.existsSync(dest)) return false;
-  fs.rmSync(dest, { recursive: true, force: true });
-  return true;
+  return removeDir(dest, KERNEL_NAME);
 }
 
 /**
@@ -260,18 +283,7 @@ export function installLabextension(dest, src = LABEXTENSION_BUILD_DIR) {
   if (!fs.existsSync(path.join(src, 'package.json'))) {
     throw new Error(`${src} holds no built extension: run node renderers/jupyterlab/build.mjs`);
   }
-  const parent = path.dirname(dest);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${LABEXTENSION_NAME}-install-`));
-  try {
-    fs.cpSync(src, staging, { recursive: true });
-    fs.chmodSync(staging, 0o755);
-    fs.rmSync(dest, { recursive: true, force: true });
-    fs.renameSync(staging, dest);
-  } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw err;
-  }
+  replaceDir(dest, LABEXTENSION_NAME, (staging) => fs.cpSync(src, staging, { recursive: true }));
 }
 
 /**
@@ -280,10 +292,7 @@ export function installLabextension(dest, src = LABEXTENSION_BUILD_DIR) {
  * @returns {boolean} whether there was something to remove
  */
 export function uninstallLabextension(dest) {
-  if (path.basename(dest) !== LABEXTENSION_NAME) throw new Error(`refusing to remove ${dest}: not a ${LABEXTENSION_NAME} dir`);
-  if (!fs.existsSync(dest)) return false;
-  fs.rmSync(dest, { recursive: true, force: true });
-  return true;
+  return removeDir(dest, LABEXTENSION_NAME);
 }
 
 /**
