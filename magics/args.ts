@@ -165,3 +165,22 @@ export function usage(spec: CommandSpec): string {
   if (spec.details) lines.push("", spec.details);
   return lines.join("\n");
 }
+
+export interface MagicLine {
+  /** 1-based line in the cell. */
+  line: number;
+  name: string;
+  rest: string;
+}
+
+/** Lines starting with `%` (never valid Go at a line's start) are magics; the rest is Go. */
+export function splitMagics(source: string): { code: string; magics: MagicLine[] } {
+  const magics: MagicLine[] = [];
+  const lines = source.split("\n").map((text, i) => {
+    const m = /^%(\w*)(.*)$/s.exec(text.replace(/\r$/, ""));
+    if (!m) return text;
+    magics.push({ line: i + 1, name: m[1], rest: m[2] });
+    return "";
+  });
+  return { code: lines.join("\n"), magics };
+}

@@ -52,7 +52,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   }
 
   const taken = new Set(session.declarations().flatMap((d) => d.names));
-  const shorthands = calls.map((expr) => ({ expr, name: uniqueName(expr, taken) }));
+  const shorthands = calls.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
   const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
   const generated = shorthands.map((s) => generateBenchmark(s, ctx.cell.count, ctx.line, magicLine.indexOf(s.expr) + 1)).join("\n");
   // --go: one release, or two compared (before = A, after = B); otherwise the session's toolchain.
@@ -193,12 +193,13 @@ function countSummary(values: (number | undefined)[]): CountSummary | undefined 
   return { value: sorted[Math.floor(sorted.length / 2)], exact: min === max, min, max };
 }
 
-function isCall(arg: string): boolean {
+/** A %bench argument that is a call expression (a shorthand), not a name pattern. */
+export function isCall(arg: string): boolean {
   return /^[A-Za-z_][\w.]*\s*(\[.*\])?\(.*\)$/s.test(arg);
 }
 
-/** "SquareQuiet(1<<20)" -> "BenchmarkSquareQuiet", unique among the session's names. */
-function uniqueName(expr: string, taken: Set<string>): string {
+/** "SquareQuiet(1<<20)" -> "BenchmarkSquareQuiet", unique among the names taken (and added to them). */
+export function benchmarkName(expr: string, taken: Set<string>): string {
   const callee = expr.slice(0, expr.indexOf("(")).replace(/\[.*$/, "").replace(/\W+/g, "_");
   const base = `Benchmark${callee.charAt(0).toUpperCase()}${callee.slice(1)}`;
   let name = base;

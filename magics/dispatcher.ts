@@ -5,29 +5,10 @@
 import type { ExecuteContext, ExecuteOutcome, Executor } from "../kernel/handler.js";
 import type { MimeBundle, Payload } from "../kernel/protocol.js";
 import { interrupted, type CellError, type CellSource, type Session } from "../kernel/session.js";
-import { UsageError, parseArgs, splitWords, usage, type Parsed } from "./args.js";
+import { UsageError, parseArgs, splitMagics, splitWords, usage, type MagicLine, type Parsed } from "./args.js";
 import { Editing } from "./editing.js";
 import type { Registry } from "./registry.js";
 import type { Magic, MagicContext, MagicState } from "./types.js";
-
-export interface MagicLine {
-  /** 1-based line in the cell. */
-  line: number;
-  name: string;
-  rest: string;
-}
-
-/** Lines starting with `%` (never valid Go at a line's start) are magics; the rest is Go. */
-export function splitMagics(source: string): { code: string; magics: MagicLine[] } {
-  const magics: MagicLine[] = [];
-  const lines = source.split("\n").map((text, i) => {
-    const m = /^%(\w*)(.*)$/s.exec(text.replace(/\r$/, ""));
-    if (!m) return text;
-    magics.push({ line: i + 1, name: m[1], rest: m[2] });
-    return "";
-  });
-  return { code: lines.join("\n"), magics };
-}
 
 export class Dispatcher implements Executor {
   private current: AbortController | null = null;

@@ -12,13 +12,16 @@ export interface CellRef {
   cellId?: string;
 }
 
+/** What merging reads of a unit (the export's parser results carry no more). */
+export type UnitLike = Pick<Unit, "kind" | "names" | "line" | "col" | "text" | "imports" | "results">;
+
 const TEST_FUNC = /^(Benchmark|Test|Example|Fuzz)($|[^a-z])/;
 
 /**
  * The session's declarations with a cell's units merged in, as stage() merges them (a name the
  * cell declares replaces the older declaration), and the cell's statements and func main.
  */
-export function mergeUnits(current: readonly Decl[], units: readonly Unit[], ref: CellRef): { decls: Decl[]; statements: Statement[]; mainDecl?: Decl } {
+export function mergeUnits(current: readonly Decl[], units: readonly UnitLike[], ref: CellRef): { decls: Decl[]; statements: Statement[]; mainDecl?: Decl } {
   const fresh: Decl[] = [];
   const statements: Statement[] = [];
   let mainDecl: Decl | undefined;
@@ -44,7 +47,7 @@ export function mergeUnits(current: readonly Decl[], units: readonly Unit[], ref
   return { decls: [...kept, ...fresh], statements, mainDecl };
 }
 
-export function toDecls(unit: Unit, ref: CellRef): Decl[] {
+export function toDecls(unit: UnitLike, ref: CellRef): Decl[] {
   const base = { kind: unit.kind, cell: ref.count, cellId: ref.cellId, line: unit.line, col: unit.col, text: unit.text, results: unit.results };
   if (unit.kind === "import") {
     return (unit.imports ?? []).length === 0

@@ -7,8 +7,10 @@
 // Splitting cells into declarations and statements needs a real Go parser: the kernel's own cell
 // parser comes in through the CellSplitter interface, so this module stays free of I/O.
 
-import { defaultName, type ImportSpec, type UnitKind } from "../go/compose.js";
-import { splitWords } from "../../magics/args.js";
+import { chooseImports, type Decl, type ImportSpec, type UnitKind } from "../go/compose.js";
+import { mergeUnits } from "../go/declarations.js";
+import { splitMagics, splitWords } from "../../magics/args.js";
+import { benchmarkName, isCall } from "../../magics/bench.js";
 import { codeCells, joinText, type Notebook } from "./nbformat.js";
 
 export interface SplitUnit {
@@ -44,24 +46,14 @@ export interface Lab {
   benchmarks: string[];
 }
 
-interface Declared {
-  key: string;
-  kind: UnitKind;
-  names: string[];
-  text: string;
-  test: boolean;
-  imports?: ImportSpec[];
-}
-
-const TEST_FUNC = /^(Benchmark|Test|Example|Fuzz)($|[^a-z])/;
 /** Errors that mean the kernel never took the cell's code into the session. */
 const REJECTED = new Set(["CompileError", "SyntaxError", "UsageError", "GoToolchainError"]);
 /** %bench options that take a value as the next word. */
 const BENCH_VALUE_OPTIONS = new Set(["count", "benchtime", "cpu", "save", "compare"]);
 
 export async function composeLab(nb: Notebook, parser: CellSplitter, options: LabOptions): Promise<Lab> {
-  let decls: Declared[] = [];
-  let mainDecl: Declared | undefined;
+  let decls: Decl[] = [];
+  let mainDecl: Decl | undefined;
   const blocks: { cell: number; text: string }[] = [];
   const shorthands: string[] = [];
   const skipped: Lab["skipped"] = [];
@@ -82,20 +74,11 @@ export async function composeLab(nb: Notebook, parser: CellSplitter, options: La
       skipped.push({ cell: position, reason: `it does not parse (${split.error.line}:${split.error.col}: ${split.error.msg})` });
       continue;
     }
-    const statements: string[] = [];
-    const fresh: Declared[] = [];
-    for (const unit of split.units) {
-      if (unit.kind === "stmt") statements.push(unit.text);
-      else if (unit.kind === "import") {
-        if (unit.imports?.length) fresh.push({ key: `import ${unit.imports.map((i) => `${i.name} ${i.path}`).join(",")}`, kind: "import", names: [], text: unit.text, test: false, imports: unit.imports });
-      } else if (unit.kind === "func" && unit.names[0] === "main") mainDecl = toDeclared(unit, position);
-      else fresh.push(toDeclared(unit, position));
-    }
     // A later cell's declaration replaces an earlier one of the same name, as in the kernel.
-    const keys = new Set(fresh.map((d) => d.key));
-    const names = new Set(fresh.flatMap((d) => (d.kind === "import" || d.kind === "method" ? [] : d.names.filter((n) => n !== "_"))));
-    decls = decls.filter((d) => !keys.has(d.key) && !(d.kind !== "import" && d.kind !== "method" && d.names.some((n) => names.has(n))));
-    decls.push(...fresh);
+    const merged = mergeUnits(decls, split.units, { count: position });
+    decls = merged.decls;
+    mainDecl = merged.mainDecl ?? mainDecl;
+    const statements = merged.statements.map((st) => st.text);
     if (statements.length && error) skipped.push({ cell: position, reason: `its statements are left out of main: the stored run ended in ${error.ename}: ${error.evalue}` });
     else if (statements.length) blocks.push({ cell: position, text: statements.join("\n") });
   }
@@ -138,20 +121,8 @@ export async function composeLab(nb: Notebook, parser: CellSplitter, options: La
   };
 }
 
-/** Magic lines (a `%` at the start of a line) blanked, as the kernel does, so lines keep their numbers. */
-export function splitMagicLines(source: string): { code: string; magics: { line: number; name: string; rest: string }[] } {
-  const magics: { line: number; name: string; rest: string }[] = [];
-  const code = source
-    .split("\n")
-    .map((text, i) => {
-      const m = /^%(\w*)(.*)$/s.exec(text.replace(/\r$/, ""));
-      if (!m) return text;
-      magics.push({ line: i + 1, name: m[1], rest: m[2] });
-      return "";
-    })
-    .join("\n");
-  return { code, magics };
-}
+/** Magic lines blanked, as the kernel does (magics/args.ts), so lines keep their numbers. */
+export const splitMagicLines = splitMagics;
 
 /** The call expressions of a `%bench` line (`%bench --count 10 F(1<<20) G(x)` -> F(1<<20), G(x)). */
 export function benchCalls(rest: string): string[] {
@@ -163,45 +134,20 @@ export function benchCalls(rest: string): string[] {
       if (!option[2] && BENCH_VALUE_OPTIONS.has(option[1])) i++;
       continue;
     }
-    if (/^[A-Za-z_][\w.]*\s*(\[.*\])?\(.*\)$/s.test(words[i])) calls.push(words[i]);
+    if (isCall(words[i])) calls.push(words[i]);
   }
   return calls;
 }
 
-/** "SquareQuiet(1<<20)" -> "BenchmarkSquareQuiet", unique among `taken` (the kernel's naming). */
-export function benchmarkName(expr: string, taken: Set<string>): string {
-  const callee = expr.slice(0, expr.indexOf("(")).replace(/\[.*$/, "").replace(/\W+/g, "_");
-  const base = `Benchmark${callee.charAt(0).toUpperCase()}${callee.slice(1)}`;
-  let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
-  taken.add(name);
-  return name;
-}
-
 /** The declared imports a file uses, then standard packages it uses without importing; gofmt's layout. */
 export function importBlock(declared: ImportSpec[], used: string[], stdlib: Record<string, string>): string {
-  const usedNames = new Set(used);
-  const chosen = new Map<string, ImportSpec>();
-  const provided = new Set<string>();
-  // Newest first: a later cell's import of a name wins, as in the kernel.
-  for (const imp of [...declared].reverse()) {
-    const always = imp.name === "_" || imp.name === ".";
-    const name = imp.name || defaultName(imp.path, stdlib);
-    if (!always && (!usedNames.has(name) || provided.has(name))) continue;
-    if (!always) provided.add(name);
-    chosen.set(`${imp.name} ${imp.path}`, imp);
-  }
-  for (const name of usedNames) if (!provided.has(name) && stdlib[name]) chosen.set(` ${stdlib[name]}`, { name: "", path: stdlib[name] });
-  const specs = [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((i) => `${i.name ? i.name + " " : ""}${JSON.stringify(i.path)}`);
+  // The kernel's choice (compose.ts); a lab needs no positions, and gofmt's order.
+  const specs = chooseImports(declared.map((i) => ({ ...i, cell: 0, line: 0 })), used, stdlib)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((i) => `${i.name ? i.name + " " : ""}${JSON.stringify(i.path)}`);
   if (specs.length === 0) return "";
   if (specs.length === 1) return `import ${specs[0]}\n\n`;
   return `import (\n${specs.map((s) => `\t${s}\n`).join("")})\n\n`;
-}
-
-function toDeclared(unit: SplitUnit, position: number): Declared {
-  const first = unit.names[0] ?? "_";
-  const key = unit.kind === "method" ? `method ${first}` : first === "init" || first === "_" ? `${first}@${position}:${unit.line}` : `name ${unit.names.join(",")}`;
-  return { key, kind: unit.kind, names: unit.names, text: unit.text, test: unit.kind === "func" && TEST_FUNC.test(first) };
 }
 
 export function makefile(name: string): string {
