@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { kernelConnected, newPage, runAllCells, shown } from "./page.js";
 import { artifactsDir, CELL_MS, DEMO_CELLS, freshDir, goperfKernels, processesMentioning, ROOT, runCommand, startJupyter, venvBin, waitFor, writeNotebook, type JupyterServer } from "./helpers.js";
 
 const CHROMIUM = process.env.GOPERF_CHROMIUM || "/usr/bin/chromium";
@@ -30,12 +31,6 @@ function checkChromium(): void {
   }
 }
 
-/** Runs every cell through the menu bar (Run → Run All Cells), as a reader would. */
-async function runAllCells(page: Page): Promise<void> {
-  await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).first().click();
-  await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).first().click();
-}
-
 /** The output area of the notebook's n-th cell (1-based). */
 function cellOutput(page: Page, n: number): Locator {
   return page.locator(".jp-Notebook .jp-Cell").nth(n - 1).locator(".jp-OutputArea");
@@ -49,12 +44,14 @@ async function openAndRun(page: Page, server: JupyterServer, path: string): Prom
   await page.goto(`${server.url}${path}?token=${server.token}`, { timeout: 60_000 });
   await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
   await page.locator(".jp-Notebook .jp-Cell").nth(DEMO_CELLS.length - 1).waitFor({ timeout: 30_000 });
-  // The kernel named by the notebook's metadata starts by itself: run once it is idle.
-  await page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first().waitFor({ timeout: 60_000 });
-  await runAllCells(page);
-  await cellOutput(page, 2).getByText("49", { exact: true }).waitFor({ timeout: CELL_MS });
-  await cellOutput(page, 3).getByText("moved to heap: p").first().waitFor({ timeout: CELL_MS });
-  await cellOutput(page, 4).locator("table").first().waitFor({ timeout: CELL_MS });
+  // The kernel named by the notebook's metadata starts by itself. Run only once the page is connected
+  // to it: a cell run while the notebook has no kernel yet is silently cleared, not queued, and the
+  // page's own indicators say "idle" before any kernel is there.
+  await kernelConnected(server, path.replace(/^(lab\/tree|notebooks)\//, ""), page);
+  await runAllCells(page, server);
+  await shown(cellOutput(page, 2).getByText("49", { exact: true }), CELL_MS, "49 under cell 2", page, server);
+  await shown(cellOutput(page, 3).getByText("moved to heap: p").first(), CELL_MS, "moved to heap: p under cell 3", page, server);
+  await shown(cellOutput(page, 4).locator("table").first(), CELL_MS, "the bench table under cell 4", page, server);
 }
 
 describe("JupyterLab and Notebook 7 in a real browser (chromium)", function () {
@@ -117,7 +114,7 @@ describe("JupyterLab and Notebook 7 in a real browser (chromium)", function () {
       this.timeout(90_000);
       const b = await launched();
       server = await startJupyter("lab", root, ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]);
-      page = await b.newPage({ viewport: { width: 1400, height: 1000 } });
+      page = await newPage(b);
     });
 
     after(async function () {
@@ -220,7 +217,7 @@ describe("JupyterLab and Notebook 7 in a real browser (chromium)", function () {
       this.timeout(90_000);
       const b = await launched();
       server = await startJupyter("notebook", root);
-      page = await b.newPage({ viewport: { width: 1400, height: 1000 } });
+      page = await newPage(b);
     });
 
     after(async function () {
