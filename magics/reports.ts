@@ -6,6 +6,11 @@ import type { DiagnosticKind } from "../kernel/go/diagnostics.js";
 import type { Summary } from "../kernel/go/stats.js";
 export type { DiagnosticKind };
 
+/** The versioned vendor MIME types that carry the reports (and name their schema's version). */
+export const ESCAPE_MIME = "application/vnd.goperf.escape.v1+json";
+export const BENCH_MIME = "application/vnd.goperf.bench.v1+json";
+export const CLAIMS_MIME = "application/vnd.goperf.claims.v1+json";
+
 export interface EscapeDiagnostic {
   cell: number;
   line: number;

@@ -1,10 +1,8 @@
 // %expect's report → MIME bundle: each claim with its verdict and the evidence, and the count.
 
 import type { MimeBundle } from "../kernel/protocol.js";
-import type { Claim, ClaimReport } from "../magics/reports.js";
+import { CLAIMS_MIME, type Claim, type ClaimReport } from "../magics/reports.js";
 import { COLOR, FONT_MONO, STYLE, h, pill, root } from "./html.js";
-
-export const CLAIMS_MIME = "application/vnd.goperf.claims.v1+json";
 
 export function renderClaims(report: ClaimReport): MimeBundle {
   return {

@@ -5,37 +5,11 @@
 // every decision, so a reader of the data never depends on how it was shown.
 
 import type { MimeBundle } from "../kernel/protocol.js";
-import type { DiagnosticKind, EscapeDiagnostic, EscapeReport } from "../magics/reports.js";
+import { ESCAPE_MIME, type DiagnosticKind, type EscapeDiagnostic, type EscapeReport } from "../magics/reports.js";
+import { KIND_ORDER, KINDS, ONLY_KINDS, byPosition, countKinds, shownMessage, summarizeKinds, whyLines } from "./decisions.js";
 import { COLOR, FONT_MONO, STYLE, fragment, h, highlightGoLines, pill, raw, root, type Html } from "./html.js";
 
-export const ESCAPE_MIME = "application/vnd.goperf.escape.v1+json";
-
 type View = EscapeReport["view"];
-
-interface KindInfo {
-  badge: string;
-  bg: string;
-  fg: string;
-  /** What the badge means, for the legend and tooltips. */
-  meaning: string;
-  one: string;
-  many: string;
-}
-
-/** In the order the summary lists them. */
-export const KIND_ORDER: readonly DiagnosticKind[] = ["heap", "escape", "noescape", "leak", "inline", "caninline", "cannotinline", "devirtualize", "other"];
-
-const KINDS: Record<DiagnosticKind, KindInfo> = {
-  heap: { badge: "heap", bg: "#c92a2a", fg: "#ffffff", meaning: "moved to heap: a heap allocation", one: "moved to heap", many: "moved to heap" },
-  escape: { badge: "escapes", bg: "#d9480f", fg: "#ffffff", meaning: "the value flows to the heap", one: "escapes", many: "escape" },
-  noescape: { badge: "stack", bg: "#2b8a3e", fg: "#ffffff", meaning: "does not escape: stays on the stack", one: "does not escape", many: "do not escape" },
-  leak: { badge: "leak", bg: "#7048e8", fg: "#ffffff", meaning: "leaking param: callers' arguments may escape", one: "leaking param", many: "leaking params" },
-  inline: { badge: "inlined", bg: "#1971c2", fg: "#ffffff", meaning: "this call was inlined", one: "inlined call", many: "inlined calls" },
-  caninline: { badge: "can inline", bg: "#d0ebff", fg: "#0b4f8a", meaning: "the function is cheap enough to inline", one: "can inline", many: "can inline" },
-  cannotinline: { badge: "no inline", bg: "#ced4da", fg: "#343a40", meaning: "the function or call is not inlined", one: "cannot inline", many: "cannot inline" },
-  devirtualize: { badge: "devirtualized", bg: "#0c8599", fg: "#ffffff", meaning: "an interface call resolved to a concrete method", one: "devirtualized", many: "devirtualized" },
-  other: { badge: "note", bg: "#e9ecef", fg: "#495057", meaning: "another compiler note", one: "other note", many: "other notes" },
-};
 
 /** Line tints for annotated lines: the most consequential kind on the line decides. */
 const TINT: Partial<Record<DiagnosticKind, string>> = {
@@ -45,11 +19,6 @@ const TINT: Partial<Record<DiagnosticKind, string>> = {
   noescape: "rgba(43,138,62,0.10)",
 };
 const NEUTRAL_TINT = "rgba(128,128,128,0.10)";
-
-const ONLY: Record<"heap" | "inline", ReadonlySet<DiagnosticKind>> = {
-  heap: new Set(["heap", "escape", "noescape", "leak"]),
-  inline: new Set(["caninline", "cannotinline", "inline", "devirtualize"]),
-};
 
 /** Cells longer than this fold their long runs of lines without decisions. */
 const FOLD_CELLS_OVER = 40;
@@ -69,7 +38,7 @@ export function renderEscape(report: EscapeReport): MimeBundle {
 // ---- the view ---------------------------------------------------------------------------------
 
 export function inView(d: EscapeDiagnostic, view: View): boolean {
-  if (view.only !== "all" && !ONLY[view.only].has(d.kind)) return false;
+  if (view.only !== "all" && !ONLY_KINDS[view.only].has(d.kind)) return false;
   return view.func === undefined || d.func === view.func;
 }
 
@@ -78,40 +47,8 @@ export function visibleDiagnostics(diagnostics: readonly EscapeDiagnostic[], vie
   return diagnostics.filter((d) => inView(d, view)).sort(byPosition);
 }
 
-function byPosition(a: EscapeDiagnostic, b: EscapeDiagnostic): number {
-  return a.cell - b.cell || a.line - b.line || a.col - b.col;
-}
-
-/** The message as shown: without --why, "can inline F with cost N as: BODY" is cut to "can inline F". */
-export function shownMessage(d: EscapeDiagnostic, why: boolean): string {
-  if (d.kind !== "caninline" || why) return d.message;
-  const cut = d.message.indexOf(" with cost ");
-  return cut < 0 ? d.message : d.message.slice(0, cut);
-}
-
-/** The --why lines, less any the message already says in full (the can-inline cost and body). */
-function whyLines(d: EscapeDiagnostic): string[] {
-  return d.explanation.filter((l) => !(l.trim() !== "" && d.message.endsWith(l.trim())));
-}
-
 function position(d: EscapeDiagnostic): string {
   return d.col ? `cell[${d.cell}]:${d.line}:${d.col}` : `cell[${d.cell}]:${d.line}`;
-}
-
-/** "2 moved to heap, 1 escapes, 3 do not escape, …" over the given decisions. */
-export function summarizeKinds(diagnostics: readonly EscapeDiagnostic[]): string {
-  const counts = countKinds(diagnostics);
-  const parts = KIND_ORDER.filter((k) => counts.get(k)).map((k) => {
-    const n = counts.get(k)!;
-    return `${n} ${n === 1 ? KINDS[k].one : KINDS[k].many}`;
-  });
-  return parts.length ? parts.join(", ") : "no decisions";
-}
-
-function countKinds(diagnostics: readonly EscapeDiagnostic[]): Map<DiagnosticKind, number> {
-  const counts = new Map<DiagnosticKind, number>();
-  for (const d of diagnostics) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
-  return counts;
 }
 
 /** What the compiler's silence means under the view, for one cell. */

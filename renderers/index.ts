@@ -1,9 +1,7 @@
 // The renderers: pure functions from a magic's report to a MIME bundle (text/plain, self-contained
 // text/html, and the report under its versioned vendor type).
 
-import { BENCH_MIME } from "./bench.js";
-import { CLAIMS_MIME } from "./claims.js";
-import { ESCAPE_MIME } from "./escape.js";
+import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME } from "../magics/reports.js";
 
 export const MIME = {
   escape: ESCAPE_MIME,
@@ -11,8 +9,11 @@ export const MIME = {
   claims: CLAIMS_MIME,
 } as const;
 
-export { renderEscape, visibleDiagnostics, summarizeKinds, silenceLine, shownMessage } from "./escape.js";
-export { renderBench, displayName, formatSecPerOp, formatDuration, formatCi, formatCount, formatDelta, vsBase } from "./bench.js";
+export { renderEscape, visibleDiagnostics, silenceLine } from "./escape.js";
+export { KIND_ORDER, summarizeKinds, shownMessage } from "./decisions.js";
+export { renderBench } from "./bench.js";
+export { displayName, formatSecPerOp, formatDuration, formatCi, formatCount, formatDelta, vsBase } from "./benchformat.js";
 export { renderClaims, claimsSummary } from "./claims.js";
-export { escapeHtml, h, raw, highlightGo, highlightGoLines, tokenizeGo, Html } from "./html.js";
+export { escapeHtml, h, raw, highlightGo, highlightGoLines, Html } from "./html.js";
+export { tokenizeGo, tokenizeGoLines } from "./gotokens.js";
 export { barChart, niceTicks } from "./svg.js";

@@ -2,12 +2,8 @@
 // (claims, escape decisions, allocation counts, errors) must still hold. ns/op is weather and is
 // never compared. Pure: the runner produces the fresh notebook.
 
-import type { BenchReport, Claim, ClaimReport, EscapeReport } from "../../magics/reports.js";
+import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME, type BenchReport, type Claim, type ClaimReport, type EscapeReport } from "../../magics/reports.js";
 import { codeCells, joinText, type CodeCell, type Notebook } from "./nbformat.js";
-
-export const ESCAPE_MIME = "application/vnd.goperf.escape.v1+json";
-export const BENCH_MIME = "application/vnd.goperf.bench.v1+json";
-export const CLAIMS_MIME = "application/vnd.goperf.claims.v1+json";
 
 export type DifferenceKind = "claim" | "escape" | "bench" | "error";
 

@@ -1,7 +1,7 @@
 // Notebooks without a kernel: nbformat reading and writing, iopub -> outputs, the HTML page, check's
 // diffs on synthetic notebooks, and the Go lab export with a scripted cell parser.
 import { expect } from "chai";
-import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME, checkNotebook, formatCheck, formatClaimsSummary, summarizeClaims } from "../../kernel/notebook/check.js";
+import { checkNotebook, formatCheck, formatClaimsSummary, summarizeClaims } from "../../kernel/notebook/check.js";
 import { benchCalls, composeLab, importBlock, splitMagicLines, type CellSplitter, type SplitUnit } from "../../kernel/notebook/export.js";
 import { notebookToHtml, renderBundle } from "../../kernel/notebook/html.js";
 import { inline, renderMarkdown, safeUrl } from "../../kernel/notebook/markdown.js";
@@ -16,6 +16,7 @@ import {
   type Output,
 } from "../../kernel/notebook/nbformat.js";
 import { DisplayRegistry, OutputCollector, applyOverwrites, outputsFromMessages, type IopubMessage } from "../../kernel/notebook/outputs.js";
+import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME } from "../../magics/reports.js";
 
 const msg = (msg_type: string, content: Record<string, unknown>): IopubMessage => ({ header: { msg_type }, content });
 const stream = (name: string, text: string) => msg("stream", { name, text });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { compare, geomean, summarize } from "../../kernel/go/stats.js";
 import type { BenchComparison, BenchEntry, BenchReport, CountSummary } from "../../magics/reports.js";
 import { MIME, renderBench } from "../../renderers/index.js";
-import { displayName, formatCount, formatDuration, formatSecPerOp } from "../../renderers/bench.js";
+import { displayName, formatCount, formatDuration, formatSecPerOp } from "../../renderers/benchformat.js";
 import { niceTicks } from "../../renderers/svg.js";
 import { ROOT } from "../helpers/paths.js";
 

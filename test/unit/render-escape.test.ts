@@ -4,7 +4,8 @@ import { join } from "node:path";
 import type { EscapeDiagnostic, EscapeReport } from "../../magics/reports.js";
 import { renderEscape, MIME } from "../../renderers/index.js";
 import { layoutLines } from "../../renderers/escape.js";
-import { escapeHtml, h, highlightGo, highlightGoLines, raw, tokenizeGo } from "../../renderers/html.js";
+import { tokenizeGo, tokenizeGoLines } from "../../renderers/gotokens.js";
+import { escapeHtml, h, highlightGo, highlightGoLines, raw } from "../../renderers/html.js";
 import { ROOT } from "../helpers/paths.js";
 
 // Chapter 1's lab as notebook cells, with the decisions go1.26.8 prints for them at -m=2
@@ -210,6 +211,15 @@ describe("renderers/html: Go highlighting", () => {
     expect(by("number")).to.deep.equal(["0x1F", "1_000", "3.5e-2"]);
     expect(by("keyword")).to.deep.equal(["func", "return"]);
     expect(by("builtin")).to.deep.equal(["string", "rune", "int", "len"]);
+  });
+
+  it("per line: tokens that span lines are cut at the newlines, each line rebuilds its source line", () => {
+    const lines = tokenizeGoLines(src);
+    expect(lines.map((l) => l.map((t) => t.text).join(""))).to.deep.equal(src.split("\n"));
+    const rawLine = src.split("\n").findIndex((l) => l.startsWith("a comment`"));
+    expect(lines[rawLine][0]).to.deep.equal({ kind: "string", text: "a comment`" });
+    expect(lines[rawLine].at(-1)).to.deep.equal({ kind: "comment", text: "// real comment" });
+    expect(tokenizeGoLines("")).to.deep.equal([[]]);
   });
 
   it("shows //go: directives differently from comments, and magic lines as magics", () => {
