@@ -5,12 +5,15 @@
  *
  *   node renderers/jupyterlab/build.mjs [--force] [--development]
  *
- * 1. tsc -p renderers/jupyterlab/tsconfig.json        src/*.ts → lib/*.js
+ * 1. tsc -p renderers/jupyterlab/tsconfig.json        src/*.ts → lib/renderers/jupyterlab/src/*.js,
+ *    and the kernel's browser-safe modules they import (the report types, number formatting, decision
+ *    kinds, Go tokens) → lib/<their repository path>.js: one copy of each, shared with the kernel
  * 2. @jupyterlab/builder's build-labextension          lib/ + style/ → labextension/
  *    (what `jupyter labextension build` runs, without Python), with --core-path core-meta: the
  *    part of JupyterLab's core metadata the extension needs (the modules it shares with the app).
  *
- * Skips both steps when labextension/package.json is newer than every input (--force rebuilds).
+ * Skips both steps when labextension/package.json is newer than every input, the kernel modules
+ * compiled last time included (--force rebuilds).
  * install.js copies labextension/ to <jupyter data dir>/labextensions/goperf-renderer. Both lib/
  * and labextension/ are build output (git-ignored). Without @jupyterlab/builder (an install without
  * dev dependencies) it says so and exits 0: JupyterLab then shows the kernel's static HTML.
@@ -25,7 +28,40 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const outDir = path.join(here, 'labextension');
 const builtPackage = path.join(outDir, 'package.json');
+const libDir = path.join(here, 'lib');
+const repoRoot = path.resolve(here, '..', '..');
 const inputs = ['src', 'style', 'core-meta', 'package.json', 'tsconfig.json', 'build.mjs'].map((p) => path.join(here, p));
+
+/**
+ * The repository's .ts files that tsc compiled into lib/ last time (lib/ mirrors their paths), or
+ * null when there is no lib/.
+ * @returns {string[] | null}
+ */
+function compiledSources() {
+  if (!fs.existsSync(libDir)) return null;
+  /** @type {string[]} */
+  const out = [];
+  /** @param {string} dir */
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js')) out.push(path.join(repoRoot, path.relative(libDir, p)).replace(/\.js$/, '.ts'));
+    }
+  };
+  walk(libDir);
+  return out;
+}
+
+function upToDate() {
+  const sources = compiledSources();
+  if (!sources || !fs.existsSync(builtPackage)) return false;
+  try {
+    return fs.statSync(builtPackage).mtimeMs >= Math.max(...[...inputs, ...sources].map(newestMtime));
+  } catch {
+    return false; // a source compiled last time is gone
+  }
+}
 
 /** @param {string} p */
 function newestMtime(p) {
@@ -65,7 +101,7 @@ const args = process.argv.slice(2);
 const force = args.includes('--force');
 const development = args.includes('--development');
 
-if (!force && fs.existsSync(builtPackage) && fs.statSync(builtPackage).mtimeMs >= Math.max(...inputs.map(newestMtime))) {
+if (!force && upToDate()) {
   console.log('renderers/jupyterlab: labextension/ is up to date');
   process.exit(0);
 }
@@ -80,6 +116,7 @@ if (!tsc || !builder) {
   process.exit(0);
 }
 
+fs.rmSync(libDir, { recursive: true, force: true });
 const tscMs = runNode('tsc', [tsc, '-p', path.join(here, 'tsconfig.json')]);
 const buildArgs = [builder, '--core-path', path.join(here, 'core-meta'), ...(development ? ['--development'] : []), here];
 const buildMs = runNode('build-labextension', buildArgs);

@@ -3,66 +3,8 @@
 // the same way, and the exact `go test` output one click away for benchstat.
 
 import { el, type Child } from "./dom.js";
-import type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary, Summary } from "./schema.js";
-
-/** Runs a 95% order-statistic interval of the median needs. */
-const RUNS_FOR_CI = 6;
-/** Above this spread of runs around the median, the timing is flagged as noisy. */
-const NOISY_SPREAD_PCT = 10;
-
-/** benchstat's display name: "BenchmarkSquare" at procs 8 → "Square-8"; no suffix at 1. */
-export function displayName(name: string, procs: number): string {
-  const bare = name.startsWith("Benchmark") && name.length > "Benchmark".length ? name.slice("Benchmark".length) : name;
-  return procs > 1 ? `${bare}-${procs}` : bare;
-}
-
-const PREFIXES: ReadonlyArray<[string, number]> = [
-  ["p", 1e-3],
-  ["n", 1],
-  ["µ", 1e3],
-  ["m", 1e6],
-  ["", 1e9],
-];
-
-function fourDigits(v: number): string {
-  return v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3);
-}
-
-/** 15.02 → "15.02 ns", 13 900 → "13.90 µs": 4 significant digits, as benchstat. */
-export function formatDuration(ns: number): string {
-  if (ns === 0) return "0";
-  if (!Number.isFinite(ns)) return "?";
-  const abs = Math.abs(ns);
-  let i = PREFIXES.length - 1;
-  while (i > 0 && abs < PREFIXES[i][1]) i--;
-  let digits = fourDigits(ns / PREFIXES[i][1]);
-  if (Math.abs(Number(digits)) >= 1000 && i < PREFIXES.length - 1) digits = fourDigits(ns / PREFIXES[++i][1]);
-  return `${digits} ${PREFIXES[i][0]}s`;
-}
-
-export function formatCi(s: Summary): string {
-  if (s.ciPct !== undefined) return `± ${Math.round(s.ciPct)}%`;
-  return s.tooFew ? "± ∞" : "± ?";
-}
-
-export function formatCount(c: CountSummary | undefined): string {
-  if (!c) return "-";
-  return c.exact ? String(c.value) : `${c.min}–${c.max} (varies)`;
-}
-
-export function formatDelta(pct: number): string {
-  if (!Number.isFinite(pct)) return "?";
-  return `${pct > 0 ? "+" : ""}${pct.toFixed(2)}%`;
-}
-
-export function warningsFor(b: BenchEntry): string[] {
-  const ns = b.summary.ns_per_op;
-  const out: string[] = [];
-  if (ns.tooFew) out.push(`too few runs for a 95% interval (need ${RUNS_FOR_CI})`);
-  if (ns.spreadPct > NOISY_SPREAD_PCT) out.push(`noisy: runs spread ${Math.round(ns.spreadPct)}%`);
-  for (const w of b.summary.warnings ?? []) if (!/^(too few runs|runs spread|allocs\/op varies)/.test(w)) out.push(w);
-  return out;
-}
+import { displayName, formatCi, formatCount, formatDelta, formatDuration, warningsFor } from "../../benchformat.js";
+import type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary } from "./schema.js";
 
 export interface Column<T> {
   key: string;

@@ -1,5 +1,7 @@
 // DOM helpers. Text always goes in as text nodes (never as HTML), so a report cannot inject markup.
 
+import { tokenizeGoLines, type GoTokenKind } from "../../gotokens.js";
+
 export type Child = Node | string | null | undefined | false;
 
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -26,44 +28,28 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
-// ---- a small Go highlighter: comments, strings, runes, numbers, keywords, builtins ------------
+// ---- Go highlighting: the kernel's tokenizer, its kinds as CSS classes -------------------------
 
-const KEYWORDS = new Set(
-  "break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var".split(" "),
-);
-const BUILTINS = new Set(
-  (
-    "any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string " +
-    "uint uint8 uint16 uint32 uint64 uintptr true false iota nil " +
-    "append cap clear close complex copy delete imag len make max min new panic print println real recover"
-  ).split(" "),
-);
-
-// One alternation, tried at each position: line comment, block comment (to its end or the end of
-// the line: a view of one line at a time), interpreted string, raw string, rune, number, word.
-const TOKEN = /(\/\/.*)|(\/\*.*?(?:\*\/|$))|("(?:[^"\\]|\\.)*"?)|(`[^`]*`?)|('(?:[^'\\]|\\.)*'?)|(\b\d[\w.]*)|([\p{L}_][\p{L}\p{Nd}_]*)/gu;
+const TOKEN_CLASS: Partial<Record<GoTokenKind, string>> = {
+  keyword: "goperf-tok-keyword",
+  builtin: "goperf-tok-builtin",
+  string: "goperf-tok-string",
+  rune: "goperf-tok-string",
+  number: "goperf-tok-number",
+  comment: "goperf-tok-comment",
+  directive: "goperf-tok-directive",
+  magic: "goperf-tok-magic",
+};
 
 /**
- * One line of Go as highlighted spans. Lines are highlighted one at a time (a block comment or raw
- * string spanning lines is not followed): enough to read a cell beside the compiler's notes.
+ * A cell's Go source as highlighted spans, one array of nodes per line (line 1 first). Raw strings
+ * and block comments that span lines are followed across them, as the static HTML does.
  */
-export function highlightGoLine(line: string): Node[] {
-  if (/^\s*%/.test(line)) return [el("span", { className: "goperf-tok-magic" }, line)];
-  const out: Node[] = [];
-  let last = 0;
-  for (const m of line.matchAll(TOKEN)) {
-    const at = m.index ?? 0;
-    if (at > last) out.push(document.createTextNode(line.slice(last, at)));
-    const text = m[0];
-    let cls = "";
-    if (m[1] !== undefined || m[2] !== undefined) cls = "goperf-tok-comment";
-    else if (m[3] !== undefined || m[4] !== undefined || m[5] !== undefined) cls = "goperf-tok-string";
-    else if (m[6] !== undefined) cls = "goperf-tok-number";
-    else if (KEYWORDS.has(text)) cls = "goperf-tok-keyword";
-    else if (BUILTINS.has(text)) cls = "goperf-tok-builtin";
-    out.push(cls ? el("span", { className: cls }, text) : document.createTextNode(text));
-    last = at + text.length;
-  }
-  if (last < line.length) out.push(document.createTextNode(line.slice(last)));
-  return out;
+export function highlightGoLines(source: string): Node[][] {
+  return tokenizeGoLines(source).map((tokens) =>
+    tokens.map((t) => {
+      const cls = TOKEN_CLASS[t.kind];
+      return cls ? el("span", { className: cls }, t.text) : document.createTextNode(t.text);
+    }),
+  );
 }

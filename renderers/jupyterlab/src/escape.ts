@@ -5,35 +5,9 @@
 // every decision whatever the magic's --only/--func, so the view starts as the magic asked and
 // the reader can widen it.
 
-import { el, highlightGoLine } from "./dom.js";
+import { KIND_ORDER, KINDS, ONLY_KINDS, byPosition, countKinds, shownMessage, summarizeKinds, whyLines } from "../../decisions.js";
+import { el, highlightGoLines } from "./dom.js";
 import type { DiagnosticKind, EscapeDiagnostic, EscapeReport } from "./schema.js";
-
-interface KindInfo {
-  badge: string;
-  meaning: string;
-  one: string;
-  many: string;
-}
-
-/** In the order the summary and the toggles list them (as the static renderer does). */
-export const KIND_ORDER: readonly DiagnosticKind[] = ["heap", "escape", "noescape", "leak", "inline", "caninline", "cannotinline", "devirtualize", "other"];
-
-export const KINDS: Record<DiagnosticKind, KindInfo> = {
-  heap: { badge: "heap", meaning: "moved to heap: a heap allocation", one: "moved to heap", many: "moved to heap" },
-  escape: { badge: "escapes", meaning: "the value flows to the heap", one: "escapes", many: "escape" },
-  noescape: { badge: "stack", meaning: "does not escape: stays on the stack", one: "does not escape", many: "do not escape" },
-  leak: { badge: "leak", meaning: "leaking param: callers' arguments may escape", one: "leaking param", many: "leaking params" },
-  inline: { badge: "inlined", meaning: "this call was inlined", one: "inlined call", many: "inlined calls" },
-  caninline: { badge: "can inline", meaning: "the function is cheap enough to inline", one: "can inline", many: "can inline" },
-  cannotinline: { badge: "no inline", meaning: "the function or call is not inlined", one: "cannot inline", many: "cannot inline" },
-  devirtualize: { badge: "devirtualized", meaning: "an interface call resolved to a concrete method", one: "devirtualized", many: "devirtualized" },
-  other: { badge: "note", meaning: "another compiler note", one: "other note", many: "other notes" },
-};
-
-const ONLY: Record<"heap" | "inline", readonly DiagnosticKind[]> = {
-  heap: ["heap", "escape", "noescape", "leak"],
-  inline: ["caninline", "cannotinline", "inline", "devirtualize"],
-};
 
 /** Which kind tints a line that has several: the most consequential. */
 const TINT_ORDER: readonly DiagnosticKind[] = ["heap", "escape", "leak", "noescape"];
@@ -41,10 +15,6 @@ const TINT_ORDER: readonly DiagnosticKind[] = ["heap", "escape", "leak", "noesca
 type Side = "same" | "removed" | "added";
 interface Item extends EscapeDiagnostic {
   side: Side;
-}
-
-function byPosition(a: EscapeDiagnostic, b: EscapeDiagnostic): number {
-  return a.cell - b.cell || a.line - b.line || a.col - b.col;
 }
 
 /** Every decision of the report, tagged with its side when two releases are compared. */
@@ -56,28 +26,6 @@ export function reportItems(report: EscapeReport): Item[] {
   return [...c.same.map(tag("same")), ...c.removed.map(tag("removed")), ...c.added.map(tag("added"))].sort(
     (a, b) => byPosition(a, b) || order[a.side] - order[b.side],
   );
-}
-
-/** "can inline F with cost N as: BODY" reads as "can inline F" unless the reasons are shown. */
-export function shortMessage(d: EscapeDiagnostic): string {
-  if (d.kind !== "caninline") return d.message;
-  const cut = d.message.indexOf(" with cost ");
-  return cut < 0 ? d.message : d.message.slice(0, cut);
-}
-
-/** The explanation lines, less any that the message already says in full. */
-export function whyLines(d: EscapeDiagnostic): string[] {
-  return (d.explanation ?? []).filter((l) => !(l.trim() !== "" && d.message.endsWith(l.trim())));
-}
-
-export function summarizeKinds(items: readonly EscapeDiagnostic[]): string {
-  const counts = new Map<DiagnosticKind, number>();
-  for (const d of items) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
-  const parts = KIND_ORDER.filter((k) => counts.get(k)).map((k) => {
-    const n = counts.get(k)!;
-    return `${n} ${n === 1 ? KINDS[k].one : KINDS[k].many}`;
-  });
-  return parts.length ? parts.join(", ") : "no decisions shown";
 }
 
 function badge(kind: DiagnosticKind, count = 1): HTMLElement {
@@ -99,7 +47,7 @@ export class EscapeView {
   constructor(private readonly report: EscapeReport) {
     this.items = reportItems(report);
     const only = report.view?.only ?? "all";
-    if (only !== "all") for (const k of KIND_ORDER) if (!ONLY[only].includes(k)) this.hidden.add(k);
+    if (only !== "all") for (const k of KIND_ORDER) if (!ONLY_KINDS[only].has(k)) this.hidden.add(k);
     this.func = report.view?.func;
     this.why = Boolean(report.view?.why);
     this.node = el("div", { className: "goperf-escape", "data-goperf-renderer": "escape" });
@@ -208,7 +156,7 @@ export class EscapeView {
   }
 
   private code(source: string | undefined, items: readonly Item[]): HTMLElement {
-    const lines = source === undefined ? [] : source.split("\n");
+    const lines = source === undefined ? [] : highlightGoLines(source);
     const byLine = new Map<number, Item[]>();
     for (const d of items) {
       const list = byLine.get(d.line);
@@ -221,13 +169,13 @@ export class EscapeView {
       const here = byLine.get(n) ?? [];
       const row = el("div", { className: "goperf-line", "data-line": n }, el("span", { className: "goperf-lineno" }, String(n).padStart(width)), el("span", { className: "goperf-src" }, ...content));
       if (here.length) {
-        const kinds = here.filter((d) => d.side !== "removed").map((d) => d.kind);
+        const current = here.filter((d) => d.side !== "removed");
+        const kinds = current.map((d) => d.kind);
         const tint = TINT_ORDER.find((k) => kinds.includes(k)) ?? "neutral";
         row.classList.add("goperf-annotated", `goperf-tint-${tint}`);
         row.setAttribute("tabindex", "0");
         row.setAttribute("data-kinds", [...new Set(here.map((d) => d.kind))].join(" "));
-        const counts = new Map<DiagnosticKind, number>();
-        for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+        const counts = countKinds(current);
         const badges = el("span", { className: "goperf-badges" }, ...KIND_ORDER.filter((k) => counts.has(k)).map((k) => badge(k, counts.get(k))));
         if (here.some((d) => d.side !== "same")) badges.appendChild(el("span", { className: "goperf-badge goperf-differs", title: "the two releases disagree on this line" }, "differs"));
         row.appendChild(badges);
@@ -240,7 +188,7 @@ export class EscapeView {
       box.appendChild(row);
       for (const d of here) box.appendChild(this.messageRow(d));
     };
-    lines.forEach((text, i) => addLine(i + 1, highlightGoLine(text)));
+    lines.forEach((spans, i) => addLine(i + 1, spans));
     for (const n of [...byLine.keys()].filter((k) => k < 1 || k > lines.length).sort((a, b) => a - b)) {
       addLine(n, [el("span", { className: "goperf-muted" }, source === undefined ? "(source not in this report)" : `(line ${n} is not in the cell's source)`)]);
     }
@@ -259,7 +207,7 @@ export class EscapeView {
       { className: `goperf-msg goperf-kind-${d.kind} goperf-side-${d.side}`, "data-kind": d.kind },
       this.sideLabel(d),
       el("span", { className: "goperf-muted" }, d.col ? `:${d.col} ` : ""),
-      this.why ? d.message : shortMessage(d),
+      shownMessage(d, this.why),
     );
     const reasons = this.why ? whyLines(d) : [];
     if (reasons.length) row.appendChild(el("pre", { className: "goperf-why" }, reasons.join("\n")));

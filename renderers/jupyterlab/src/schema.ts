@@ -1,99 +1,11 @@
-// The vendor JSON types this extension renders, as the kernel publishes them (README: "The vendor
-// JSON types"; magics/reports.ts is the source of truth). Only the fields the views read are typed;
-// `isEscapeReport` / `isBenchReport` check the ones they cannot do without.
+// The vendor JSON this extension renders: the kernel's own types (magics/reports.ts, the published
+// schema, see README "The vendor JSON types"), and guards that check the fields the views cannot
+// do without before a view is built from a bundle's data.
 
-export const ESCAPE_MIME = "application/vnd.goperf.escape.v1+json";
-export const BENCH_MIME = "application/vnd.goperf.bench.v1+json";
+import type { BenchReport, EscapeReport } from "../../../magics/reports.js";
 
-export type DiagnosticKind = "heap" | "escape" | "noescape" | "leak" | "caninline" | "cannotinline" | "inline" | "devirtualize" | "other";
-
-export interface EscapeDiagnostic {
-  cell: number;
-  line: number;
-  col: number;
-  kind: DiagnosticKind;
-  message: string;
-  func?: string;
-  explanation: string[];
-}
-
-export interface EscapeReport {
-  go_version: string;
-  flags: string[];
-  cells: { cell: number; source: string }[];
-  diagnostics: EscapeDiagnostic[];
-  view: { why: boolean; only: "heap" | "inline" | "all"; func?: string };
-  comparison?: {
-    releases: [string, string];
-    same: EscapeDiagnostic[];
-    removed: EscapeDiagnostic[];
-    added: EscapeDiagnostic[];
-  };
-}
-
-export interface Summary {
-  n: number;
-  median: number;
-  min: number;
-  max: number;
-  ci?: { lo: number; hi: number; confidence: number };
-  ciPct?: number;
-  spreadPct: number;
-  tooFew: boolean;
-}
-
-export interface CountSummary {
-  value: number;
-  exact: boolean;
-  min: number;
-  max: number;
-}
-
-export interface BenchEntry {
-  name: string;
-  procs: number;
-  runs: { iterations: number; ns_per_op: number; bytes_per_op?: number; allocs_per_op?: number }[];
-  summary: {
-    runs: number;
-    ns_per_op: Summary;
-    bytes_per_op?: CountSummary;
-    allocs_per_op?: CountSummary;
-    warnings: string[];
-  };
-}
-
-export interface BenchComparisonRow {
-  name: string;
-  procs: number;
-  before: Summary;
-  after: Summary;
-  deltaPct: number;
-  p: number;
-  significant: boolean;
-  tooFew: boolean;
-  allocs?: { before: number; after: number };
-}
-
-export interface BenchReport {
-  go_version: string;
-  goos: string;
-  goarch: string;
-  cpu: string;
-  pkg: string;
-  flags: string[];
-  benchmarks: BenchEntry[];
-  comparison?: {
-    baseline: string;
-    current: string;
-    rows: BenchComparisonRow[];
-    geomean: { before: number; after: number; deltaPct: number };
-    alpha: number;
-  };
-  raw: string;
-  incomplete: boolean;
-  failures: { name: string; output: string[] }[];
-  notes: string[];
-}
+export { BENCH_MIME, ESCAPE_MIME } from "../../../magics/reports.js";
+export type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary, DiagnosticKind, EscapeDiagnostic, EscapeReport, Summary } from "../../../magics/reports.js";
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
