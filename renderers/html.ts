@@ -1,5 +1,5 @@
 // HTML building blocks shared by the renderers: escaping, a tiny element builder, the inline styles
-// and colours, and Go highlighted with inline colours (the tokens come from gotokens.ts).
+// and colours, and Go highlighted with inline colours (the tokens come from kernel/go/gotokens.ts).
 //
 // Every output must be self-contained and look the same in JupyterLab (light and dark), VS Code,
 // nbviewer and GitHub: no <script>, no <style> blocks (they would leak into the page), no external
@@ -8,7 +8,7 @@
 // against the usual dark backgrounds (#1e1e1e, #111, #0d1117) alike, and filled badges carry their
 // own text colour.
 
-import { tokenizeGo, type GoTokenKind } from "./gotokens.js";
+import { tokenizeGo, type GoTokenKind } from "../kernel/go/gotokens.js";
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {

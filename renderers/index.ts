@@ -15,5 +15,5 @@ export { renderBench } from "./bench.js";
 export { displayName, formatSecPerOp, formatDuration, formatCi, formatCount, formatDelta, vsBase } from "./benchformat.js";
 export { renderClaims, claimsSummary } from "./claims.js";
 export { escapeHtml, h, raw, highlightGo, highlightGoLines, Html } from "./html.js";
-export { tokenizeGo, tokenizeGoLines } from "./gotokens.js";
+export { tokenizeGo, tokenizeGoLines } from "../kernel/go/gotokens.js";
 export { barChart, niceTicks } from "./svg.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { EscapeDiagnostic, EscapeReport } from "../../magics/reports.js";
 import { renderEscape, MIME } from "../../renderers/index.js";
 import { layoutLines } from "../../renderers/escape.js";
-import { tokenizeGo, tokenizeGoLines } from "../../renderers/gotokens.js";
+import { tokenizeGo, tokenizeGoLines } from "../../kernel/go/gotokens.js";
 import { escapeHtml, h, highlightGo, highlightGoLines, raw } from "../../renderers/html.js";
 import { ROOT } from "../helpers/paths.js";
 

@@ -1,6 +1,6 @@
 // DOM helpers. Text always goes in as text nodes (never as HTML), so a report cannot inject markup.
 
-import { tokenizeGoLines, type GoTokenKind } from "../../gotokens.js";
+import { tokenizeGoLines, type GoTokenKind } from "../../../kernel/go/gotokens.js";
 
 export type Child = Node | string | null | undefined | false;
 

@@ -1,5 +1,6 @@
-// Go source as tokens, for highlighting: the kernel's static HTML (renderers/html.ts) and the
-// JupyterLab extension's views both colour code with it. Browser-safe: it imports nothing.
+// Go source as tokens: the kernel's static HTML (renderers/html.ts) and the JupyterLab extension's
+// views colour code with them, and reachable.ts reads identifiers with them. Browser-safe: it
+// imports nothing.
 
 export type GoTokenKind =
   | "keyword"
@@ -22,7 +23,8 @@ export interface GoToken {
 const KEYWORDS = new Set(
   "break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var".split(" "),
 );
-const BUILTINS = new Set(
+/** Go's predeclared identifiers (the universe scope): types, constants, zero value, builtins. */
+export const PREDECLARED: ReadonlySet<string> = new Set(
   (
     "any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string " +
     "uint uint8 uint16 uint32 uint64 uintptr true false iota nil " +
@@ -120,7 +122,7 @@ export function tokenizeGo(source: string): GoToken[] {
     }
     const id = matchAt(IDENT, source, i);
     if (id) {
-      push(KEYWORDS.has(id) ? "keyword" : BUILTINS.has(id) ? "builtin" : "ident", i + id.length);
+      push(KEYWORDS.has(id) ? "keyword" : PREDECLARED.has(id) ? "builtin" : "ident", i + id.length);
       continue;
     }
     // One code point (surrogate pairs stay whole).
