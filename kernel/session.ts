@@ -11,6 +11,7 @@ import {
   composeFile,
   importBlock,
   chooseImports,
+  defaultName,
   renderImports,
   type DeclaredImport,
   type ImportSpec,
@@ -20,6 +21,8 @@ import {
 } from "./go/compose.js";
 import { mergeUnits, showsValue, type CellRef } from "./go/declarations.js";
 import { DirectBuilder } from "./go/direct.js";
+import { PREDECLARED } from "./go/gotokens.js";
+import { reachableDecls } from "./go/reachable.js";
 import { Workspace, goLineFor, goMod, removeStale } from "./go/workspace.js";
 import { scanUses } from "./go/tolerant.js";
 import { detectToolchain, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
@@ -154,6 +157,7 @@ export class Session {
       return { ename: "SyntaxError", evalue: text, traceback: [text] };
     }
     const { decls, statements, mainDecl } = mergeUnits(this.decls, split.units, ref);
+    this.wholeCompiled = this.neededBuilt = false;
     const last = split.units[split.units.length - 1];
     const shown = extra.show && last?.kind === "stmt" && last.expr && showsValue(last.expr, decls) ? last.expr : undefined;
     if (shown) statements.pop();
@@ -166,13 +170,16 @@ export class Session {
       source,
       runnable: statements.length > 0 || mainDecl !== undefined || shown !== undefined,
     };
-    await this.writeProgram({
-      decls: staged.decls,
-      statements,
-      mainDecl,
-      generatedTests: extra.generatedTests,
-      shown: shown && { cell: ref.count, line: shown.line, col: shown.col, text: shown.text },
-    });
+    await this.writeProgram(
+      {
+        decls: staged.decls,
+        statements,
+        mainDecl,
+        generatedTests: extra.generatedTests,
+        shown: shown && { cell: ref.count, line: shown.line, col: shown.col, text: shown.text },
+      },
+      this.additions(decls),
+    );
     return staged;
   }
 
@@ -220,6 +227,44 @@ export class Session {
   commit(staged: Staged): void {
     this.decls = staged.decls;
     this.cells.set(staged.ref.count, staged.source);
+    this.verified = this.wholeCompiled || this.neededBuilt;
+    this.packagesInUse = this.stagedPackages;
+  }
+
+  // ---- Building less than the whole package (reachable.ts): when it is safe.
+  //
+  // Every cell used to compile the whole package, so that a cell breaking an earlier declaration
+  // fails with the compiler's own errors. The committed declarations are `verified` when they
+  // compiled as a whole with the session's toolchain (or were extended safely since). A cell that
+  // only adds declarations cannot break the ones before it, as long as it replaces none, adds no
+  // method (a promoted method can make a selector ambiguous), no import, no test code, no name
+  // from the universe scope (`len`, `error`, ... would change what earlier code means) and no name
+  // that earlier code uses as a package: its run then builds only its own code, what it reaches,
+  // and what every run keeps (vars, init). Anything else compiles the whole package.
+
+  private verified = true;
+  /** Since stage(): the whole staged package compiled with the session's toolchain. */
+  private wholeCompiled = false;
+  /** Since stage(): the run's smaller program built (only ever for a verified session). */
+  private neededBuilt = false;
+  /** The package names main.go's code uses: as staged, and as committed. */
+  private stagedPackages: readonly string[] = [];
+  private packagesInUse: readonly string[] = [];
+
+  /** The cell's new declarations, when they only add to a verified session; null otherwise. */
+  private additions(decls: readonly Decl[]): Decl[] | null {
+    if (!this.verified) return null;
+    const now = new Set(decls);
+    if (this.decls.some((d) => !now.has(d))) return null;
+    const before = new Set(this.decls);
+    const fresh = decls.filter((d) => !before.has(d));
+    const unsafe = (d: Decl) => d.test || d.kind === "import" || d.kind === "method" || d.names.some((n) => PREDECLARED.has(n));
+    return fresh.some(unsafe) ? null : fresh;
+  }
+
+  /** Whether a build with `use` compiles with the session's own toolchain and go line. */
+  private ownBuild(use: GoUse): boolean {
+    return (!use.toolchain || use.toolchain === this.go) && !use.alongside?.length;
   }
 
   // ---- Go releases (%go, --go): the toolchain the session builds with, and others for one build.
@@ -258,6 +303,7 @@ export class Session {
   /** Every later build uses this toolchain (one that resolveToolchain returned). */
   useToolchain(info: ToolchainInfo): void {
     this.chosen = this.toolchain.ok && info === this.toolchain.info ? null : info;
+    this.verified = false;
   }
 
   /** Compiles (no link): the compiler's diagnostics for these flags, or its errors. */
@@ -272,21 +318,36 @@ export class Session {
       signal,
       withTests ? ["main.go", "main_test.go"] : ["main.go"],
     );
-    if (direct) return direct;
+    if (direct) return this.compiledWhole(direct, use);
     const args = ["list", "-export", "-f", "{{.Export}}"];
     if (gcflags.length) args.push(`-gcflags=${gcflags.join(" ")}`);
     const result = await this.runGo(args.concat("."), signal, use);
-    return { ok: result.code === 0, output: result.stderr, result };
+    return this.compiledWhole({ ok: result.code === 0, output: result.stderr, result }, use);
+  }
+
+  /** Notes a whole-package build's success (see `verified`) and passes its result on. */
+  private compiledWhole<T extends { ok: boolean }>(built: T, use: GoUse): T {
+    if (built.ok && this.ownBuild(use)) this.wholeCompiled = true;
+    return built;
   }
 
   /** Builds the program binary. */
   async build(signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
     const binary = this.workspace.path("cell.bin");
-    const direct = await this.directFor(use)?.build(this.mainImports, this.mainSource, binary, signal);
-    if (direct) return { ...direct, binary };
+    const builder = this.directFor(use);
+    if (builder && this.runSource !== null) {
+      // Only what the run needs (see `verified`); should it fail, the whole package says why.
+      const needed = await builder.build(this.runImports, this.runSource, binary, signal, RUN_FILE);
+      if (needed?.ok) {
+        this.neededBuilt = true;
+        return { ...needed, binary };
+      }
+    }
+    const direct = await builder?.build(this.mainImports, this.mainSource, binary, signal);
+    if (direct) return this.compiledWhole({ ...direct, binary }, use);
     // Without DWARF and symbol table, as go run links: the program runs the same, it links faster.
     const result = await this.runGo(["build", "-ldflags=-s -w", "-o", binary, "."], signal, use);
-    return { ok: result.code === 0, output: result.stderr, binary, result };
+    return this.compiledWhole({ ok: result.code === 0, output: result.stderr, binary, result }, use);
   }
 
   /** Builds the test binary (benchmarks and tests beside the session's code). */
@@ -296,11 +357,11 @@ export class Session {
     // Once per change of code: the same sources and toolchain reuse the binary already built.
     const key = [go.version, go.binary, go.gotoolchain ?? "", this.mainSource, this.testSource].join("\u0000");
     const built = this.testBinaries.get(binary);
-    if (built?.key === key && existsSync(binary)) return { ok: true, output: "", binary, result: built.result };
+    if (built?.key === key && existsSync(binary)) return this.compiledWhole({ ok: true, output: "", binary, result: built.result }, use);
     // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
     const result = await this.runGo(["test", "-c", "-ldflags=-s -w", "-o", binary, "."], signal, use);
     if (result.code === 0) this.testBinaries.set(binary, { key, result });
-    return { ok: result.code === 0, output: result.stderr + result.stdout, binary, result };
+    return this.compiledWhole({ ok: result.code === 0, output: result.stderr + result.stdout, binary, result }, use);
   }
 
   private readonly testBinaries = new Map<string, { key: string; result: RunResult }>();
@@ -371,6 +432,9 @@ export class Session {
   private testSource: string | null = null;
   private testImports: string[] = [];
   private mainImports: string[] = [];
+  /** The program a run builds when it may build less than the whole package (see `verified`). */
+  private runSource: string | null = null;
+  private runImports: string[] = [];
   private direct: DirectBuilder | null = null;
 
   /** The direct compiler and linker, for the session's own toolchain only. */
@@ -381,11 +445,12 @@ export class Session {
     return this.direct;
   }
 
-  private async writeProgram(program: Program): Promise<void> {
+  /** Writes main.go and main_test.go, and the run's smaller program when `fresh` allows one. */
+  private async writeProgram(program: Program, fresh: Decl[] | null): Promise<void> {
     const bodies = composeBodies(program);
     const imports: DeclaredImport[] = program.decls
       .filter((d) => d.kind === "import")
-        .flatMap((d) => (d.imports ?? []).map((i: ImportSpec) => ({ ...i, cell: d.cell, line: d.line })));
+      .flatMap((d) => (d.imports ?? []).map((i: ImportSpec) => ({ ...i, cell: d.cell, line: d.line })));
     const parser = await this.parser();
     const [usedMain, usedTest] = await Promise.all([
       parser.uses(composeFile("", bodies.main)),
@@ -396,10 +461,33 @@ export class Session {
     this.mainSource = composeFile(renderImports(mainImports), bodies.main);
     const testImports = chooseImports(imports, usedTest, this.stdlibNames);
     this.testImports = testImports.map((i) => i.path);
+    this.stagedPackages = usedMain;
+    const runBody = fresh && this.neededBody(program, fresh, imports);
+    const usedRun = runBody ? await parser.uses(composeFile("", runBody)) : [];
+    const runImports = runBody ? chooseImports(imports, usedRun, this.stdlibNames) : [];
+    this.runImports = runImports.map((i) => i.path);
+    this.runSource = runBody ? composeFile(renderImports(runImports), runBody) : null;
     await this.workspace.write({
       "main.go": this.mainSource,
       "main_test.go": (this.testSource = bodies.test ? composeFile(renderImports(testImports), bodies.test) : null),
+      [RUN_FILE]: this.runSource,
     });
+  }
+
+  /**
+   * main.go's body with only what the run needs: the cell's new declarations, what they and main
+   * reach, and what every run keeps. Null when that is everything, or when a new name is one
+   * that earlier code knows as a package (the whole package would not compile; see `verified`).
+   */
+  private neededBody(program: Program, fresh: readonly Decl[], imports: readonly DeclaredImport[]): string | null {
+    if (imports.some((i) => i.name === ".")) return null;
+    // As the committed code uses them: the new code's own names hide a package from the parser.
+    const packages = new Set([...this.packagesInUse, ...imports.map((i) => i.name || defaultName(i.path, this.stdlibNames))]);
+    if (fresh.some((d) => d.names.some((n) => packages.has(n)))) return null;
+    const roots = [...program.statements.map((s) => s.text), program.shown?.text ?? "", program.mainDecl?.text ?? ""];
+    const needed = reachableDecls(program.decls, roots, fresh);
+    if (needed.length === program.decls.filter((d) => !d.test).length) return null;
+    return composeBodies({ ...program, decls: needed }).main;
   }
 
   private async runGo(args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
@@ -436,6 +524,9 @@ function killGroupOf(pgid: number): void {
     // gone already
   }
 }
+
+/** Where a run's smaller program is written: in a directory the go command and gopls ignore ("_"). */
+const RUN_FILE = "_run/main.go";
 
 function cacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "goperf");

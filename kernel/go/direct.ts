@@ -140,14 +140,14 @@ export class DirectBuilder {
   }
 
   /**
-   * Compiles and links main.go into a program, linked as go run links (-s -w: no symbol table or
+   * Compiles and links main.go (or `file`) into a program, linked as go run links (-s -w: no symbol table or
    * DWARF; panics keep their file:line). Null: use the go command (cgo, unknown imports).
    */
-  async build(imports: readonly string[], source: string, binary: string, signal?: AbortSignal): Promise<DirectResult | null> {
+  async build(imports: readonly string[], source: string, binary: string, signal?: AbortSignal, file = "main.go"): Promise<DirectResult | null> {
     const config = await this.importConfig(imports, signal);
     if (!config || config.cgo) return null;
     const archive = join(this.dir, "main.a");
-    const compiled = await this.compile(imports, source, [], archive, signal);
+    const compiled = await this.compile(imports, source, [], archive, signal, [file]);
     if (!compiled || !compiled.ok) return compiled;
     const result = await run(this.tool("link"), ["-o", binary, "-importcfg", config.path, "-s", "-w", "-buildmode=exe", archive], {
       cwd: this.dir,

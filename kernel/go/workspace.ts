@@ -2,10 +2,10 @@
 // (so the go command's cache keys stay stable), removed on shutdown, and cleaned up by the next
 // kernel when a kernel died without removing its own.
 
-import { mkdtemp, readFile, readdir, rm, writeFile, chmod } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export const SCRATCH_PREFIX = "goperf-session-";
 export const MODULE_PATH = "goperf.session";
@@ -29,7 +29,10 @@ export class Workspace {
       if (this.written.get(name) === content) continue;
       const path = join(this.dir, name);
       if (content === null) await rm(path, { force: true });
-      else await writeFile(path, content);
+      else {
+        if (name.includes("/")) await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        await writeFile(path, content);
+      }
       if (content === null) this.written.delete(name);
       else this.written.set(name, content);
     }
