@@ -29,3 +29,30 @@ export function processesMentioning(needle) {
   }
   return found;
 }
+
+/**
+ * Ends the processes whose command line mentions `needle` (SIGTERM, then SIGKILL after 3 s);
+ * returns those it found.
+ * @param {string} needle
+ */
+export async function endProcessesMentioning(needle) {
+  const left = processesMentioning(needle);
+  const signal = (/** @type {number[]} */ pids, /** @type {NodeJS.Signals} */ sig) => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // gone already
+      }
+    }
+  };
+  let pids = left.map((p) => p.pid);
+  signal(pids, 'SIGTERM');
+  for (let i = 0; i < 30 && pids.length > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const still = processesMentioning(needle).map((p) => p.pid);
+    pids = pids.filter((pid) => still.includes(pid));
+  }
+  signal(pids, 'SIGKILL');
+  return left;
+}

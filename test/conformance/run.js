@@ -17,20 +17,16 @@
  * suite waits without a limit for some replies, so a kernel that never answers would hang.
  * Every child is spawned with an argv array, never through a shell.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processesMentioning } from '../procs.js';
+import { endProcessesMentioning } from '../procs.js';
+import { ensureVenv, repoRoot, run, venvPython } from '../venv.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..');
-const venvDir = path.join(repoRoot, '.venv');
-const venvPython = path.join(venvDir, 'bin', 'python');
 const requirements = path.join(here, 'requirements.txt');
-const stampFile = path.join(venvDir, '.goperf-requirements');
 const installJs = path.join(repoRoot, 'install.js');
 const kernelMain = path.join(repoRoot, 'dist', 'kernel', 'main.js');
 const suiteFile = 'test_goperf.py';
@@ -44,84 +40,6 @@ const PYTHON_HELP =
 function fail(message) {
   console.error(`conformance: ${message}`);
   process.exit(1);
-}
-
-/**
- * Runs a command to completion with inherited output; returns its exit status (null if it
- * could not be started or was killed) and the spawn error, if any.
- * @param {string} cmd
- * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, cwd?: string }} [opts]
- */
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? repoRoot, env: opts.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] });
-  return { status: r.status, error: r.error };
-}
-
-/**
- * Whether `cmd args` runs and exits 0, with its output discarded.
- * @param {string} cmd
- * @param {string[]} args
- */
-function succeeds(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: repoRoot, stdio: 'ignore' });
-  return !r.error && r.status === 0;
-}
-
-/** Makes sure .venv exists, works, and has the pinned requirements. */
-function ensureVenv() {
-  if (!succeeds(venvPython, ['-c', 'import sys'])) {
-    const probe = spawnSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) fail(`python3 was not found or does not run.\n${PYTHON_HELP}`);
-    if (!succeeds('python3', ['-c', 'import venv, ensurepip'])) {
-      fail(`python3 (${probe.stdout.trim()}) has no usable venv module (ensurepip is missing).\n${PYTHON_HELP}`);
-    }
-    const existed = fs.existsSync(venvDir);
-    console.error(`conformance: ${existed ? 'recreating the broken' : 'creating'} ${venvDir} with python3 ${probe.stdout.trim()}`);
-    const args = ['-m', 'venv', ...(existed ? ['--clear'] : []), venvDir];
-    const r = run('python3', args);
-    if (r.status !== 0) fail(`python3 -m venv ${venvDir} failed.\n${PYTHON_HELP}`);
-  }
-  if (!succeeds(venvPython, ['-m', 'pip', '--version'])) {
-    fail(`${venvDir} has no pip: remove ${venvDir} and run again.\n${PYTHON_HELP}`);
-  }
-
-  const hash = createHash('sha256').update(fs.readFileSync(requirements)).digest('hex');
-  const stamp = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
-  if (stamp === hash) return;
-  console.error(`conformance: installing ${path.relative(repoRoot, requirements)} into ${venvDir}`);
-  const r = run(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements]);
-  if (r.status !== 0) fail(`pip install -r ${requirements} failed (exit status ${r.status})`);
-  fs.writeFileSync(stampFile, hash + '\n');
-}
-
-
-/**
- * Ends the kernels left running from the temporary dir (if the suite could not shut them down).
- * @param {string} tmp
- */
-async function reapKernels(tmp) {
-  let pids = processesMentioning(tmp).map((p) => p.pid);
-  if (pids.length === 0) return;
-  console.error(`conformance: ending leftover kernel process(es) ${pids.join(', ')}`);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // gone already
-    }
-  }
-  for (let i = 0; i < 30 && pids.length > 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    pids = pids.filter((pid) => processesMentioning(tmp).map((p) => p.pid).includes(pid));
-  }
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
 }
 
 /**
@@ -146,7 +64,7 @@ function summarize(text) {
 }
 
 async function main() {
-  ensureVenv();
+  ensureVenv({ label: 'conformance', requirements, stamp: '.goperf-requirements', help: PYTHON_HELP });
   if (!fs.existsSync(kernelMain)) fail(`${kernelMain} does not exist: run npm run build first`);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'goperf-conformance-'));
@@ -156,7 +74,8 @@ async function main() {
   const cleanup = async () => {
     if (cleanedUp) return;
     cleanedUp = true;
-    await reapKernels(tmp);
+    const left = await endProcessesMentioning(tmp);
+    if (left.length > 0) console.error(`conformance: ended leftover kernel process(es) ${left.map((p) => p.pid).join(', ')}`);
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   /** @param {NodeJS.Signals} signal */

@@ -23,22 +23,17 @@
  * arrays, never through a shell.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Mocha from 'mocha';
-import { processesMentioning } from '../procs.js';
+import { endProcessesMentioning } from '../procs.js';
+import { ensureVenv, repoRoot, run, venvBin, venvDir } from '../venv.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..');
-const venvDir = path.join(repoRoot, '.venv');
-const venvBin = path.join(venvDir, 'bin');
-const venvPython = path.join(venvBin, 'python');
 const requirements = path.join(here, 'requirements.txt');
 const conformanceRequirements = path.join(repoRoot, 'test', 'conformance', 'requirements.txt');
-const stampFile = path.join(venvDir, '.goperf-jupyter-requirements');
 const installJs = path.join(repoRoot, 'install.js');
 const kernelMain = path.join(repoRoot, 'dist', 'kernel', 'main.js');
 const extensionBuild = path.join(repoRoot, 'renderers', 'jupyterlab', 'build.mjs');
@@ -62,86 +57,6 @@ function fail(message) {
 /** @param {number} ms */
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-/**
- * @param {string} cmd
- * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv }} [opts]
- */
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: repoRoot, env: opts.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] });
-  return { status: r.status, error: r.error };
-}
-
-/**
- * @param {string} cmd
- * @param {string[]} args
- */
-function succeeds(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: repoRoot, stdio: 'ignore' });
-  return !r.error && r.status === 0;
-}
-
-/** Makes sure .venv exists, works, and has the pinned requirements; returns what it did. */
-function ensureVenv() {
-  const started = Date.now();
-  let created = false;
-  if (!succeeds(venvPython, ['-c', 'import sys'])) {
-    const probe = spawnSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) fail(`python3 was not found or does not run.\n${PYTHON_HELP}`);
-    if (!succeeds('python3', ['-c', 'import venv, ensurepip'])) {
-      fail(`python3 (${probe.stdout.trim()}) has no usable venv module (ensurepip is missing).\n${PYTHON_HELP}`);
-    }
-    const existed = fs.existsSync(venvDir);
-    console.error(`test:jupyter: ${existed ? 'recreating the broken' : 'creating'} ${venvDir} with python3 ${probe.stdout.trim()}`);
-    const r = run('python3', ['-m', 'venv', ...(existed ? ['--clear'] : []), venvDir]);
-    if (r.status !== 0) fail(`python3 -m venv ${venvDir} failed.\n${PYTHON_HELP}`);
-    created = true;
-  }
-  if (!succeeds(venvPython, ['-m', 'pip', '--version'])) fail(`${venvDir} has no pip: remove ${venvDir} and run again.\n${PYTHON_HELP}`);
-
-  const hash = createHash('sha256').update(fs.readFileSync(requirements)).update('\0').update(fs.readFileSync(conformanceRequirements)).digest('hex');
-  const stamp = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
-  if (stamp === hash) return `venv: up to date (${seconds(Date.now() - started)})`;
-  console.error(`test:jupyter: installing ${path.relative(repoRoot, requirements)} into ${venvDir}`);
-  const pipStarted = Date.now();
-  const r = run(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements]);
-  if (r.status !== 0) fail(`pip install -r ${requirements} failed (exit status ${r.status})`);
-  fs.writeFileSync(stampFile, hash + '\n');
-  return `venv: ${created ? 'created and ' : ''}installed the pinned requirements in ${seconds(Date.now() - started)} (pip ${seconds(Date.now() - pipStarted)})`;
-}
-
-
-/**
- * Ends the processes left running from the temporary dir; returns what it found.
- * @param {string} tmp
- */
-async function reap(tmp) {
-  const left = processesMentioning(tmp);
-  if (left.length === 0) return left;
-  console.error(`test:jupyter: processes left behind:\n${left.map((p) => `  ${p.pid} ${p.cmdline.slice(0, 200)}`).join('\n')}`);
-  for (const { pid } of left) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // gone already
-    }
-  }
-  let pids = left.map((p) => p.pid);
-  for (let i = 0; i < 30 && pids.length > 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const still = processesMentioning(tmp).map((p) => p.pid);
-    pids = pids.filter((pid) => still.includes(pid));
-  }
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
-  return left;
-}
-
 /** The compiled test files, or those whose names contain one of the command line's words. */
 function testFiles() {
   if (!fs.existsSync(testsDir)) return [];
@@ -158,7 +73,7 @@ async function main() {
   const t0 = Date.now();
   /** @type {string[]} */
   const timings = [];
-  timings.push(ensureVenv());
+  timings.push(ensureVenv({ label: 'test:jupyter', requirements, stamp: '.goperf-jupyter-requirements', hashed: [conformanceRequirements], help: PYTHON_HELP }));
   if (!fs.existsSync(kernelMain)) fail(`${kernelMain} does not exist: run npm run build first`);
   const files = testFiles();
   if (files.length === 0) fail(`no compiled tests in ${testsDir}: run npm run build first`);
@@ -204,7 +119,10 @@ async function main() {
   const cleanup = async () => {
     if (cleanedUp) return;
     cleanedUp = true;
-    leftovers = await reap(tmp);
+    leftovers = await endProcessesMentioning(tmp);
+    if (leftovers.length > 0) {
+      console.error(`test:jupyter: processes left behind:\n${leftovers.map((p) => `  ${p.pid} ${p.cmdline.slice(0, 200)}`).join('\n')}`);
+    }
     if (process.env.GOPERF_JUPYTER_KEEP) console.error(`test:jupyter: kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   };

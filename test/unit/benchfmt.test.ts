@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import { BenchStreamParser, parseBenchOutput, type BenchOutput, type BenchResultLine } from "../../kernel/go/benchfmt.js";
+import { readFixture } from "../helpers/paths.js";
 
 // Captured with go1.26.8 linux/amd64 on a 2-CPU machine (see test/fixtures/bench/README.md).
-const fixtures = new URL("../../../test/fixtures/bench/", import.meta.url);
-const read = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
+const read = (name: string) => readFixture(`bench/${name}`);
 
 const ch01Text = read("ch01-bench.go1.26.8.txt");
 const ch01 = parseBenchOutput(ch01Text);

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import {
   cellOf,
   classify,
@@ -7,10 +6,10 @@ import {
   parseCompilerOutput,
   type Diagnostic,
 } from "../../kernel/go/diagnostics.js";
+import { readFixture } from "../helpers/paths.js";
 
 // Captured with go1.26.8 linux/amd64 from test/fixtures/compiler/ch01-source.go (see README.md there).
-const fixtures = new URL("../../../test/fixtures/compiler/", import.meta.url);
-const read = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
+const read = (name: string) => readFixture(`compiler/${name}`);
 
 const m2Text = read("ch01-m2.go1.26.8.txt");
 const m2 = parseCompilerOutput(m2Text);

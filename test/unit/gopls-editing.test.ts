@@ -6,16 +6,13 @@ import type { Decl } from "../../kernel/go/compose.js";
 import type { Session } from "../../kernel/session.js";
 import { Editing, hoverBundle, nameAround, plainFromMarkdown, toMatches } from "../../magics/editing.js";
 import { builtinMagics } from "../../magics/registry.js";
-
-function decl(kind: Decl["kind"], names: string[], text: string, cell = 1): Decl {
-  return { key: `${kind} ${names.join(",")}`, kind, names, cell, line: 1, col: 1, text, test: false };
-}
+import { decl } from "../helpers/decls.js";
 
 const decls: Decl[] = [
-  decl("func", ["Square"], "// Square returns n squared.\nfunc Square(n int) int { return n * n }", 2),
-  decl("type", ["Point"], "type Point struct{ X, Y int }", 3),
-  decl("method", ["Point.Norm1"], "func (p Point) Norm1() int { return p.X + p.Y }", 3),
-  decl("var", ["squares"], "var squares = map[int]int{}", 4),
+  decl("func", ["Square"], "// Square returns n squared.\nfunc Square(n int) int { return n * n }", { cell: 2 }),
+  decl("type", ["Point"], "type Point struct{ X, Y int }", { cell: 3 }),
+  decl("method", ["Point.Norm1"], "func (p Point) Norm1() int { return p.X + p.Y }", { cell: 3 }),
+  decl("var", ["squares"], "var squares = map[int]int{}", { cell: 4 }),
 ];
 
 const fakeSession = {

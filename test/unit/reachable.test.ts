@@ -1,10 +1,7 @@
 import { expect } from "chai";
 import type { Decl } from "../../kernel/go/compose.js";
 import { reachableDecls } from "../../kernel/go/reachable.js";
-
-function decl(kind: Decl["kind"], names: string[], text: string, test = false): Decl {
-  return { key: `${kind} ${names.join(",")}`, kind, names, cell: 1, line: 1, col: 1, text, test };
-}
+import { decl } from "../helpers/decls.js";
 
 const names = (ds: readonly Decl[]) => ds.map((d) => d.names.join(","));
 
@@ -17,7 +14,7 @@ describe("reachable declarations", () => {
   const limit = decl("const", ["Limit"], "const Limit = 10");
   const counter = decl("var", ["counter"], "var counter = Limit");
   const init = decl("func", ["init"], "func init() { counter++ }");
-  const bench = decl("func", ["BenchmarkSquare"], "func BenchmarkSquare(b *testing.B) { for b.Loop() { Square(3) } }", true);
+  const bench = decl("func", ["BenchmarkSquare"], "func BenchmarkSquare(b *testing.B) { for b.Loop() { Square(3) } }", { test: true });
   const all = [square, cube, unused, point, norm, limit, counter, init, bench];
 
   it("keeps what main's statements name, and what that names in turn", () => {

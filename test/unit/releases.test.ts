@@ -2,7 +2,7 @@
 // decisions compared across releases, and claims across releases. Compiler output fixtures were
 // captured with go1.22.12 and go1.26.8 linux/amd64 (test/fixtures/compiler/README.md).
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { cellOf, parseCompilerOutput } from "../../kernel/go/diagnostics.js";
@@ -19,9 +19,9 @@ import type { RunResult } from "../../kernel/go/toolchain.js";
 import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim } from "../../magics/claims.js";
 import { compareDecisions, decisionKey } from "../../magics/escapecompare.js";
 import type { EscapeDiagnostic } from "../../magics/reports.js";
+import { readFixture } from "../helpers/paths.js";
 
-const fixtures = new URL("../../../test/fixtures/compiler/", import.meta.url);
-const read = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
+const read = (name: string) => readFixture(`compiler/${name}`);
 
 function decisions(text: string): EscapeDiagnostic[] {
   return parseCompilerOutput(text)

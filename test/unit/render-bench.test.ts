@@ -1,12 +1,10 @@
 import { expect } from "chai";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { compare, geomean, summarize } from "../../kernel/go/stats.js";
 import type { BenchComparison, BenchEntry, BenchReport, CountSummary } from "../../magics/reports.js";
 import { MIME, renderBench } from "../../renderers/index.js";
 import { displayName, formatCount, formatDuration, formatSecPerOp } from "../../renderers/benchformat.js";
 import { niceTicks } from "../../renderers/svg.js";
-import { ROOT } from "../helpers/paths.js";
+import { expectBalanced, writeArtifact } from "../helpers/html.js";
 
 // Chapter 1's benchmarks with run-to-run numbers like go1.26.8's on a shared linux/amd64 machine
 // (the medians follow the chapter: Quiet ≈ 1.1 ns and 0 allocs, Logged ≈ 15 ns and 1 alloc of 8 B).
@@ -79,25 +77,6 @@ function comparison(): BenchComparison {
 
 const text = (r: BenchReport) => renderBench(r)["text/plain"] as string;
 const html = (r: BenchReport) => renderBench(r)["text/html"] as string;
-
-function expectBalanced(markup: string): void {
-  const stack: string[] = [];
-  for (const m of markup.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(\/?)>/g)) {
-    const [, close, name, selfClose] = m;
-    if (selfClose || ["br", "hr", "wbr"].includes(name.toLowerCase())) continue;
-    if (!close) stack.push(name);
-    else expect(stack.pop(), `closing </${name}> at ${m.index}`).to.equal(name);
-  }
-  expect(stack, "unclosed elements").to.deep.equal([]);
-}
-
-function writeArtifact(name: string, markup: string): void {
-  const dir = join(ROOT, "test", "artifacts");
-  mkdirSync(dir, { recursive: true });
-  const page = (body: string) => `<!doctype html><meta charset="utf-8"><body style="margin:16px;${body}">${markup}</body>\n`;
-  writeFileSync(join(dir, `${name}.html`), page("background:#fff;color:#000"));
-  writeFileSync(join(dir, `${name}-dark.html`), page("background:#111;color:rgba(255,255,255,0.87)"));
-}
 
 describe("renderBench: number formatting", () => {
   it("names benchmarks as benchstat does", () => {

@@ -1,9 +1,7 @@
 import { expect } from "chai";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ClaimReport } from "../../magics/reports.js";
 import { MIME, renderClaims } from "../../renderers/index.js";
-import { ROOT } from "../helpers/paths.js";
+import { writeArtifact } from "../helpers/html.js";
 
 // Chapter 1's micro-claims as %expect lines, judged against go1.26.8's decisions and a %bench run.
 function report(extra: Partial<ClaimReport> = {}): ClaimReport {
@@ -52,9 +50,7 @@ describe("renderClaims", () => {
     expect(out).to.contain("no benchmark named &lt;SquareQuiet&gt;");
     expect(out).to.match(/color:#d9480f">3 of 4 claims hold<\/div>/);
     expect(html(report({ claims: report().claims.slice(0, 3) }))).to.match(/color:#2b8a3e">3 of 3 claims hold<\/div>/);
-    const dir = join(ROOT, "test", "artifacts");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "claims.html"), `<!doctype html><meta charset="utf-8"><body style="margin:16px">${out}</body>\n`);
+    writeArtifact("claims", out);
   });
 
   it("vendor JSON: the report as it is", () => {

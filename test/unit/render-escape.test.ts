@@ -1,12 +1,10 @@
 import { expect } from "chai";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { EscapeDiagnostic, EscapeReport } from "../../magics/reports.js";
 import { renderEscape, MIME } from "../../renderers/index.js";
 import { layoutLines } from "../../renderers/escape.js";
 import { tokenizeGo, tokenizeGoLines } from "../../kernel/go/gotokens.js";
 import { escapeHtml, h, highlightGo, highlightGoLines, raw } from "../../renderers/html.js";
-import { ROOT } from "../helpers/paths.js";
+import { expectBalanced, writeArtifact } from "../helpers/html.js";
 
 // Chapter 1's lab as notebook cells, with the decisions go1.26.8 prints for them at -m=2
 // (positions relative to these cells; the wording as in test/fixtures/compiler/ch01-m2.go1.26.8.txt).
@@ -144,28 +142,6 @@ function report(view: Partial<EscapeReport["view"]> = {}, extra: Partial<EscapeR
 
 const text = (r: EscapeReport) => renderEscape(r)["text/plain"] as string;
 const html = (r: EscapeReport) => renderEscape(r)["text/html"] as string;
-
-/** Every opened element is closed, in order (void elements aside). */
-function expectBalanced(markup: string): void {
-  const stack: string[] = [];
-  const tag = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(\/?)>/g;
-  for (const m of markup.matchAll(tag)) {
-    const [, close, name, selfClose] = m;
-    if (selfClose || ["br", "hr", "wbr"].includes(name.toLowerCase())) continue;
-    if (!close) stack.push(name);
-    else expect(stack.pop(), `closing </${name}> at ${m.index}`).to.equal(name);
-  }
-  expect(stack, "unclosed elements").to.deep.equal([]);
-}
-
-/** test/artifacts/NAME.html and NAME-dark.html (the page colours of JupyterLab's dark theme), to look at. */
-function writeArtifact(name: string, markup: string): void {
-  const dir = join(ROOT, "test", "artifacts");
-  mkdirSync(dir, { recursive: true });
-  const page = (body: string) => `<!doctype html><meta charset="utf-8"><body style="margin:16px;${body}">${markup}</body>\n`;
-  writeFileSync(join(dir, `${name}.html`), page("background:#fff;color:#000"));
-  writeFileSync(join(dir, `${name}-dark.html`), page("background:#111;color:rgba(255,255,255,0.87)"));
-}
 
 describe("renderers/html: escaping and the element builder", () => {
   it("escapes the five HTML-special characters", () => {
