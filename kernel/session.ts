@@ -3,8 +3,6 @@
 // the declarations exactly as they were.
 
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { CellParser, type SplitResult, type Unit } from "./go/parse.js";
 import {
   composeBodies,
@@ -23,9 +21,9 @@ import { mergeUnits, showsValue, type CellRef } from "./go/declarations.js";
 import { DirectBuilder } from "./go/direct.js";
 import { PREDECLARED } from "./go/gotokens.js";
 import { reachableDecls } from "./go/reachable.js";
-import { Workspace, goLineFor, goMod, removeStale } from "./go/workspace.js";
+import { Workspace, cacheDir, goLineFor, goMod, removeStale } from "./go/workspace.js";
 import { scanUses } from "./go/tolerant.js";
-import { detectToolchain, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
+import { detectToolchain, killGroup, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { MAX_TRACE, StderrSplitter, describeDeath } from "./go/runoutput.js";
 import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "./go/guard.js";
 import { ReleaseSyntaxError, oldestGoLine, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
@@ -178,7 +176,7 @@ export class Session {
         generatedTests: extra.generatedTests,
         shown: shown && { cell: ref.count, line: shown.line, col: shown.col, text: shown.text },
       },
-      this.additions(decls),
+      staged.runnable ? this.additions(decls) : null,
     );
     return staged;
   }
@@ -401,7 +399,7 @@ export class Session {
         onStderr: (chunk) => {
           stderr(splitter.push(chunk));
           // A dying program past the trace cap is only listing goroutines (a million take minutes).
-          if ((splitter.deathTrace?.length ?? 0) >= MAX_TRACE && pgid) killGroupOf(pgid);
+          if ((splitter.deathTrace?.length ?? 0) >= MAX_TRACE && pgid) killGroup(pgid);
         },
       }),
     );
@@ -452,9 +450,11 @@ export class Session {
       .filter((d) => d.kind === "import")
       .flatMap((d) => (d.imports ?? []).map((i: ImportSpec) => ({ ...i, cell: d.cell, line: d.line })));
     const parser = await this.parser();
-    const [usedMain, usedTest] = await Promise.all([
+    const runBody = fresh && this.neededBody(program, fresh, imports);
+    const [usedMain, usedTest, usedRun] = await Promise.all([
       parser.uses(composeFile("", bodies.main)),
       bodies.test ? parser.uses(composeFile("", bodies.test)) : Promise.resolve([]),
+      runBody ? parser.uses(composeFile("", runBody)) : Promise.resolve([]),
     ]);
     const mainImports = chooseImports(imports, usedMain, this.stdlibNames);
     this.mainImports = mainImports.map((i) => i.path);
@@ -462,8 +462,6 @@ export class Session {
     const testImports = chooseImports(imports, usedTest, this.stdlibNames);
     this.testImports = testImports.map((i) => i.path);
     this.stagedPackages = usedMain;
-    const runBody = fresh && this.neededBody(program, fresh, imports);
-    const usedRun = runBody ? await parser.uses(composeFile("", runBody)) : [];
     const runImports = runBody ? chooseImports(imports, usedRun, this.stdlibNames) : [];
     this.runImports = runImports.map((i) => i.path);
     this.runSource = runBody ? composeFile(renderImports(runImports), runBody) : null;
@@ -517,17 +515,5 @@ export function interrupted(at?: string | null): CellError {
   return { ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] };
 }
 
-function killGroupOf(pgid: number): void {
-  try {
-    process.kill(-pgid, "SIGKILL");
-  } catch {
-    // gone already
-  }
-}
-
 /** Where a run's smaller program is written: in a directory the go command and gopls ignore ("_"). */
 const RUN_FILE = "_run/main.go";
-
-function cacheDir(env: NodeJS.ProcessEnv): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "goperf");
-}

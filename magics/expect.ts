@@ -2,15 +2,14 @@
 // against the compiler's decisions (-m=2 on the session's code) and the latest %bench results,
 // and shown as one pass/fail list. A failed claim fails the cell unless --warn is given.
 
-import { cellOf, parseCompilerOutput } from "../kernel/go/diagnostics.js";
 import type { CellError } from "../kernel/session.js";
 import { renderClaims } from "../renderers/claims.js";
 import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim, type ClaimSpec, type Evidence } from "./claims.js";
 import { compileError } from "./dispatcher.js";
-import { decisionsIn, enclosingFunc, gcflagsFor } from "./escape.js";
+import { decisionsIn, gcflagsFor } from "./escape.js";
 import type { Decl } from "../kernel/go/compose.js";
 import type { ToolchainInfo } from "../kernel/go/toolchain.js";
-import type { BenchReport, Claim, ClaimReport, EscapeDiagnostic } from "./reports.js";
+import type { BenchReport, Claim, ClaimReport } from "./reports.js";
 import type { Magic, MagicContext } from "./types.js";
 import type { Parsed } from "./args.js";
 
@@ -134,12 +133,7 @@ async function decisions(ctx: MagicContext, parsed: Parsed): Promise<(Required<P
   const compiled = await ctx.session.compile(gcflagsFor(parsed.options), ctx.signal);
   if (!compiled.ok) return compileError(compiled.output);
   const decls = staged.decls;
-  const diagnostics: EscapeDiagnostic[] = [];
-  for (const d of parseCompilerOutput(compiled.output).diagnostics) {
-    const cell = cellOf(d.file);
-    if (cell === undefined) continue;
-    diagnostics.push({ cell, line: d.line, col: d.col, kind: d.kind, message: d.message, func: d.func ?? enclosingFunc(decls, cell, d.line), explanation: d.explanation });
-  }
+  const diagnostics = decisionsIn(compiled.output, decls);
   const funcs = decls.filter((d) => d.kind === "func" || d.kind === "method").map((d) => d.names[0]);
   return { diagnostics, funcs, decls };
 }

@@ -6,7 +6,7 @@
 
 import type { MimeBundle } from "../kernel/protocol.js";
 import { ESCAPE_MIME, type DiagnosticKind, type EscapeDiagnostic, type EscapeReport } from "../magics/reports.js";
-import { KIND_ORDER, KINDS, ONLY_KINDS, byPosition, countKinds, shownMessage, summarizeKinds, whyLines } from "./decisions.js";
+import { KIND_ORDER, KINDS, ONLY_KINDS, byPosition, shownMessage, summarizeKinds, whyLines } from "./decisions.js";
 import { COLOR, FONT_MONO, STYLE, fragment, h, highlightGoLines, pill, raw, root, type Html } from "./html.js";
 
 type View = EscapeReport["view"];

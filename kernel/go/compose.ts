@@ -5,13 +5,11 @@
 // itself is copied byte for byte (comments and //go: directives included). Code the kernel writes
 // sits under `//line goperf-*.go` names, which is how its messages are told apart and hidden.
 
-export type UnitKind = "import" | "func" | "method" | "type" | "var" | "const" | "stmt";
+import type { UnitImport, UnitKind } from "./parse.js";
 
-export interface ImportSpec {
-  path: string;
-  /** The alias as written ("" when none; "_" and "." kept). */
-  name: string;
-}
+export type { UnitKind };
+
+export type ImportSpec = UnitImport;
 
 export interface Decl {
   /** Identity for replacement: a later decl with the same key replaces this one. */

@@ -63,8 +63,15 @@ export function guardCommand(binary: string, args: string[], env: NodeJS.Process
   return { binary: prlimit, args: [`--data=${bytes}:${bytes}`, "--", binary, ...args], env: guardedEnv, limitMiB: Math.floor(bytes / 1024 / 1024) };
 }
 
-/** The kernel's own hard RLIMIT_DATA, from /proc/self/limits (Infinity when unlimited or unknown). */
+let hardLimit: number | undefined;
+
+/** The kernel's own hard RLIMIT_DATA, from /proc/self/limits, read once (Infinity when unlimited or unknown). */
 function hardDataLimit(): number {
+  hardLimit ??= readHardDataLimit();
+  return hardLimit;
+}
+
+function readHardDataLimit(): number {
   try {
     const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max data size"));
     const hard = line?.trim().split(/\s{2,}/)[2];

@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { run, type RunResult, type ToolchainInfo } from "./toolchain.js";
+import { goLineFor } from "./workspace.js";
 
 export type ReleaseSpec =
   /** The toolchain the kernel found at start (GOTOOLCHAIN=local). */
@@ -70,9 +71,7 @@ function versionKey(v: string): number[] {
  * release a comparison differs by compiler only, never by language version.
  */
 export function oldestGoLine(versions: readonly string[]): string {
-  const oldest = [...versions].sort(compareGoVersions)[0];
-  const m = oldest ? /go(\d+)\.(\d+)/.exec(oldest) : null;
-  return m ? `${m[1]}.${m[2]}` : "1.24";
+  return goLineFor([...versions].sort(compareGoVersions)[0] ?? "");
 }
 
 export type Resolution =

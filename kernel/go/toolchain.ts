@@ -128,7 +128,7 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
     let grace: NodeJS.Timeout | undefined;
     const onAbort = () => {
       interrupted = true;
-      if (!options.quitFirstMs || child.pid === undefined) return killGroup(child);
+      if (!options.quitFirstMs || child.pid === undefined) return killGroup(child.pid);
       try {
         // Aimed at the thread that is running (kill(2) with a thread id lets that thread take it), so
         // the Go runtime's dump shows the busy goroutine's stack, not "running on other thread".
@@ -136,11 +136,11 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
       } catch {
         // already gone
       }
-      grace = setTimeout(() => killGroup(child), options.quitFirstMs);
+      grace = setTimeout(() => killGroup(child.pid), options.quitFirstMs);
     };
     if (options.signal?.aborted) {
       interrupted = true;
-      killGroup(child);
+      killGroup(child.pid);
     } else options.signal?.addEventListener("abort", onAbort, { once: true });
     const settle = () => {
       live.delete(child);
@@ -148,7 +148,7 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
       options.signal?.removeEventListener("abort", onAbort);
       if (grace) {
         clearTimeout(grace);
-        killGroup(child); // what the child started dies with it
+        killGroup(child.pid); // what the child started dies with it
       }
     };
     child.on("error", (err) => {
@@ -175,10 +175,11 @@ function busyThread(pid: number): number | undefined {
   return undefined;
 }
 
-export function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
+/** Kills a process group (a detached child's pid is its group's id). */
+export function killGroup(pgid: number | undefined): void {
+  if (pgid === undefined) return;
   try {
-    process.kill(-child.pid, "SIGKILL");
+    process.kill(-pgid, "SIGKILL");
   } catch {
     // already gone
   }
@@ -197,5 +198,5 @@ export function adopt(child: ChildProcess): void {
 
 /** On kernel exit: no child outlives the kernel. */
 export function killAllChildren(): void {
-  for (const child of live) killGroup(child);
+  for (const child of live) killGroup(child.pid);
 }

@@ -4,8 +4,9 @@
 
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { killGroup } from "./toolchain.js";
 
 export const SCRATCH_PREFIX = "goperf-session-";
 export const MODULE_PATH = "goperf.session";
@@ -58,6 +59,11 @@ export function goMod(goLine: string): string {
   return `module ${MODULE_PATH}\n\ngo ${goLine}\n`;
 }
 
+/** goperf's cache dir ($XDG_CACHE_HOME/goperf): the parser helper and kept import configs live there. */
+export function cacheDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "goperf");
+}
+
 /** "go1.26.8" -> "1.26": the language version the scratch module asks for. */
 export function goLineFor(version: string): string {
   const m = /go(\d+)\.(\d+)/.exec(version);
@@ -82,13 +88,7 @@ export async function removeStale(root = tmpdir()): Promise<string[]> {
     const pid = Number(readIfExists(join(dir, "kernel.pid")));
     if (pid && isAlive(pid)) continue;
     const group = Number(readIfExists(join(dir, "running.pgid")));
-    if (group) {
-      try {
-        process.kill(-group, "SIGKILL");
-      } catch {
-        // gone already
-      }
-    }
+    if (group) killGroup(group);
     await rm(dir, { recursive: true, force: true });
     removed.push(dir);
   }

@@ -2,8 +2,8 @@
 // code cells with their `In [N]:` prompts, each output by its text/html, else an image, else its
 // text/plain (escaped), errors in red. Pure.
 
-import { highlightGo } from "../../renderers/html.js";
-import { escapeHtml, renderMarkdown } from "./markdown.js";
+import { escapeHtml, highlightGo } from "../../renderers/html.js";
+import { renderMarkdown } from "./markdown.js";
 import { joinText, type Cell, type CodeCell, type MimeData, type Notebook, type Output } from "./nbformat.js";
 
 export interface HtmlOptions {

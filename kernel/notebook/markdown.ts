@@ -3,13 +3,11 @@
 // Safe by construction: every piece of text is escaped, raw HTML in the Markdown is shown as text,
 // and a link or image keeps its URL only when it is http(s), mailto, or relative. Pure.
 
+import { escapeHtml } from "../../renderers/html.js";
+
 export interface MarkdownOptions {
   /** HTML for a fenced code block's text (already safe); the default escapes it. */
   highlight?: (code: string, lang: string) => string;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 /** The URL when it is safe to link to, else null (javascript:, data:, vbscript: and the like). */

@@ -4,11 +4,10 @@
 // split with the kernel's own cell parser.
 
 import { mkdir, readdir, stat } from "node:fs/promises";
-import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { CellParser } from "../go/parse.js";
 import { detectToolchain, run } from "../go/toolchain.js";
-import { goLineFor } from "../go/workspace.js";
+import { cacheDir, goLineFor } from "../go/workspace.js";
 import { KernelClient } from "../client/client.js";
 import type { Message } from "../protocol.js";
 import { checkNotebook, type CheckResult } from "./check.js";
@@ -205,7 +204,7 @@ export async function exportNotebookFile(path: string, dir: string, options: Exp
   const toolchain = await detectToolchain(options.goBinary ?? "go", env);
   if (!toolchain.ok) throw new Error(`export needs the Go toolchain to split cells: ${toolchain.problem}`);
   const go = toolchain.info;
-  const parser = await CellParser.start({ goBinary: go.binary, cacheDir: join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "goperf"), env });
+  const parser = await CellParser.start({ goBinary: go.binary, cacheDir: cacheDir(env), env });
   let lab: Lab;
   try {
     const stdlib = await parser.stdlib(go.goroot);
