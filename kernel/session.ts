@@ -1,80 +1,31 @@
-// A kernel session: the scratch module, the declarations cells have made, and the one way code gets
-// in — stage (parse + compose + write), build, and only then commit. A cell whose build fails leaves
-// the declarations exactly as they were.
+// A kernel session: the scratch module, the declarations cells have committed, and the one way
+// code gets in — stage (parse + compose: an immutable candidate), build the candidate, and only
+// then commit it. A cell whose build fails leaves the declarations exactly as they were.
+// The pieces: session/candidate.ts (composition), session/builds.ts (compiler, go command, test
+// binary cache), session/run.ts (running a program).
 
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { CellParser, type SplitResult, type Unit } from "./go/parse.js";
-import {
-  composeBodies,
-  composeFile,
-  importBlock,
-  chooseImports,
-  defaultName,
-  renderImports,
-  type DeclaredImport,
-  type ImportSpec,
-  type Decl,
-  type Program,
-  type Statement,
-} from "./go/compose.js";
-import { mergeUnits, showsValue, type CellRef } from "./go/declarations.js";
-import { DirectBuilder } from "./go/direct.js";
-import { PREDECLARED } from "./go/gotokens.js";
-import { reachableDecls } from "./go/reachable.js";
+import type { Decl } from "./go/compose.js";
+import type { CellRef } from "./go/declarations.js";
 import { Workspace, cacheDir, goLineFor, goMod, removeStale } from "./go/workspace.js";
-import { scanUses } from "./go/tolerant.js";
-import { detectToolchain, killGroup, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
-import { MAX_TRACE, StderrSplitter, describeDeath } from "./go/runoutput.js";
-import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "./go/guard.js";
-import { ReleaseSyntaxError, oldestGoLine, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
+import { detectToolchain, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
+import { ReleaseSyntaxError, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
+import { EMPTY, committedFrom, composeCandidate, composePreview, type Candidate, type CellSource, type Committed, type Composer } from "./session/candidate.js";
+import { Builds, type BinaryResult, type BuildResult, type GoUse } from "./session/builds.js";
+import { runProgram, type OutputCallbacks } from "./session/run.js";
+import type { CellError } from "./session/errors.js";
 
-export type { CellRef };
-
-export interface CellError {
-  ename: string;
-  evalue: string;
-  traceback: string[];
-}
-
-export interface CellSource {
-  count: number;
-  cellId?: string;
-  /** The code as the reader sees it, magic lines included. */
-  source: string;
-}
-
-/** A candidate session state: the cell's code merged in, files written, nothing committed yet. */
-export interface Staged {
-  ref: CellRef;
-  decls: Decl[];
-  statements: Statement[];
-  mainDecl?: Decl;
-  units: Unit[];
-  source: CellSource;
-  /** Whether the cell gives main something to run. */
-  runnable: boolean;
-}
-
-/** Which toolchain runs one go command: `toolchain` (default: the session's), and the others whose
- * results will be compared with it (`alongside`): the scratch module's go line is the oldest's. */
-export interface GoUse {
-  toolchain?: ToolchainInfo;
-  alongside?: readonly ToolchainInfo[];
-}
-
-export interface OutputCallbacks {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** The value of the cell's last expression, when the program reports one. */
-  result?(text: string): void;
-}
-
-export const OUTPUT_CAP = 1024 * 1024;
+export type { CellRef, Candidate, CellSource, CellError, GoUse, BuildResult, BinaryResult, OutputCallbacks };
+export { interrupted } from "./session/errors.js";
+export { OUTPUT_CAP } from "./session/run.js";
 
 export class Session {
-  private decls: Decl[] = [];
+  /** What cells have committed: replaced whole by commit(), never changed in place. */
+  private state: Committed = EMPTY;
   private cells = new Map<number, CellSource>();
   private stdlibNames: Record<string, string> = {};
+  private readonly builds: Builds;
 
   private constructor(
     readonly toolchain: Detection,
@@ -82,7 +33,9 @@ export class Session {
     /** Starts in the background: kernel_info is answered before the parser is needed. */
     private readonly parserReady: Promise<CellParser | null>,
     private readonly env: NodeJS.ProcessEnv,
-  ) {}
+  ) {
+    this.builds = new Builds({ workspace, env, go: () => this.go, localGo: () => this.localGo, track: (start) => this.track(start) });
+  }
 
   static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string } = {}): Promise<Session> {
     const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: "-buildvcs=false" };
@@ -100,8 +53,7 @@ export class Session {
       session.stdlibReady = parserReady.then(async (p) => (session.stdlibNames = p ? await p.stdlib(goroot) : {}));
       session.stdlibReady.catch(() => undefined); // reported by the first cell that needs it
     }
-    // Lists the import config of the commonest cell (it uses fmt) while the reader types it.
-    if (toolchain.ok) void session.directFor({})?.importConfig(["fmt"]).catch(() => undefined);
+    if (toolchain.ok) session.builds.warm();
     return session;
   }
 
@@ -115,18 +67,22 @@ export class Session {
     return parser;
   }
 
+  private composer(parser: CellParser): Composer {
+    return { uses: (source) => parser.uses(source), stdlib: this.stdlibNames };
+  }
+
   get go(): ToolchainInfo | null {
     return this.chosen ?? (this.toolchain.ok ? this.toolchain.info : null);
   }
 
   /** Sources of the cells whose declarations are live, in execution order. */
   liveCells(): CellSource[] {
-    const live = new Set(this.decls.map((d) => d.cell));
+    const live = new Set(this.state.decls.map((d) => d.cell));
     return [...this.cells.values()].filter((c) => live.has(c.count)).sort((a, b) => a.count - b.count);
   }
 
   declarations(): readonly Decl[] {
-    return this.decls;
+    return this.state.decls;
   }
 
   /** The error every cell answers when there is no usable toolchain. */
@@ -141,44 +97,20 @@ export class Session {
   }
 
   /**
-   * Parses the cell (magic lines already blanked by the caller, so lines keep their numbers),
-   * merges it into a copy of the declarations and writes the scratch files.
+   * Parses the cell (magic lines already blanked by the caller, so lines keep their numbers) and
+   * composes it with the committed declarations: a candidate to build. Nothing is written.
    */
-  async stage(code: string, source: CellSource, extra: { generatedTests?: string; show?: boolean } = {}): Promise<Staged | CellError> {
+  async stage(code: string, source: CellSource, extra: { generatedTests?: string; show?: boolean } = {}): Promise<Candidate | CellError> {
     const problem = this.toolchainError();
     if (problem) return problem;
-    const ref = { count: source.count, cellId: source.cellId };
-    const split = await (await this.parser()).split(code);
+    const parser = await this.parser();
+    const split = await parser.split(code);
     if (!split.ok) {
       const { line, col, msg } = split.error;
-      const text = `cell[${ref.count}]:${line}:${col}: ${msg}`;
+      const text = `cell[${source.count}]:${line}:${col}: ${msg}`;
       return { ename: "SyntaxError", evalue: text, traceback: [text] };
     }
-    const { decls, statements, mainDecl } = mergeUnits(this.decls, split.units, ref);
-    this.wholeCompiled = this.neededBuilt = false;
-    const last = split.units[split.units.length - 1];
-    const shown = extra.show && last?.kind === "stmt" && last.expr && showsValue(last.expr, decls) ? last.expr : undefined;
-    if (shown) statements.pop();
-    const staged: Staged = {
-      ref,
-      decls,
-      statements,
-      mainDecl,
-      units: split.units,
-      source,
-      runnable: statements.length > 0 || mainDecl !== undefined || shown !== undefined,
-    };
-    await this.writeProgram(
-      {
-        decls: staged.decls,
-        statements,
-        mainDecl,
-        generatedTests: extra.generatedTests,
-        shown: shown && { cell: ref.count, line: shown.line, col: shown.col, text: shown.text },
-      },
-      staged.runnable ? this.additions(decls) : null,
-    );
-    return staged;
+    return composeCandidate(this.state, split.units, source, extra, this.composer(parser));
   }
 
   /** Parses a cell into units without staging anything (completion and inspection). */
@@ -197,72 +129,22 @@ export class Session {
   }
 
   /**
-   * What main.go and main_test.go would hold with these units as cell `count`, composed as stage()
-   * composes a cell; nothing is written or committed (completion and inspection give it to gopls
-   * as overlay content). The units may come from a best-effort split of a cell that does not
-   * parse: the imports are then found by scanning the text. `alsoImport`: package names imported
-   * even when unused (gopls reloads a package whose imports change; keeping them stable is fast).
-   * `test` is "" when there is no test code; `packages` are the names the two files used.
+   * What main.go and main_test.go would hold with these units as cell `count`; nothing is
+   * written or committed (completion and inspection give it to gopls as overlay content).
+   * See composePreview.
    */
-  async candidate(units: readonly Unit[], count: number, alsoImport: readonly string[] = []): Promise<{ main: string; test: string; packages: string[] }> {
-    const { decls, statements, mainDecl } = mergeUnits(this.decls, units, { count });
-    const bodies = composeBodies({ decls, statements, mainDecl });
-    const imports: DeclaredImport[] = decls
-      .filter((d) => d.kind === "import")
-      .flatMap((d) => (d.imports ?? []).map((i: ImportSpec) => ({ ...i, cell: d.cell, line: d.line })));
-    const parser = await this.parser();
-    const uses = (body: string) => parser.uses(composeFile("", body)).catch(() => scanUses(body, this.stdlibNames));
-    const [usedMain, usedTest] = await Promise.all([uses(bodies.main), bodies.test ? uses(bodies.test) : Promise.resolve([])]);
-    const block = (used: string[]) => importBlock(imports, [...new Set([...used, ...alsoImport])], this.stdlibNames);
-    return {
-      main: composeFile(block(usedMain), bodies.main),
-      test: bodies.test ? composeFile(block(usedTest), bodies.test) : "",
-      packages: [...new Set([...usedMain, ...usedTest])],
-    };
+  async preview(units: readonly Unit[], count: number, alsoImport: readonly string[] = []): Promise<{ main: string; test: string; packages: string[] }> {
+    return composePreview(this.state, units, count, alsoImport, this.composer(await this.parser()));
   }
 
-  /** Makes a staged cell's declarations the session's. */
-  commit(staged: Staged): void {
-    this.decls = staged.decls;
-    this.cells.set(staged.ref.count, staged.source);
-    this.verified = this.wholeCompiled || this.neededBuilt;
-    this.packagesInUse = this.stagedPackages;
-  }
-
-  // ---- Building less than the whole package (reachable.ts): when it is safe.
-  //
-  // Every cell used to compile the whole package, so that a cell breaking an earlier declaration
-  // fails with the compiler's own errors. The committed declarations are `verified` when they
-  // compiled as a whole with the session's toolchain (or were extended safely since). A cell that
-  // only adds declarations cannot break the ones before it, as long as it replaces none, adds no
-  // method (a promoted method can make a selector ambiguous), no import, no test code, no name
-  // from the universe scope (`len`, `error`, ... would change what earlier code means) and no name
-  // that earlier code uses as a package: its run then builds only its own code, what it reaches,
-  // and what every run keeps (vars, init). Anything else compiles the whole package.
-
-  private verified = true;
-  /** Since stage(): the whole staged package compiled with the session's toolchain. */
-  private wholeCompiled = false;
-  /** Since stage(): the run's smaller program built (only ever for a verified session). */
-  private neededBuilt = false;
-  /** The package names main.go's code uses: as staged, and as committed. */
-  private stagedPackages: readonly string[] = [];
-  private packagesInUse: readonly string[] = [];
-
-  /** The cell's new declarations, when they only add to a verified session; null otherwise. */
-  private additions(decls: readonly Decl[]): Decl[] | null {
-    if (!this.verified) return null;
-    const now = new Set(decls);
-    if (this.decls.some((d) => !now.has(d))) return null;
-    const before = new Set(this.decls);
-    const fresh = decls.filter((d) => !before.has(d));
-    const unsafe = (d: Decl) => d.test || d.kind === "import" || d.kind === "method" || d.names.some((n) => PREDECLARED.has(n));
-    return fresh.some(unsafe) ? null : fresh;
-  }
-
-  /** Whether a build with `use` compiles with the session's own toolchain and go line. */
-  private ownBuild(use: GoUse): boolean {
-    return (!use.toolchain || use.toolchain === this.go) && !use.alongside?.length;
+  /**
+   * Makes a candidate's declarations the session's. `builds`: the results of the builds that
+   * accepted it; the session counts as verified (see candidate.ts) when one of them says so.
+   */
+  commit(candidate: Candidate, ...builds: readonly Pick<BuildResult, "verifies">[]): void {
+    if (candidate.base !== this.state) throw new Error("commit: the candidate was staged against an earlier session state; stage it again");
+    this.state = committedFrom(candidate, builds.some((b) => b.verifies));
+    this.cells.set(candidate.ref.count, candidate.source);
   }
 
   // ---- Go releases (%go, --go): the toolchain the session builds with, and others for one build.
@@ -301,201 +183,32 @@ export class Session {
   /** Every later build uses this toolchain (one that resolveToolchain returned). */
   useToolchain(info: ToolchainInfo): void {
     this.chosen = this.toolchain.ok && info === this.toolchain.info ? null : info;
-    this.verified = false;
+    this.state = Object.freeze({ ...this.state, verified: false });
   }
 
-  /** Compiles (no link): the compiler's diagnostics for these flags, or its errors. */
-  async compile(gcflags: string[] = [], signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; result: RunResult }> {
-    // The test file too: benchmarks are session code, and their decisions are the reader's.
-    const withTests = this.testSource !== null;
-    const direct = await this.directFor(use)?.compile(
-      withTests ? [...new Set([...this.mainImports, ...this.testImports])] : this.mainImports,
-      withTests ? this.mainSource + this.testSource : this.mainSource,
-      gcflags,
-      undefined,
-      signal,
-      withTests ? ["main.go", "main_test.go"] : ["main.go"],
-    );
-    if (direct) return this.compiledWhole(direct, use);
-    const args = ["list", "-export", "-f", "{{.Export}}"];
-    if (gcflags.length) args.push(`-gcflags=${gcflags.join(" ")}`);
-    const result = await this.runGo(args.concat("."), signal, use);
-    return this.compiledWhole({ ok: result.code === 0, output: result.stderr, result }, use);
+  /** Compiles the candidate (no link): the compiler's diagnostics for these flags, or its errors. */
+  compile(candidate: Candidate, gcflags: string[] = [], signal?: AbortSignal, use: GoUse = {}): Promise<BuildResult> {
+    return this.builds.compile(candidate, gcflags, signal, use);
   }
 
-  /** Notes a whole-package build's success (see `verified`) and passes its result on. */
-  private compiledWhole<T extends { ok: boolean }>(built: T, use: GoUse): T {
-    if (built.ok && this.ownBuild(use)) this.wholeCompiled = true;
-    return built;
+  /** Builds the candidate's program binary. */
+  build(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
+    return this.builds.build(candidate, signal, use);
   }
 
-  /** Builds the program binary. */
-  async build(signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
-    const binary = this.workspace.path("cell.bin");
-    const builder = this.directFor(use);
-    if (builder && this.runSource !== null) {
-      // Only what the run needs (see `verified`); should it fail, the whole package says why.
-      const needed = await builder.build(this.runImports, this.runSource, binary, signal, RUN_FILE);
-      if (needed?.ok) {
-        this.neededBuilt = true;
-        return { ...needed, binary };
-      }
-    }
-    const direct = await builder?.build(this.mainImports, this.mainSource, binary, signal);
-    if (direct) return this.compiledWhole({ ...direct, binary }, use);
-    // Without DWARF and symbol table, as go run links: the program runs the same, it links faster.
-    const result = await this.runGo(["build", "-ldflags=-s -w", "-o", binary, "."], signal, use);
-    return this.compiledWhole({ ok: result.code === 0, output: result.stderr, binary, result }, use);
+  /** Builds the candidate's test binary (benchmarks and tests beside the session's code). */
+  buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
+    return this.builds.buildTest(candidate, signal, use);
   }
-
-  /** Builds the test binary (benchmarks and tests beside the session's code). */
-  async buildTest(signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
-    const go = use.toolchain ?? this.go!;
-    const binary = this.workspace.path(`session-${go.version}.test`);
-    // Once per change of code: the same sources and toolchain reuse the binary already built.
-    const key = [go.version, go.binary, go.gotoolchain ?? "", this.mainSource, this.testSource].join("\u0000");
-    const built = this.testBinaries.get(binary);
-    if (built?.key === key && existsSync(binary)) return this.compiledWhole({ ok: true, output: "", binary, result: built.result }, use);
-    // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
-    const result = await this.runGo(["test", "-c", "-ldflags=-s -w", "-o", binary, "."], signal, use);
-    if (result.code === 0) this.testBinaries.set(binary, { key, result });
-    return this.compiledWhole({ ok: result.code === 0, output: result.stderr + result.stdout, binary, result }, use);
-  }
-
-  private readonly testBinaries = new Map<string, { key: string; result: RunResult }>();
 
   /** Runs a built program, streaming its output; the death of the program becomes a CellError. */
-  async runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
-    const splitter = new StderrSplitter();
-    let resultText = "";
-    let budget = OUTPUT_CAP;
-    let noticed = false;
-    const capped = (emit: (text: string) => void) => (text: string) => {
-      if (!text) return;
-      if (budget <= 0) {
-        if (!noticed) {
-          noticed = true;
-          out.stderr(`\n[goperf: output beyond ${OUTPUT_CAP / 1024} KiB was dropped; the program kept running]\n`);
-        }
-        return;
-      }
-      emit(text.slice(0, budget));
-      budget -= text.length;
-    };
-    const stdout = capped(out.stdout);
-    const stderr = capped(out.stderr);
-    // Under a memory cap (prlimit + GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
-    const guarded = guardCommand(binary, args, this.env);
-    let pgid = 0;
-    const result = await this.track((onSpawn) =>
-      run(guarded.binary, guarded.args, {
-        cwd: this.workspace.dir,
-        env: guarded.env,
-        signal,
-        onSpawn: (pid) => onSpawn((pgid = pid)),
-        quitFirstMs: QUIT_GRACE_MS,
-        onFd3: out.result ? (text) => (resultText += text) : undefined,
-        onStdout: stdout,
-        onStderr: (chunk) => {
-          stderr(splitter.push(chunk));
-          // A dying program past the trace cap is only listing goroutines (a million take minutes).
-          if ((splitter.deathTrace?.length ?? 0) >= MAX_TRACE && pgid) killGroup(pgid);
-        },
-      }),
-    );
-    stderr(splitter.flush());
-    if (result.interrupted) return interrupted(whereInCell(splitter.deathTrace));
-    const trace = splitter.deathTrace;
-    if (trace !== null && result.code !== 0) return memoryLimitError(trace, guarded.limitMiB) ?? describeDeath(trace);
-    if (result.killedBy) {
-      const text = `the program was killed by ${result.killedBy}`;
-      return { ename: "Killed", evalue: text, traceback: [text] };
-    }
-    if (result.code !== 0) {
-      if (trace) stderr(trace);
-      const text = `exit status ${result.code}`;
-      return { ename: "ExitError", evalue: text, traceback: [text] };
-    }
-    if (resultText) out.result?.(resultText);
-    return null;
+  runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
+    return runProgram({ cwd: this.workspace.dir, env: this.env, track: (start) => this.track(start) }, binary, args, out, signal);
   }
 
   async close(): Promise<void> {
     await (await this.parserReady.catch(() => null))?.close();
     this.workspace.removeSync();
-  }
-
-  /** main.go as last written, and the packages it imports: what the direct builder compiles. */
-  private mainSource = "";
-  private testSource: string | null = null;
-  private testImports: string[] = [];
-  private mainImports: string[] = [];
-  /** The program a run builds when it may build less than the whole package (see `verified`). */
-  private runSource: string | null = null;
-  private runImports: string[] = [];
-  private direct: DirectBuilder | null = null;
-
-  /** The direct compiler and linker, for the session's own toolchain only. */
-  private directFor(use: GoUse): DirectBuilder | null {
-    const go = this.go;
-    if (!go || use.toolchain || use.alongside?.length || (go.gotoolchain ?? "local") !== "local" || go !== this.localGo) return null;
-    this.direct ??= new DirectBuilder(go, this.env, this.workspace.dir, goLineFor(go.version), cacheDir(this.env));
-    return this.direct;
-  }
-
-  /** Writes main.go and main_test.go, and the run's smaller program when `fresh` allows one. */
-  private async writeProgram(program: Program, fresh: Decl[] | null): Promise<void> {
-    const bodies = composeBodies(program);
-    const imports: DeclaredImport[] = program.decls
-      .filter((d) => d.kind === "import")
-      .flatMap((d) => (d.imports ?? []).map((i: ImportSpec) => ({ ...i, cell: d.cell, line: d.line })));
-    const parser = await this.parser();
-    const runBody = fresh && this.neededBody(program, fresh, imports);
-    const [usedMain, usedTest, usedRun] = await Promise.all([
-      parser.uses(composeFile("", bodies.main)),
-      bodies.test ? parser.uses(composeFile("", bodies.test)) : Promise.resolve([]),
-      runBody ? parser.uses(composeFile("", runBody)) : Promise.resolve([]),
-    ]);
-    const mainImports = chooseImports(imports, usedMain, this.stdlibNames);
-    this.mainImports = mainImports.map((i) => i.path);
-    this.mainSource = composeFile(renderImports(mainImports), bodies.main);
-    const testImports = chooseImports(imports, usedTest, this.stdlibNames);
-    this.testImports = testImports.map((i) => i.path);
-    this.stagedPackages = usedMain;
-    const runImports = runBody ? chooseImports(imports, usedRun, this.stdlibNames) : [];
-    this.runImports = runImports.map((i) => i.path);
-    this.runSource = runBody ? composeFile(renderImports(runImports), runBody) : null;
-    await this.workspace.write({
-      "main.go": this.mainSource,
-      "main_test.go": (this.testSource = bodies.test ? composeFile(renderImports(testImports), bodies.test) : null),
-      [RUN_FILE]: this.runSource,
-    });
-  }
-
-  /**
-   * main.go's body with only what the run needs: the cell's new declarations, what they and main
-   * reach, and what every run keeps. Null when that is everything, or when a new name is one
-   * that earlier code knows as a package (the whole package would not compile; see `verified`).
-   */
-  private neededBody(program: Program, fresh: readonly Decl[], imports: readonly DeclaredImport[]): string | null {
-    if (imports.some((i) => i.name === ".")) return null;
-    // As the committed code uses them: the new code's own names hide a package from the parser.
-    const packages = new Set([...this.packagesInUse, ...imports.map((i) => i.name || defaultName(i.path, this.stdlibNames))]);
-    if (fresh.some((d) => d.names.some((n) => packages.has(n)))) return null;
-    const roots = [...program.statements.map((s) => s.text), program.shown?.text ?? "", program.mainDecl?.text ?? ""];
-    const needed = reachableDecls(program.decls, roots, fresh);
-    if (needed.length === program.decls.filter((d) => !d.test).length) return null;
-    return composeBodies({ ...program, decls: needed }).main;
-  }
-
-  private async runGo(args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
-    const go = use.toolchain ?? this.go!;
-    // One go line every toolchain involved accepts (an older go refuses a newer go.mod), so results
-    // compared across releases differ by compiler, never by language version.
-    const goLine = oldestGoLine([this.go!, go, ...(use.alongside ?? [])].map((t) => t.version));
-    await this.workspace.write({ "go.mod": goMod(goLine) });
-    const env = { ...this.env, GOTOOLCHAIN: go.gotoolchain ?? "local" };
-    return this.track((onSpawn) => run(go.binary, args, { cwd: this.workspace.dir, env, capture: true, signal, onSpawn }));
   }
 
   /** Records the running child's process group, so that a new kernel can kill it if this one dies. */
@@ -508,12 +221,3 @@ export class Session {
     }
   }
 }
-
-/** `at`: where the program was, when it could say (`cell[5]:3 (in Loop)`). */
-export function interrupted(at?: string | null): CellError {
-  const evalue = at ? `the cell was interrupted at ${at}` : "the cell was interrupted";
-  return { ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] };
-}
-
-/** Where a run's smaller program is written: in a directory the go command and gopls ignore ("_"). */
-const RUN_FILE = "_run/main.go";

@@ -6,7 +6,7 @@ import { copyFileSync } from "node:fs";
 import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
 import { lineDirective, cellFile } from "../kernel/go/compose.js";
 import { summarize } from "../kernel/go/stats.js";
-import type { CellError } from "../kernel/session.js";
+import type { BuildResult, CellError } from "../kernel/session.js";
 import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
@@ -63,8 +63,9 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   if ("ename" in staged) return staged;
   // Every test binary is built before any runs: a release that cannot build stops the cell unmeasured.
   const binaries: { version: string; binary: string }[] = [];
+  const builds: BuildResult[] = [];
   for (const [i, toolchain] of (releases ?? [undefined]).entries()) {
-    const built = await session.buildTest(ctx.signal, { toolchain, alongside: releases });
+    const built = await session.buildTest(staged, ctx.signal, { toolchain, alongside: releases });
     const version = toolchain?.version ?? session.go?.version ?? "";
     if (!built.ok) {
       const error = withOldGoHint(compileError(built.output), version, shorthands.length > 0);
@@ -73,8 +74,9 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
     let binary = built.binary;
     if (releases && releases.length > 1) copyFileSync(built.binary, (binary = `${built.binary}.${i}`));
     binaries.push({ version, binary });
+    builds.push(built);
   }
-  session.commit(staged);
+  session.commit(staged, ...builds);
 
   const defined = staged.decls.filter((d) => d.test && d.names[0]?.startsWith("Benchmark")).map((d) => d.names[0]);
   const inCell = staged.units.filter((u) => u.kind === "func" && u.names[0]?.startsWith("Benchmark")).map((u) => u.names[0]);

@@ -126,16 +126,16 @@ export class Dispatcher implements Executor {
     const staged = await this.session.stage(code, cell, { show: true });
     if ("ename" in staged) return staged;
     if (!staged.runnable) {
-      const compiled = await this.session.compile([], signal);
+      const compiled = await this.session.compile(staged, [], signal);
       if (signal.aborted) return interrupted();
       if (!compiled.ok) return compileError(compiled.output);
-      this.session.commit(staged);
+      this.session.commit(staged, compiled);
       return null;
     }
-    const built = await this.session.build(signal);
+    const built = await this.session.build(staged, signal);
     if (signal.aborted) return interrupted();
     if (!built.ok) return compileError(built.output);
-    this.session.commit(staged);
+    this.session.commit(staged, built);
     return this.session.runProgram(
       built.binary,
       [],

@@ -249,7 +249,7 @@ export class Editing {
     // Imports once needed stay (unused ones are harmless: gopls's diagnostics are off), so that
     // gopls does not reload the package each time a cell uses another package.
     const declared = new Set([...session.declarations(), ...units].flatMap((d) => d.names));
-    const files = await session.candidate(units, count, [...this.imported].filter((n) => !declared.has(n)));
+    const files = await session.preview(units, count, [...this.imported].filter((n) => !declared.has(n)));
     for (const name of files.packages) if (Object.hasOwn(session.stdlibPackages(), name) || this.importable(name)) this.imported.add(name);
     const unit = units[pieces.indexOf(piece)];
     const directive = lineDirective(cellFile(count), unit.line, unit.col);

@@ -4,7 +4,7 @@
 
 import { cellOf, parseCompilerOutput } from "../kernel/go/diagnostics.js";
 import type { Decl } from "../kernel/go/compose.js";
-import type { CellError } from "../kernel/session.js";
+import type { BuildResult, CellError } from "../kernel/session.js";
 import { renderEscape } from "../renderers/escape.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
@@ -55,12 +55,14 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
   const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%escape --go");
   if (releases && !Array.isArray(releases)) return releases;
   const outputs: string[] = [];
+  const builds: BuildResult[] = [];
   for (const toolchain of releases ?? [undefined]) {
-    const compiled = await session.compile(flags, ctx.signal, { toolchain, alongside: releases });
+    const compiled = await session.compile(staged, flags, ctx.signal, { toolchain, alongside: releases });
     if (!compiled.ok) return releases ? builtWith(compileError(compiled.output), toolchain!.version) : compileError(compiled.output);
     outputs.push(compiled.output);
+    builds.push(compiled);
   }
-  if (onlyThisCell) session.commit(staged);
+  if (onlyThisCell) session.commit(staged, ...builds);
 
   const cells = onlyThisCell ? [{ cell: ctx.cell.count, source: ctx.cell.source }] : session.liveCells().map((c) => ({ cell: c.count, source: c.source }));
   const wanted = new Set(cells.map((c) => c.cell));

@@ -2,12 +2,11 @@
 // against the compiler's decisions (-m=2 on the session's code) and the latest %bench results,
 // and shown as one pass/fail list. A failed claim fails the cell unless --warn is given.
 
-import type { CellError } from "../kernel/session.js";
+import type { Candidate, CellError } from "../kernel/session.js";
 import { renderClaims } from "../renderers/claims.js";
 import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim, type ClaimSpec, type Evidence } from "./claims.js";
 import { compileError } from "./dispatcher.js";
 import { decisionsIn, gcflagsFor } from "./escape.js";
-import type { Decl } from "../kernel/go/compose.js";
 import type { ToolchainInfo } from "../kernel/go/toolchain.js";
 import type { BenchReport, Claim, ClaimReport } from "./reports.js";
 import type { Magic, MagicContext } from "./types.js";
@@ -84,10 +83,10 @@ async function judgeClaims(ctx: MagicContext, parsed: Parsed): Promise<Claim[] |
   if (specs.some((s) => !(s instanceof Error) && "func" in s)) {
     const gathered = await decisions(ctx, parsed);
     if ("ename" in gathered) return gathered;
-    const { decls, ...found } = gathered;
+    const { candidate, ...found } = gathered;
     Object.assign(evidence, found);
     const named = [...new Set(specs.flatMap((s) => (!(s instanceof Error) && s.type === "releases" ? s.releases : [])))];
-    if (named.length) evidence.releases = await decisionsByRelease(ctx, parsed, named, decls);
+    if (named.length) evidence.releases = await decisionsByRelease(ctx, parsed, named, candidate);
   }
   return specs.map((spec, i) => {
     const verdict = spec instanceof Error ? { passed: false, detail: spec.message } : judge(spec, evidence);
@@ -106,7 +105,7 @@ function latestBenches(ctx: MagicContext): BenchReport[] {
  * go line, the oldest release's. A release that cannot be used or cannot build the code is a
  * problem of the claims that name it, not of the cell.
  */
-async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: string[], decls: readonly Decl[]): Promise<NonNullable<Evidence["releases"]>> {
+async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: string[], candidate: Candidate): Promise<NonNullable<Evidence["releases"]>> {
   const out: NonNullable<Evidence["releases"]> = {};
   const found = new Map<string, ToolchainInfo>();
   for (const name of names) {
@@ -116,24 +115,23 @@ async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: stri
   }
   const alongside = [...found.values()];
   for (const [name, toolchain] of found) {
-    const compiled = await ctx.session.compile(gcflagsFor(parsed.options), ctx.signal, { toolchain, alongside });
+    const compiled = await ctx.session.compile(candidate, gcflagsFor(parsed.options), ctx.signal, { toolchain, alongside });
     out[name] = compiled.ok
-      ? { version: toolchain.version, diagnostics: decisionsIn(compiled.output, decls) }
+      ? { version: toolchain.version, diagnostics: decisionsIn(compiled.output, candidate.decls) }
       : { problem: `the session's code does not build with ${toolchain.version}: ${compileError(compiled.output).evalue}` };
   }
   return out;
 }
 
 /** The session's decisions with their functions, compiled as %escape would (cached by the go command). */
-async function decisions(ctx: MagicContext, parsed: Parsed): Promise<(Required<Pick<Evidence, "diagnostics" | "funcs">> & { decls: readonly Decl[] }) | CellError> {
+async function decisions(ctx: MagicContext, parsed: Parsed): Promise<(Required<Pick<Evidence, "diagnostics" | "funcs">> & { candidate: Candidate }) | CellError> {
   // The session as it stands, this cell's own declarations included: staged without the cell's id,
   // an empty cell replaces nothing.
   const staged = await ctx.session.stage("", { ...ctx.cell, cellId: undefined });
   if ("ename" in staged) return staged;
-  const compiled = await ctx.session.compile(gcflagsFor(parsed.options), ctx.signal);
+  const compiled = await ctx.session.compile(staged, gcflagsFor(parsed.options), ctx.signal);
   if (!compiled.ok) return compileError(compiled.output);
-  const decls = staged.decls;
-  const diagnostics = decisionsIn(compiled.output, decls);
-  const funcs = decls.filter((d) => d.kind === "func" || d.kind === "method").map((d) => d.names[0]);
-  return { diagnostics, funcs, decls };
+  const diagnostics = decisionsIn(compiled.output, staged.decls);
+  const funcs = staged.decls.filter((d) => d.kind === "func" || d.kind === "method").map((d) => d.names[0]);
+  return { diagnostics, funcs, candidate: staged };
 }

@@ -14,11 +14,11 @@ describe("building only what a run needs (real go)", function () {
   async function cell(code: string): Promise<{ ok: boolean; output: string; stdout: string; needed: string | null }> {
     const staged = await session.stage(code, { count: ++count, source: code }, { show: true });
     if ("ename" in staged) throw new Error(staged.evalue);
-    const built = await session.build();
+    const built = await session.build(staged);
     const runFile = session.workspace.path("_run/main.go");
     const needed = existsSync(runFile) ? readFileSync(runFile, "utf8") : null;
     if (!built.ok) return { ok: false, output: built.output, stdout: "", needed };
-    session.commit(staged);
+    session.commit(staged, built);
     let stdout = "";
     const error = await session.runProgram(built.binary, [], { stdout: (t) => (stdout += t), stderr: () => undefined });
     expect(error).to.equal(null);
@@ -48,6 +48,22 @@ describe("building only what a run needs (real go)", function () {
     const r = await cell("func Bad() int { return \"x\" }\nprintln(Square(2))");
     expect(r.ok).to.equal(false);
     expect(r.output).to.match(/cell\[2\]:1:\d+: cannot use "x"/);
+  });
+
+  it("a candidate is a frozen value that writes nothing until built; one staged before another commit is refused", async () => {
+    await cell("func Square(n int) int { return n * n }");
+    const mainBefore = readFileSync(session.workspace.path("main.go"), "utf8");
+    const first = await session.stage("func A() int { return 1 }", { count: 10, source: "" });
+    const second = await session.stage("func B() int { return 2 }", { count: 11, source: "" });
+    if ("ename" in first || "ename" in second) throw new Error("staging failed");
+    expect(Object.isFrozen(first) && Object.isFrozen(first.decls) && Object.isFrozen(first.main)).to.equal(true);
+    expect(readFileSync(session.workspace.path("main.go"), "utf8")).to.equal(mainBefore);
+    const built = await session.compile(second);
+    expect(built.ok, built.output).to.equal(true);
+    expect(readFileSync(session.workspace.path("main.go"), "utf8")).to.contain("func B");
+    session.commit(second, built);
+    expect(() => session.commit(first)).to.throw(/staged against an earlier session state/);
+    expect(session.declarations().flatMap((d) => d.names)).to.include("B").and.not.include("A");
   });
 
   const breaking: [string, string, string, RegExp][] = [

@@ -1,0 +1,79 @@
+// Running a built program: its output streamed under a cap, under a memory limit, its death
+// turned into a CellError in the cell's own coordinates.
+
+import { killGroup, run, type RunResult } from "../go/toolchain.js";
+import { MAX_TRACE, StderrSplitter, describeDeath } from "../go/runoutput.js";
+import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "../go/guard.js";
+import { interrupted, type CellError } from "./errors.js";
+
+export interface OutputCallbacks {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** The value of the cell's last expression, when the program reports one. */
+  result?(text: string): void;
+}
+
+export const OUTPUT_CAP = 1024 * 1024;
+
+/** Where and how a program runs: the session's dir and env, and its record of the running group. */
+export interface RunPlace {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  track(start: (onSpawn: (pid: number) => void) => Promise<RunResult>): Promise<RunResult>;
+}
+
+/** Runs a built program, streaming its output; the death of the program becomes a CellError. */
+export async function runProgram(place: RunPlace, binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
+  const splitter = new StderrSplitter();
+  let resultText = "";
+  let budget = OUTPUT_CAP;
+  let noticed = false;
+  const capped = (emit: (text: string) => void) => (text: string) => {
+    if (!text) return;
+    if (budget <= 0) {
+      if (!noticed) {
+        noticed = true;
+        out.stderr(`\n[goperf: output beyond ${OUTPUT_CAP / 1024} KiB was dropped; the program kept running]\n`);
+      }
+      return;
+    }
+    emit(text.slice(0, budget));
+    budget -= text.length;
+  };
+  const stdout = capped(out.stdout);
+  const stderr = capped(out.stderr);
+  // Under a memory cap (prlimit + GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
+  const guarded = guardCommand(binary, args, place.env);
+  let pgid = 0;
+  const result = await place.track((onSpawn) =>
+    run(guarded.binary, guarded.args, {
+      cwd: place.cwd,
+      env: guarded.env,
+      signal,
+      onSpawn: (pid) => onSpawn((pgid = pid)),
+      quitFirstMs: QUIT_GRACE_MS,
+      onFd3: out.result ? (text) => (resultText += text) : undefined,
+      onStdout: stdout,
+      onStderr: (chunk) => {
+        stderr(splitter.push(chunk));
+        // A dying program past the trace cap is only listing goroutines (a million take minutes).
+        if ((splitter.deathTrace?.length ?? 0) >= MAX_TRACE && pgid) killGroup(pgid);
+      },
+    }),
+  );
+  stderr(splitter.flush());
+  if (result.interrupted) return interrupted(whereInCell(splitter.deathTrace));
+  const trace = splitter.deathTrace;
+  if (trace !== null && result.code !== 0) return memoryLimitError(trace, guarded.limitMiB) ?? describeDeath(trace);
+  if (result.killedBy) {
+    const text = `the program was killed by ${result.killedBy}`;
+    return { ename: "Killed", evalue: text, traceback: [text] };
+  }
+  if (result.code !== 0) {
+    if (trace) stderr(trace);
+    const text = `exit status ${result.code}`;
+    return { ename: "ExitError", evalue: text, traceback: [text] };
+  }
+  if (resultText) out.result?.(resultText);
+  return null;
+}
