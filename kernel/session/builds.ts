@@ -9,6 +9,7 @@ import { Workspace, cacheDir, goLineFor, goMod } from "../go/workspace.js";
 import { oldestGoLine } from "../go/releases.js";
 import { existsSync } from "node:fs";
 import type { Candidate } from "./candidate.js";
+import { testBinaryKey } from "./binarykey.js";
 
 /** Which toolchain runs one go command: `toolchain` (default: the session's), and the others whose
  * results will be compared with it (`alongside`): the scratch module's go line is the oldest's. */
@@ -98,15 +99,24 @@ export class Builds {
   /** Builds the test binary (benchmarks and tests beside the session's code). */
   async buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
     await this.write(candidate);
-    const go = use.toolchain ?? this.host.go()!;
+    const { go, env } = await this.module(use);
     const binary = this.host.workspace.path(`session-${go.version}.test`);
-    // Once per change of code: the same sources and toolchain reuse the binary already built.
-    const key = [go.version, go.binary, go.gotoolchain ?? "", candidate.main.source, candidate.test?.source ?? null].join("\u0000");
+    // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
+    const args = ["test", "-c", "-ldflags=-s -w", "-o", binary, "."];
+    // Once per change of what goes into it (see binarykey.ts): an unchanged %bench runs the binary it has.
+    const key = testBinaryKey({
+      toolchain: go,
+      files: { "main.go": candidate.main.source, "main_test.go": candidate.test?.source ?? null },
+      goMod: await this.read("go.mod"),
+      goSum: await this.read("go.sum"),
+      env,
+      args,
+    });
     const built = this.testBinaries.get(binary);
     if (built?.key === key && existsSync(binary)) return { ...this.whole({ ok: true, output: "", result: built.result }, use), binary };
-    // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
-    const result = await this.runGo(["test", "-c", "-ldflags=-s -w", "-o", binary, "."], signal, use);
+    const result = await this.goCommand(go, env, args, signal);
     if (result.code === 0) this.testBinaries.set(binary, { key, result });
+    else this.testBinaries.delete(binary);
     return { ...this.whole({ ok: result.code === 0, output: result.stderr + result.stdout, result }, use), binary };
   }
 
@@ -134,12 +144,26 @@ export class Builds {
   }
 
   private async runGo(args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
+    const { go, env } = await this.module(use);
+    return this.goCommand(go, env, args, signal);
+  }
+
+  /** The scratch module's go.mod for a build with `use`, written; the toolchain and env to build with. */
+  private async module(use: GoUse): Promise<{ go: ToolchainInfo; env: NodeJS.ProcessEnv }> {
     const go = use.toolchain ?? this.host.go()!;
     // One go line every toolchain involved accepts (an older go refuses a newer go.mod), so results
     // compared across releases differ by compiler, never by language version.
     const goLine = oldestGoLine([this.host.go()!, go, ...(use.alongside ?? [])].map((t) => t.version));
     await this.host.workspace.write({ "go.mod": goMod(goLine) });
-    const env = { ...this.host.env, GOTOOLCHAIN: go.gotoolchain ?? "local" };
+    return { go, env: { ...this.host.env, GOTOOLCHAIN: go.gotoolchain ?? "local" } };
+  }
+
+  private goCommand(go: ToolchainInfo, env: NodeJS.ProcessEnv, args: string[], signal?: AbortSignal): Promise<RunResult> {
     return this.host.track((onSpawn) => run(go.binary, args, { cwd: this.host.workspace.dir, env, capture: true, signal, onSpawn }));
+  }
+
+  /** A scratch-module file as the go command will read it; null when there is none. */
+  private async read(name: string): Promise<string | null> {
+    return this.host.workspace.read(name).catch(() => null);
   }
 }

@@ -170,6 +170,30 @@ describe("Go releases (real toolchains: local and go1.22.12 through the module p
     expect(r.benchmarks.find((b) => b.name === "BenchmarkWindow4")!.summary.bytes_per_op!.value).to.equal(0);
   });
 
+  it(`after %bench --go ${OLD},local a plain %bench rebuilds its test binary under the session's own go line`, async () => {
+    // The go line decides the GODEBUG defaults compiled into a binary: under "go 1.22", go1.23+
+    // records them as DefaultGODEBUG in the build info; under its own line there are none.
+    const goLine = [
+      'import "runtime/debug"',
+      "",
+      "func BenchmarkGoLine(b *testing.B) {",
+      "\tinfo, _ := debug.ReadBuildInfo()",
+      "\tfor _, s := range info.Settings {",
+      '\t\tif s.Key == "DefaultGODEBUG" {',
+      '\t\t\tb.Fatal("built under an older go line: " + s.Value)',
+      "\t\t}",
+      "\t}",
+      "\tfor i := 0; i < b.N; i++ {",
+      "\t}",
+      "}",
+    ].join("\n");
+    await ok(k, goLine);
+    const compared = errorOf(await k.execute(`%bench --go ${OLD},local -count 1 -benchtime 10x GoLine`));
+    expect(compared.traceback.join("\n")).to.include("built under an older go line: asynctimerchan=1");
+    const own = await k.execute("%bench -count 1 -benchtime 10x GoLine");
+    expect(own.reply.content.status, textOf(own)).to.equal("ok");
+  });
+
   it(`%bench --go ${OLD} with a call shorthand: b.Loop needs Go 1.24, and the error names the release`, async () => {
     const e = errorOf(await k.execute(`%bench --go ${OLD} -benchtime 10x Window(4)`));
     expect(e.traceback[0]).to.equal(`built with go${OLD}:`);
