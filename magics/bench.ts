@@ -59,7 +59,8 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%bench --go");
   if (releases && !Array.isArray(releases)) return releases;
   if (releases?.length === 2 && compareTo !== undefined) throw new UsageError("%bench: --go A,B compares the two releases; it cannot also --compare a saved result", bench);
-  const staged = await session.stage(ctx.code, ctx.cell, { generatedTests: generated });
+  // No shorthands: the session's generated benchmarks stay as they are (a cell without code keeps them).
+  const staged = await session.stage(ctx.code, ctx.cell, { generatedTests: shorthands.length ? generated : undefined });
   if ("ename" in staged) return staged;
   // Every test binary is built before any runs: a release that cannot build stops the cell unmeasured.
   const binaries: { version: string; binary: string }[] = [];
@@ -80,7 +81,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
 
   const defined = staged.decls.filter((d) => d.test && d.names[0]?.startsWith("Benchmark")).map((d) => d.names[0]);
   const inCell = staged.units.filter((u) => u.kind === "func" && u.names[0]?.startsWith("Benchmark")).map((u) => u.names[0]);
-  const available = [...defined, ...shorthands.map((s) => s.name)];
+  const available = [...defined, ...generatedNames(staged.generatedTests)];
   const selected = shorthands.length ? shorthands.map((s) => s.name) : patterns.length ? available.filter((n) => matches(patterns.join("|"), n)) : inCell.length ? inCell : available;
   if (selected.length === 0) {
     const text = patterns.length
@@ -215,6 +216,11 @@ export function benchmarkName(expr: string, taken: Set<string>): string {
  * cannot optimise the measured call away, and the callee's own //go: directives stay in force. The
  * call carries the %bench line's position, so a compile error points at the expression there.
  */
+/** The benchmarks generateBenchmark wrote into a test file's generated code. */
+function generatedNames(code: string): string[] {
+  return [...code.matchAll(/^func (Benchmark\w*)\(b \*testing\.B\) \{$/gm)].map((m) => m[1]);
+}
+
 export function generateBenchmark(s: Shorthand, cell: number, line: number, col: number): string {
   return (
     lineDirective("goperf-bench.go", 1, 1) +

@@ -80,6 +80,10 @@ export const EMPTY: Committed = Object.freeze({ decls: [], verified: true, packa
 
 /**
  * The candidate for a cell's units (magic lines already blanked, so lines keep their numbers).
+ * A cell without Go code and without generated tests of its own (%expect, %escape alone, a plain
+ * %bench) keeps the tests %bench generated for the last committed cell: staging nothing changes
+ * nothing, so the files and the test binary built from them stay as they are. A cell with code
+ * drops them: they belonged to that %bench, and a name of theirs could clash with the new code's.
  */
 export async function composeCandidate(
   base: Committed,
@@ -93,7 +97,7 @@ export async function composeCandidate(
   const last = units[units.length - 1];
   const shown = extra.show && last?.kind === "stmt" && last.expr && showsValue(last.expr, decls) ? last.expr : undefined;
   if (shown) statements.pop();
-  const generatedTests = extra.generatedTests ?? "";
+  const generatedTests = extra.generatedTests ?? (units.length === 0 ? base.generatedTests : "");
   const runnable = statements.length > 0 || mainDecl !== undefined || shown !== undefined;
   const program: Program = {
     decls,
