@@ -10,6 +10,7 @@ import type { Decl } from "./go/compose.js";
 import type { CellRef } from "./go/declarations.js";
 import { Workspace, cacheDir, goLineFor, goMod, removeStale } from "./go/workspace.js";
 import { detectToolchain, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
+import { sessionGoFlags } from "./go/goflags.js";
 import { ReleaseSyntaxError, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
 import { EMPTY, committedFrom, composeCandidate, composePreview, type Candidate, type CellSource, type Committed, type Composer } from "./session/candidate.js";
 import { Builds, type BinaryResult, type BuildResult, type GoUse } from "./session/builds.js";
@@ -38,7 +39,7 @@ export class Session {
   }
 
   static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string } = {}): Promise<Session> {
-    const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: "-buildvcs=false" };
+    const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: sessionGoFlags((options.env ?? process.env).GOFLAGS) };
     await removeStale(options.scratchRoot);
     const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(options.scratchRoot)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });

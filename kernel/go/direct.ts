@@ -4,7 +4,7 @@
 // go command's promise of not compiling the same code twice with an output cache of its own.
 //
 // Used for the session's own toolchain and pure-Go dependencies; anything else (cgo packages,
-// another release) goes through the go command.
+// another release, GOFLAGS that change a build: see goflags.ts) goes through the go command.
 
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";

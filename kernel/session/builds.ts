@@ -7,6 +7,7 @@ import { DirectBuilder } from "../go/direct.js";
 import { run, type RunResult, type ToolchainInfo } from "../go/toolchain.js";
 import { Workspace, cacheDir, goLineFor, goMod } from "../go/workspace.js";
 import { oldestGoLine } from "../go/releases.js";
+import { buildChangingFlags } from "../go/goflags.js";
 import { existsSync } from "node:fs";
 import type { Candidate } from "./candidate.js";
 import { testBinaryKey } from "./binarykey.js";
@@ -135,10 +136,11 @@ export class Builds {
     });
   }
 
-  /** The direct compiler and linker, for the session's own toolchain only. */
+  /** The direct compiler and linker: for the session's own toolchain, and GOFLAGS that change no build. */
   private directFor(use: GoUse): DirectBuilder | null {
     const go = this.host.go();
     if (!go || use.toolchain || use.alongside?.length || (go.gotoolchain ?? "local") !== "local" || go !== this.host.localGo()) return null;
+    if (buildChangingFlags(this.host.env.GOFLAGS).length) return null;
     this.direct ??= new DirectBuilder(go, this.host.env, this.host.workspace.dir, goLineFor(go.version), cacheDir(this.host.env));
     return this.direct;
   }
