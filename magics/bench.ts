@@ -6,13 +6,14 @@ import { copyFileSync } from "node:fs";
 import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
 import { lineDirective, cellFile } from "../kernel/go/compose.js";
 import { summarize } from "../kernel/go/stats.js";
+import { benchmarkName, isCall } from "../kernel/go/shorthand.js";
 import type { CellError } from "../kernel/session.js";
 import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
 import { compareReports } from "./benchcompare.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
-import type { BenchEntry, BenchReport, CountSummary } from "./reports.js";
+import type { BenchEntry, BenchReport, CountSummary } from "../kernel/reports/index.js";
 import type { Magic, MagicContext } from "./types.js";
 
 export const bench: Magic = {
@@ -191,21 +192,6 @@ function countSummary(values: (number | undefined)[]): CountSummary | undefined 
   const max = Math.max(...xs);
   const sorted = [...xs].sort((a, b) => a - b);
   return { value: sorted[Math.floor(sorted.length / 2)], exact: min === max, min, max };
-}
-
-/** A %bench argument that is a call expression (a shorthand), not a name pattern. */
-export function isCall(arg: string): boolean {
-  return /^[A-Za-z_][\w.]*\s*(\[.*\])?\(.*\)$/s.test(arg);
-}
-
-/** "SquareQuiet(1<<20)" -> "BenchmarkSquareQuiet", unique among the names taken (and added to them). */
-export function benchmarkName(expr: string, taken: Set<string>): string {
-  const callee = expr.slice(0, expr.indexOf("(")).replace(/\[.*$/, "").replace(/\W+/g, "_");
-  const base = `Benchmark${callee.charAt(0).toUpperCase()}${callee.slice(1)}`;
-  let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
-  taken.add(name);
-  return name;
 }
 
 /**

@@ -35,7 +35,8 @@ import {
 } from "../kernel/go/positions.js";
 import { repairs, roughSplit, type Piece } from "../kernel/go/tolerant.js";
 import { run } from "../kernel/go/toolchain.js";
-import { splitWords, usage, type OptionSpec } from "./args.js";
+import { usage, type OptionSpec } from "./args.js";
+import { splitWords } from "../kernel/magicline.js";
 import type { Magic } from "./types.js";
 
 export interface CompleteReply {

@@ -2,7 +2,7 @@
 // diffs on synthetic notebooks, and the Go lab export with a scripted cell parser.
 import { expect } from "chai";
 import { checkNotebook, formatCheck, formatClaimsSummary, summarizeClaims } from "../../kernel/notebook/check.js";
-import { benchCalls, composeLab, importBlock, splitMagicLines, type CellSplitter, type SplitUnit } from "../../kernel/notebook/export.js";
+import { BENCH_VALUE_OPTIONS, benchCalls, composeLab, importBlock, splitMagicLines, type CellSplitter, type SplitUnit } from "../../kernel/notebook/export.js";
 import { notebookToHtml, renderBundle } from "../../kernel/notebook/html.js";
 import { inline, renderMarkdown, safeUrl } from "../../kernel/notebook/markdown.js";
 import {
@@ -16,7 +16,8 @@ import {
   type Output,
 } from "../../kernel/notebook/nbformat.js";
 import { DisplayRegistry, OutputCollector, applyOverwrites, outputsFromMessages, type IopubMessage } from "../../kernel/notebook/outputs.js";
-import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME } from "../../magics/reports.js";
+import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME } from "../../kernel/reports/index.js";
+import { bench } from "../../magics/bench.js";
 
 const msg = (msg_type: string, content: Record<string, unknown>): IopubMessage => ({ header: { msg_type }, content });
 const stream = (name: string, text: string) => msg("stream", { name, text });
@@ -455,6 +456,12 @@ describe("export", () => {
     expect(benchCalls(" --count 10 SquareLogged(1<<20) Sum(xs, 3) --benchtime=1s")).to.deep.equal(["SquareLogged(1<<20)", "Sum(xs, 3)"]);
     expect(benchCalls(" Benchmark.*")).to.deep.equal([]);
     expect(splitMagicLines("%escape\nfunc F() {}\n%bench F()").code).to.equal("\nfunc F() {}\n");
+  });
+
+  it("skips the values of exactly the %bench options that take one, as the magic declares them", () => {
+    const declared = bench.options.filter((o) => o.type !== "flag").map((o) => o.name);
+    expect([...BENCH_VALUE_OPTIONS].sort()).to.deep.equal(declared.sort());
+    expect(benchCalls(" --go 1.22.12,local F(x) --save Base(1)")).to.deep.equal(["F(x)"]);
   });
 
   it("writes imports as gofmt would, adding standard packages a cell relied on", () => {
