@@ -4,7 +4,8 @@
 import { expect } from "chai";
 import type { Decl } from "../../kernel/go/compose.js";
 import type { Session } from "../../kernel/session.js";
-import { Editing, hoverBundle, nameAround, plainFromMarkdown, toMatches } from "../../magics/editing.js";
+import { hoverBundle, plainFromMarkdown, toMatches } from "../../magics/complete-gopls.js";
+import { Editing, nameAround } from "../../magics/editing.js";
 import { builtinMagics } from "../../magics/registry.js";
 import { decl } from "../helpers/decls.js";
 
