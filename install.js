@@ -58,11 +58,11 @@ Installs the Jupyter kernelspec "${KERNEL_NAME}" (kernel.json and logos) into
  */
 
 /**
- * Node flags the kernel runs with. A small young generation keeps a long session's memory flat:
- * with V8's default (16 MiB semi-spaces) a burst of cells grows the kernel's resident memory by
- * a third and it never shrinks back. kernel/client/client.ts launches the kernel with the same.
+ * Node flags the kernel runs with, as package.json declares them ("goperf".kernelNodeFlags, their
+ * one source; kernel/package.ts reads the same for KernelClient and the tests).
+ * @type {readonly string[]}
  */
-export const KERNEL_NODE_FLAGS = ['--max-semi-space-size=2'];
+export const KERNEL_NODE_FLAGS = Object.freeze(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).goperf.kernelNodeFlags);
 
 /**
  * Builds the kernel.json object. Pure.
