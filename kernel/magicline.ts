@@ -23,6 +23,8 @@ export function splitMagics(source: string): { code: string; magics: MagicLine[]
 /**
  * Splits a magic line into words at white space, keeping quoted strings and bracketed expressions
  * (`Square(1 << 20)`) whole. Quotes are removed; nothing is expanded: no shell ever sees these words.
+ * Hand-written: shell-word libraries (shell-quote, string-argv) split `F(a, b)` at its space and
+ * know nothing of Go's brackets, and none would be simpler than these lines.
  */
 export function splitWords(line: string): string[] {
   const words: string[] = [];

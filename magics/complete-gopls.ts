@@ -214,6 +214,11 @@ export function hoverBundle(hover: Hover): MimeBundle | null {
   return { "text/plain": plainFromMarkdown(cleaned), "text/markdown": cleaned };
 }
 
+/**
+ * gopls's hover Markdown as plain text: code fences and rules dropped, links as "text (url)",
+ * escapes undone. Hand-written: gopls's hovers use that much Markdown and no more, and markdown-it
+ * renders HTML, not text (its tokens would need a text renderer longer than this).
+ */
 export function plainFromMarkdown(markdown: string): string {
   return markdown
     .split("\n")
