@@ -4,9 +4,8 @@
 
 import { copyFileSync } from "node:fs";
 import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
-import { lineDirective, cellFile } from "../kernel/go/compose.js";
 import { summarize } from "../kernel/go/stats.js";
-import { benchmarkName, isCall } from "../kernel/go/shorthand.js";
+import { benchmarkName, isCall, shorthandBenchmark } from "../kernel/go/shorthand.js";
 import type { CellError } from "../kernel/session.js";
 import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
@@ -36,11 +35,6 @@ export const bench: Magic = {
   run: runBench,
 };
 
-interface Shorthand {
-  name: string;
-  expr: string;
-}
-
 async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | null> {
   const { session } = ctx;
   const calls = parsed.args.filter(isCall);
@@ -55,7 +49,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   const taken = new Set(session.declarations().flatMap((d) => d.names));
   const shorthands = calls.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
   const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
-  const generated = shorthands.map((s) => generateBenchmark(s, ctx.cell.count, ctx.line, magicLine.indexOf(s.expr) + 1)).join("\n");
+  const generated = shorthands.map((s) => shorthandBenchmark(s, { cell: ctx.cell.count, line: ctx.line, col: magicLine.indexOf(s.expr) + 1 })).join("\n");
   // --go: one release, or two compared (before = A, after = B); otherwise the session's toolchain.
   const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%bench --go");
   if (releases && !Array.isArray(releases)) return releases;
@@ -192,22 +186,6 @@ function countSummary(values: (number | undefined)[]): CountSummary | undefined 
   const max = Math.max(...xs);
   const sorted = [...xs].sort((a, b) => a - b);
   return { value: sorted[Math.floor(sorted.length / 2)], exact: min === max, min, max };
-}
-
-/**
- * The shorthand's benchmark. b.Loop keeps the call's arguments and results alive, so the compiler
- * cannot optimise the measured call away, and the callee's own //go: directives stay in force. The
- * call carries the %bench line's position, so a compile error points at the expression there.
- */
-export function generateBenchmark(s: Shorthand, cell: number, line: number, col: number): string {
-  return (
-    lineDirective("goperf-bench.go", 1, 1) +
-    `func ${s.name}(b *testing.B) {\n\tfor b.Loop() {\n` +
-    lineDirective(cellFile(cell), line, Math.max(1, col)) +
-    `${s.expr}\n` +
-    lineDirective("goperf-bench.go", 2, 1) +
-    "\t}\n}\n"
-  );
 }
 
 function matches(pattern: string, name: string): boolean {

@@ -9,7 +9,7 @@
 
 import { chooseImports, type Decl, type ImportSpec, type UnitKind } from "../go/compose.js";
 import { mergeUnits } from "../go/declarations.js";
-import { benchmarkName, isCall } from "../go/shorthand.js";
+import { benchmarkName, isCall, shorthandBenchmark } from "../go/shorthand.js";
 import { splitMagics, splitWords } from "../magicline.js";
 import { codeCells, joinText, type Notebook } from "./nbformat.js";
 
@@ -102,7 +102,7 @@ export async function composeLab(nb: Notebook, parser: CellSplitter, options: La
   const mainBody = mainParts.join("\n\n") + "\n";
 
   const testParts = code.filter((d) => d.test).map((d) => d.text);
-  for (const g of generated) testParts.push(`func ${g.name}(b *testing.B) {\n\tfor b.Loop() {\n\t\t${g.expr}\n\t}\n}`);
+  for (const g of generated) testParts.push(shorthandBenchmark(g));
   const testBody = testParts.length ? testParts.join("\n\n") + "\n" : "";
 
   const header = (what: string) => `// ${what}\n// Exported from ${options.name} by goperf export.\n\npackage main\n\n`;
