@@ -59,11 +59,15 @@ Installs the Jupyter kernelspec "${KERNEL_NAME}" (kernel.json and logos) into
  */
 
 /**
- * Node flags the kernel runs with, as package.json declares them ("goperf".kernelNodeFlags, their
- * one source; kernel/package.ts reads the same for KernelClient and the tests).
- * @type {readonly string[]}
+ * package.json, the one source of the version and of the Node flags the kernel runs with
+ * ("goperf".kernelNodeFlags); kernel/package.ts reads the same for the kernel, KernelClient and
+ * the tests.
+ * @type {{ version: string, goperf: { kernelNodeFlags: string[] } }}
  */
-export const KERNEL_NODE_FLAGS = Object.freeze(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).goperf.kernelNodeFlags);
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+export const VERSION = PACKAGE.version;
+/** @type {readonly string[]} */
+export const KERNEL_NODE_FLAGS = Object.freeze([...PACKAGE.goperf.kernelNodeFlags]);
 
 /**
  * Builds the kernel.json object. Pure.
@@ -335,7 +339,7 @@ export function main(args) {
     const mainJs = path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
     if (!fs.existsSync(mainJs)) console.error(`install.js: warning: ${mainJs} does not exist yet: run npm run build`);
     install(dest, { mainJs });
-    console.log(`Installed kernelspec ${KERNEL_NAME} in ${dest}`);
+    console.log(`Installed kernelspec ${KERNEL_NAME} (goperf ${VERSION}) in ${dest}`);
     if (fs.existsSync(path.join(LABEXTENSION_BUILD_DIR, 'package.json'))) {
       installLabextension(extDest);
       console.log(`Installed JupyterLab extension ${LABEXTENSION_NAME} in ${extDest}`);

@@ -92,6 +92,7 @@ describe('install.js', () => {
       const own = await import('../../kernel/package.js');
       expect(own.KERNEL_NODE_FLAGS).to.deep.equal(pkg.goperf.kernelNodeFlags);
       expect(own.VERSION).to.equal(pkg.version);
+      expect((inst as unknown as { VERSION: string }).VERSION).to.equal(pkg.version);
     });
 
     it('rejects relative paths', () => {
