@@ -93,6 +93,9 @@ describe('install.js', () => {
       expect(own.KERNEL_NODE_FLAGS).to.deep.equal(pkg.goperf.kernelNodeFlags);
       expect(own.VERSION).to.equal(pkg.version);
       expect((inst as unknown as { VERSION: string }).VERSION).to.equal(pkg.version);
+      // JupyterLab reads the extension's version from its own package.json: it must not drift.
+      const extension = JSON.parse(fs.readFileSync(path.join(repoRoot, 'renderers', 'jupyterlab', 'package.json'), 'utf8')) as { version: string };
+      expect(extension.version, 'renderers/jupyterlab/package.json version').to.equal(pkg.version);
     });
 
     it('rejects relative paths', () => {
