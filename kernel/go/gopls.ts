@@ -1,10 +1,11 @@
 // gopls, the Go language server, as a long-lived child of the kernel: its supervisor. The LSP
-// connection over its stdin and stdout is lsp.ts's (loaded when the first server starts). It is started on the first completion or
-// inspection, works on the session's scratch module, is restarted if it dies and is killed with
-// the kernel. The kernel never writes for it: what a cell would make is sent as the overlay
-// content of main.go and main_test.go (didOpen/didChange), so the files on disk, which cells own,
-// are left alone. gopls sits idle while cells run: nothing is sent to it but completion and
-// inspection requests, and diagnostics are off (they would run only on save, which never comes).
+// connection over its stdin and stdout is lsp.ts's (loaded when the first server starts). gopls is
+// started on the first completion or inspection, works on the session's scratch module, is
+// restarted if it dies and is killed with the kernel. The kernel never writes for it: what a cell
+// would make is sent as the overlay content of main.go and main_test.go (didOpen/didChange), so
+// the files on disk, which cells own, are left alone. gopls sits idle while cells run: nothing is
+// sent to it but completion and inspection requests, and diagnostics are off (they would run only
+// on save, which never comes).
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants } from "node:fs";
