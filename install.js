@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs as parseArgsStrict } from 'node:util';
 
 /** Name of the kernelspec directory (`kernels/goperf`) and of the kernel for `--kernel=`. */
 export const KERNEL_NAME = 'goperf';
@@ -58,11 +59,15 @@ Installs the Jupyter kernelspec "${KERNEL_NAME}" (kernel.json and logos) into
  */
 
 /**
- * Node flags the kernel runs with. A small young generation keeps a long session's memory flat:
- * with V8's default (16 MiB semi-spaces) a burst of cells grows the kernel's resident memory by
- * a third and it never shrinks back. kernel/client/client.ts launches the kernel with the same.
+ * package.json, the one source of the version and of the Node flags the kernel runs with
+ * ("goperf".kernelNodeFlags); kernel/package.ts reads the same for the kernel, KernelClient and
+ * the tests.
+ * @type {{ version: string, goperf: { kernelNodeFlags: string[] } }}
  */
-export const KERNEL_NODE_FLAGS = ['--max-semi-space-size=2'];
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+export const VERSION = PACKAGE.version;
+/** @type {readonly string[]} */
+export const KERNEL_NODE_FLAGS = Object.freeze([...PACKAGE.goperf.kernelNodeFlags]);
 
 /**
  * Builds the kernel.json object. Pure.
@@ -182,31 +187,38 @@ export function labextensionDir(opts) {
  * @returns {CliOptions}
  */
 export function parseArgs(args) {
-  /** @type {Flag | undefined} */
-  let flag;
-  /** @type {string | undefined} */
-  let prefix;
-  let uninstall = false;
-  let help = false;
-  /** @param {Flag} f */
-  const setFlag = (f) => {
-    if (flag && flag !== f) throw new Error(`--${flag} and --${f} cannot be used together`);
-    flag = f;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--user') setFlag('user');
-    else if (arg === '--sys-prefix') setFlag('sys-prefix');
-    else if (arg === '--prefix' || arg.startsWith('--prefix=')) {
-      setFlag('prefix');
-      const value = arg === '--prefix' ? args[++i] : arg.slice('--prefix='.length);
-      if (!value || (arg === '--prefix' && value.startsWith('--'))) throw new Error('--prefix needs a directory: --prefix DIR');
-      prefix = value;
-    } else if (arg === '--uninstall') uninstall = true;
-    else if (arg === '--help' || arg === '-h') help = true;
-    else throw new Error(`unknown argument: ${arg}`);
+  /** @type {{ user?: boolean, 'sys-prefix'?: boolean, prefix?: string, uninstall?: boolean, help?: boolean }} */
+  let values;
+  try {
+    ({ values } = parseArgsStrict({
+      args: [...args],
+      options: {
+        user: { type: 'boolean' },
+        'sys-prefix': { type: 'boolean' },
+        prefix: { type: 'string' },
+        uninstall: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    const { code, message } = /** @type {Error & { code?: string }} */ (err);
+    // A missing value, or one that looks like an option (`--prefix --user`).
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && message.includes('--prefix')) throw new Error('--prefix needs a directory: --prefix DIR');
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      throw new Error(`unknown argument: ${/'([^']*)'/.exec(message)?.[1] ?? message}`);
+    }
+    throw new Error(message);
   }
-  return { flag: flag ?? 'user', prefix, uninstall, help };
+  if (values.prefix === '') throw new Error('--prefix needs a directory: --prefix DIR');
+  /** @type {Flag[]} */
+  const flags = [];
+  if (values.user) flags.push('user');
+  if (values['sys-prefix']) flags.push('sys-prefix');
+  if (values.prefix !== undefined) flags.push('prefix');
+  if (flags.length > 1) throw new Error(`--${flags[0]} and --${flags[1]} cannot be used together`);
+  return { flag: flags[0] ?? 'user', prefix: values.prefix, uninstall: values.uninstall === true, help: values.help === true };
 }
 
 /**
@@ -327,7 +339,7 @@ export function main(args) {
     const mainJs = path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
     if (!fs.existsSync(mainJs)) console.error(`install.js: warning: ${mainJs} does not exist yet: run npm run build`);
     install(dest, { mainJs });
-    console.log(`Installed kernelspec ${KERNEL_NAME} in ${dest}`);
+    console.log(`Installed kernelspec ${KERNEL_NAME} (goperf ${VERSION}) in ${dest}`);
     if (fs.existsSync(path.join(LABEXTENSION_BUILD_DIR, 'package.json'))) {
       installLabextension(extDest);
       console.log(`Installed JupyterLab extension ${LABEXTENSION_NAME} in ${extDest}`);

@@ -3,6 +3,7 @@
 // kernel/notebook (and install.js for the kernelspec).
 
 import { spawn } from "node:child_process";
+import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,8 +11,8 @@ import { formatCheck, formatClaimsSummary, summarizeClaims } from "../kernel/not
 import { InputError } from "../kernel/notebook/files.js";
 import { NotebookError } from "../kernel/notebook/nbformat.js";
 import { checkNotebookFile, exportNotebookFile, runNotebook } from "../kernel/notebook/runner.js";
+import { VERSION } from "../kernel/package.js";
 
-const VERSION = "0.1.0";
 
 const USAGE = `Usage: goperf <command> [arguments]
 
@@ -41,40 +42,25 @@ difference; 2 bad usage or bad input (nothing was written).`;
 
 class UsageError extends Error {}
 
-interface Parsed {
-  positional: string[];
-  flags: Set<string>;
-  values: Map<string, string>;
-}
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
-/** Options: `-o X`, `--html X` / `--html=X`, flags; anything else is positional. */
-function parse(args: string[], valued: string[], flags: string[]): Parsed {
-  const out: Parsed = { positional: [], flags: new Set(), values: new Map() };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--") {
-      out.positional.push(...args.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") {
-      out.positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    if (valued.includes(name)) {
-      const value = inline ?? args[++i];
-      if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
-      out.values.set(name, value);
-    } else if (flags.includes(name) && inline === undefined) out.flags.add(name);
-    else throw new UsageError(`unknown option ${arg}`);
+/**
+ * A command's arguments by node:util's parseArgs (strict: an unknown option is an error), its
+ * positionals checked against the names the command takes.
+ */
+function parse<O extends Options>(args: string[], options: O, positionals: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    // parseArgs's own words ("Unknown option '--x'", "Option '-o, --out <value>' argument missing").
+    throw new UsageError((err as Error).message);
   }
-  return out;
-}
-
-function expectPositional(p: Parsed, names: string[]): string[] {
-  if (p.positional.length < names.length) throw new UsageError(`missing ${names.slice(p.positional.length).join(" and ")}`);
-  if (p.positional.length > names.length) throw new UsageError(`unexpected argument ${p.positional[names.length]}`);
-  return p.positional;
+  for (const [name, value] of Object.entries(parsed.values)) if (value === "") throw new UsageError(`--${name} needs a value`);
+  const given = parsed.positionals;
+  if (given.length < positionals.length) throw new UsageError(`missing ${positionals.slice(given.length).join(" and ")}`);
+  if (given.length > positionals.length) throw new UsageError(`unexpected argument ${given[positionals.length]}`);
+  return { values: parsed.values, positionals: given };
 }
 
 const progress = (line: string) => process.stderr.write(line + "\n");
@@ -91,15 +77,20 @@ function interruptible(): AbortSignal {
 }
 
 async function run(args: string[]): Promise<number> {
-  const p = parse(args, ["-o", "--out", "--html"], ["--no-html", "--allow-errors"]);
-  const [input] = expectPositional(p, ["NB.ipynb"]);
-  if (p.flags.has("--no-html") && p.values.has("--html")) throw new UsageError("give --html OUT.html or --no-html, not both");
-  const out = p.values.get("-o") ?? p.values.get("--out") ?? input;
-  const html = p.flags.has("--no-html") ? undefined : (p.values.get("--html") ?? out.replace(/\.ipynb$/i, "") + ".html");
-  const outcome = await runNotebook(input, { out, html, allowErrors: p.flags.has("--allow-errors"), onProgress: progress, signal: interruptible() });
+  const { values, positionals } = parse(
+    args,
+    { out: { type: "string", short: "o" }, html: { type: "string" }, "no-html": { type: "boolean" }, "allow-errors": { type: "boolean" } },
+    ["NB.ipynb"],
+  );
+  const [input] = positionals;
+  if (values["no-html"] && values.html !== undefined) throw new UsageError("give --html OUT.html or --no-html, not both");
+  const out = values.out ?? input;
+  const html = values["no-html"] ? undefined : (values.html ?? out.replace(/\.ipynb$/i, "") + ".html");
+  const allowErrors = values["allow-errors"] === true;
+  const outcome = await runNotebook(input, { out, html, allowErrors, onProgress: progress, signal: interruptible() });
   const claims = summarizeClaims(outcome.notebook);
   console.log(formatClaimsSummary(claims));
-  const allowed = outcome.status === "error" && p.flags.has("--allow-errors");
+  const allowed = outcome.status === "error" && allowErrors;
   if (outcome.message) console.log(allowed ? `${outcome.message} (run on: --allow-errors)` : `stopped: ${outcome.message}`);
   console.log(`notebook: ${outcome.out}${outcome.status === "died" ? " (incomplete: the kernel died)" : ""}`);
   if (outcome.html) console.log(`html: ${resolve(outcome.html)}`);
@@ -107,8 +98,7 @@ async function run(args: string[]): Promise<number> {
 }
 
 async function check(args: string[]): Promise<number> {
-  const p = parse(args, [], []);
-  const [input] = expectPositional(p, ["NB.ipynb"]);
+  const [input] = parse(args, {}, ["NB.ipynb"]).positionals;
   const { result, run: fresh } = await checkNotebookFile(input, { onProgress: progress, signal: interruptible() });
   if (fresh.status === "died" || fresh.status === "interrupted") {
     console.log(`check: ${input}: the fresh run did not finish: ${fresh.message}`);
@@ -119,9 +109,9 @@ async function check(args: string[]): Promise<number> {
 }
 
 async function exportLab(args: string[]): Promise<number> {
-  const p = parse(args, [], ["--force"]);
-  const [input, dir] = expectPositional(p, ["NB.ipynb", "DIR"]);
-  const done = await exportNotebookFile(input, dir, { force: p.flags.has("--force") });
+  const { values, positionals } = parse(args, { force: { type: "boolean" } }, ["NB.ipynb", "DIR"]);
+  const [input, dir] = positionals;
+  const done = await exportNotebookFile(input, dir, { force: values.force === true });
   for (const s of done.lab.skipped) console.log(`left out cell ${s.cell}: ${s.reason}`);
   console.log(`exported ${input} to ${dir}: ${Object.keys(done.lab.files).join(", ")}; ${done.lab.benchmarks.length} benchmark${done.lab.benchmarks.length === 1 ? "" : "s"}`);
   console.log(`  cd ${dir} && make escape && make bench`);

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { v4 as uuidv4 } from "uuid";
 import { Handler, type Replier } from "./handler.js";
+import { VERSION } from "./package.js";
 import type { ConnectionInfo, Message } from "./protocol.js";
 import { Session } from "./session.js";
 import { Transport, type Channel } from "./transport.js";
@@ -12,7 +13,6 @@ import { Watchdog } from "./watchdog.js";
 import { Dispatcher } from "../magics/dispatcher.js";
 import { Registry, builtinMagics } from "../magics/registry.js";
 
-const VERSION = "0.1.0";
 
 function log(line: string): void {
   process.stderr.write(`[goperf] ${line}\n`);

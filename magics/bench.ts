@@ -4,15 +4,15 @@
 
 import { copyFileSync } from "node:fs";
 import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
-import { lineDirective, cellFile } from "../kernel/go/compose.js";
 import { summarize } from "../kernel/go/stats.js";
+import { benchmarkName, isCall, shorthandBenchmark } from "../kernel/go/shorthand.js";
 import type { BuildResult, CellError } from "../kernel/session.js";
 import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
 import { compareReports } from "./benchcompare.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
-import type { BenchEntry, BenchReport, CountSummary } from "./reports.js";
+import type { BenchEntry, BenchReport, CountSummary } from "../kernel/reports/index.js";
 import type { Magic, MagicContext } from "./types.js";
 
 export const bench: Magic = {
@@ -35,11 +35,6 @@ export const bench: Magic = {
   run: runBench,
 };
 
-interface Shorthand {
-  name: string;
-  expr: string;
-}
-
 async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | null> {
   const { session } = ctx;
   const calls = parsed.args.filter(isCall);
@@ -54,7 +49,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   const taken = new Set(session.declarations().flatMap((d) => d.names));
   const shorthands = calls.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
   const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
-  const generated = shorthands.map((s) => generateBenchmark(s, ctx.cell.count, ctx.line, magicLine.indexOf(s.expr) + 1)).join("\n");
+  const generated = shorthands.map((s) => shorthandBenchmark(s, { cell: ctx.cell.count, line: ctx.line, col: magicLine.indexOf(s.expr) + 1 })).join("\n");
   // --go: one release, or two compared (before = A, after = B); otherwise the session's toolchain.
   const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%bench --go");
   if (releases && !Array.isArray(releases)) return releases;
@@ -196,40 +191,9 @@ function countSummary(values: (number | undefined)[]): CountSummary | undefined 
   return { value: sorted[Math.floor(sorted.length / 2)], exact: min === max, min, max };
 }
 
-/** A %bench argument that is a call expression (a shorthand), not a name pattern. */
-export function isCall(arg: string): boolean {
-  return /^[A-Za-z_][\w.]*\s*(\[.*\])?\(.*\)$/s.test(arg);
-}
-
-/** "SquareQuiet(1<<20)" -> "BenchmarkSquareQuiet", unique among the names taken (and added to them). */
-export function benchmarkName(expr: string, taken: Set<string>): string {
-  const callee = expr.slice(0, expr.indexOf("(")).replace(/\[.*$/, "").replace(/\W+/g, "_");
-  const base = `Benchmark${callee.charAt(0).toUpperCase()}${callee.slice(1)}`;
-  let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
-  taken.add(name);
-  return name;
-}
-
-/**
- * The shorthand's benchmark. b.Loop keeps the call's arguments and results alive, so the compiler
- * cannot optimise the measured call away, and the callee's own //go: directives stay in force. The
- * call carries the %bench line's position, so a compile error points at the expression there.
- */
-/** The benchmarks generateBenchmark wrote into a test file's generated code. */
+/** The benchmarks a shorthand wrote into a test file's generated code. */
 function generatedNames(code: string): string[] {
   return [...code.matchAll(/^func (Benchmark\w*)\(b \*testing\.B\) \{$/gm)].map((m) => m[1]);
-}
-
-export function generateBenchmark(s: Shorthand, cell: number, line: number, col: number): string {
-  return (
-    lineDirective("goperf-bench.go", 1, 1) +
-    `func ${s.name}(b *testing.B) {\n\tfor b.Loop() {\n` +
-    lineDirective(cellFile(cell), line, Math.max(1, col)) +
-    `${s.expr}\n` +
-    lineDirective("goperf-bench.go", 2, 1) +
-    "\t}\n}\n"
-  );
 }
 
 function matches(pattern: string, name: string): boolean {

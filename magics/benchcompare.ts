@@ -2,7 +2,7 @@
 // median with a Mann-Whitney U test, and the geomean of the medians over the benchmarks both share.
 
 import { compare, geomean, summarize } from "../kernel/go/stats.js";
-import type { BenchComparison, BenchComparisonRow, BenchReport } from "./reports.js";
+import type { BenchComparison, BenchComparisonRow, BenchReport } from "../kernel/reports/index.js";
 
 export const ALPHA = 0.05;
 

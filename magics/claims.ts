@@ -12,7 +12,7 @@
 //   BENCH ns/op < OTHER           a significant difference (Mann-Whitney U, α = 0.05) in that direction
 
 import { compare } from "../kernel/go/stats.js";
-import type { BenchEntry, BenchReport, EscapeDiagnostic } from "./reports.js";
+import type { BenchEntry, BenchReport, EscapeDiagnostic } from "../kernel/reports/index.js";
 
 export type DecisionClaim =
   | { type: "decision"; func: string; negated: boolean; pattern: string; regexp?: RegExp }

@@ -5,7 +5,8 @@
 import type { ExecuteContext, ExecuteOutcome, Executor } from "../kernel/handler.js";
 import type { MimeBundle, Payload } from "../kernel/protocol.js";
 import { interrupted, type CellError, type CellSource, type Session } from "../kernel/session.js";
-import { UsageError, parseArgs, splitMagics, splitWords, usage, type MagicLine, type Parsed } from "./args.js";
+import { UsageError, parseArgs, usage, type Parsed } from "./args.js";
+import { splitMagics, splitWords, type MagicLine } from "../kernel/magicline.js";
 import { Editing } from "./editing.js";
 import type { Registry } from "./registry.js";
 import type { Magic, MagicContext, MagicState } from "./types.js";

@@ -10,7 +10,7 @@ import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
 import { compareDecisions } from "./escapecompare.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
-import type { EscapeDiagnostic, EscapeReport } from "./reports.js";
+import type { EscapeDiagnostic, EscapeReport } from "../kernel/reports/index.js";
 import type { Magic, MagicContext } from "./types.js";
 
 export const escape: Magic = {

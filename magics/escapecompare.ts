@@ -12,7 +12,7 @@
 // "can inline F", and "cannot inline F: function too complex: cost 87 exceeds budget 80" as
 // "cannot inline F: function too complex" (the cost still shows, with --why for can-inline).
 
-import type { EscapeComparison, EscapeDiagnostic } from "./reports.js";
+import type { EscapeComparison, EscapeDiagnostic } from "../kernel/reports/index.js";
 
 export function decisionKey(d: Pick<EscapeDiagnostic, "cell" | "line" | "message">): string {
   const words = d.message.replace(/^(can inline \S+) with cost \d+ as: .*$/s, "$1").replace(/: cost \d+ exceeds budget \d+$/, "");

@@ -8,7 +8,7 @@ import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim, type ClaimSpec, type 
 import { compileError } from "./dispatcher.js";
 import { decisionsIn, gcflagsFor } from "./escape.js";
 import type { ToolchainInfo } from "../kernel/go/toolchain.js";
-import type { BenchReport, Claim, ClaimReport } from "./reports.js";
+import type { BenchReport, Claim, ClaimReport } from "../kernel/reports/index.js";
 import type { Magic, MagicContext } from "./types.js";
 import type { Parsed } from "./args.js";
 

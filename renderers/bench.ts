@@ -7,7 +7,7 @@
 // allocation count is the durable fact a chapter teaches, ns/op is weather.
 
 import type { MimeBundle } from "../kernel/protocol.js";
-import { BENCH_MIME, type BenchComparison, type BenchComparisonRow, type BenchReport, type CountSummary, type Summary } from "../magics/reports.js";
+import { BENCH_MIME, type BenchComparison, type BenchComparisonRow, type BenchReport, type CountSummary, type Summary } from "../kernel/reports/index.js";
 import { displayName, formatCi, formatCount, formatDelta, formatDuration, formatP, formatSecPerOp, tickFormatter, vsBase, warningsFor } from "./benchformat.js";
 import { COLOR, FONT_MONO, STYLE, h, pill, root, type Child, type Html } from "./html.js";
 import { barChart } from "./svg.js";

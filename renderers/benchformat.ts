@@ -3,7 +3,7 @@
 // counts, the change and its p-value, and the warnings the numbers call for. Browser-safe: it
 // imports nothing but the report's types.
 
-import type { BenchComparisonRow, BenchEntry, CountSummary, Summary } from "../magics/reports.js";
+import type { BenchComparisonRow, BenchEntry, CountSummary, Summary } from "../kernel/reports/index.js";
 
 /** Runs a 95% order-statistic interval of the median needs (fewer leave it unbounded). */
 const RUNS_FOR_CI = 6;

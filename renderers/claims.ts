@@ -1,7 +1,7 @@
 // %expect's report → MIME bundle: each claim with its verdict and the evidence, and the count.
 
 import type { MimeBundle } from "../kernel/protocol.js";
-import { CLAIMS_MIME, type Claim, type ClaimReport } from "../magics/reports.js";
+import { CLAIMS_MIME, type Claim, type ClaimReport } from "../kernel/reports/index.js";
 import { COLOR, FONT_MONO, STYLE, h, pill, root } from "./html.js";
 
 export function renderClaims(report: ClaimReport): MimeBundle {

@@ -2,7 +2,7 @@
 // HTML, the JupyterLab extension's view): their order, badges, colours and meanings, the --only
 // groups, and the summary line. Browser-safe: it imports nothing but the report's types.
 
-import type { DiagnosticKind, EscapeDiagnostic } from "../magics/reports.js";
+import type { DiagnosticKind, EscapeDiagnostic } from "../kernel/reports/index.js";
 
 export interface KindInfo {
   /** The badge's word. */

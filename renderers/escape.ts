@@ -5,7 +5,7 @@
 // every decision, so a reader of the data never depends on how it was shown.
 
 import type { MimeBundle } from "../kernel/protocol.js";
-import { ESCAPE_MIME, type DiagnosticKind, type EscapeDiagnostic, type EscapeReport } from "../magics/reports.js";
+import { ESCAPE_MIME, type DiagnosticKind, type EscapeDiagnostic, type EscapeReport } from "../kernel/reports/index.js";
 import { KIND_ORDER, KINDS, ONLY_KINDS, byPosition, shownMessage, summarizeKinds, whyLines } from "./decisions.js";
 import { COLOR, FONT_MONO, STYLE, fragment, h, highlightGoLines, pill, raw, root, type Html } from "./html.js";
 

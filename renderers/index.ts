@@ -1,13 +1,7 @@
 // The renderers: pure functions from a magic's report to a MIME bundle (text/plain, self-contained
 // text/html, and the report under its versioned vendor type).
 
-import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME } from "../magics/reports.js";
-
-export const MIME = {
-  escape: ESCAPE_MIME,
-  bench: BENCH_MIME,
-  claims: CLAIMS_MIME,
-} as const;
+export { MIME } from "../kernel/reports/index.js";
 
 export { renderEscape, visibleDiagnostics, silenceLine } from "./escape.js";
 export { KIND_ORDER, summarizeKinds, shownMessage } from "./decisions.js";

@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { v4 as uuidv4 } from "uuid";
 import type { ConnectionInfo, Message } from "../protocol.js";
 import { Signer, decode, encode, newHeader } from "../wire.js";
+import { KERNEL_NODE_FLAGS } from "../package.js";
 
 export interface Exchange {
   reply: Message;
@@ -265,8 +266,8 @@ export function streamText(exchange: Exchange, name: "stdout" | "stderr"): strin
     .join("");
 }
 
-/** As the kernelspec runs the kernel (install.js KERNEL_NODE_FLAGS): a small young generation. */
-export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=2"];
+/** As the kernelspec runs the kernel: the flags package.json declares. */
+export { KERNEL_NODE_FLAGS };
 
 export function defaultKernelMain(): string {
   // dist/kernel/client/client.js -> dist/kernel/main.js

@@ -1,208 +1,23 @@
-// gopls, the Go language server, as a long-lived child of the kernel: LSP (JSON-RPC 2.0 with
-// Content-Length framing) over its stdin and stdout. It is started on the first completion or
-// inspection, works on the session's scratch module, is restarted if it dies and is killed with
-// the kernel. The kernel never writes for it: what a cell would make is sent as the overlay
-// content of main.go and main_test.go (didOpen/didChange), so the files on disk, which cells own,
-// are left alone. gopls sits idle while cells run: nothing is sent to it but completion and
-// inspection requests, and diagnostics are off (they would run only on save, which never comes).
+// gopls, the Go language server, as a long-lived child of the kernel: its supervisor. The LSP
+// connection over its stdin and stdout is lsp.ts's (loaded when the first server starts). gopls is
+// started on the first completion or inspection, works on the session's scratch module, is
+// restarted if it dies and is killed with the kernel. The kernel never writes for it: what a cell
+// would make is sent as the overlay content of main.go and main_test.go (didOpen/didChange), so
+// the files on disk, which cells own, are left alone. gopls sits idle while cells run: nothing is
+// sent to it but completion and inspection requests, and diagnostics are off (they would run only
+// on save, which never comes).
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Readable, Writable } from "node:stream";
 import { adopt, run } from "./toolchain.js";
+import type { LspConnection } from "./lsp.js";
 import type { LspPosition } from "./positions.js";
 
-// ---- framing ------------------------------------------------------------------------------
-
-export interface LspMessage {
-  jsonrpc: "2.0";
-  id?: number | string | null;
-  method?: string;
-  params?: unknown;
-  result?: unknown;
-  error?: { code: number; message: string; data?: unknown };
-}
-
-/** One message as it goes on the wire: `Content-Length: N\r\n\r\n` and N bytes of UTF-8 JSON. */
-export function encodeMessage(message: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(message), "utf8");
-  return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, "ascii"), body]);
-}
-
-export class FramingError extends Error {}
-
-const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-
-/**
- * Reassembles messages from chunks cut anywhere (inside a header, inside a multi-byte character).
- * Lengths count bytes, never characters. A malformed header is a FramingError: the stream cannot
- * be resynchronized, so the connection is of no further use.
- */
-export class MessageReader {
-  private buffer: Buffer = Buffer.alloc(0);
-
-  push(chunk: Buffer): LspMessage[] {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    const out: LspMessage[] = [];
-    for (;;) {
-      const end = this.buffer.indexOf("\r\n\r\n");
-      if (end < 0) {
-        if (this.buffer.length > 8192) throw new FramingError("LSP header longer than 8 KiB");
-        return out;
-      }
-      const header = this.buffer.subarray(0, end).toString("ascii");
-      let length = -1;
-      for (const line of header.split("\r\n")) {
-        const m = /^([\w-]+):\s*(.*)$/.exec(line);
-        if (!m) throw new FramingError(`malformed LSP header line ${JSON.stringify(line)}`);
-        if (m[1].toLowerCase() === "content-length") {
-          if (!/^\d+$/.test(m[2].trim())) throw new FramingError(`bad Content-Length ${JSON.stringify(m[2])}`);
-          length = Number(m[2].trim());
-        }
-      }
-      if (length < 0) throw new FramingError("LSP header without Content-Length");
-      if (length > MAX_MESSAGE_BYTES) throw new FramingError(`LSP message of ${length} bytes`);
-      if (this.buffer.length < end + 4 + length) return out;
-      const body = this.buffer.subarray(end + 4, end + 4 + length).toString("utf8");
-      this.buffer = this.buffer.subarray(end + 4 + length);
-      let message: LspMessage;
-      try {
-        message = JSON.parse(body) as LspMessage;
-      } catch {
-        throw new FramingError(`LSP message that is not JSON: ${body.slice(0, 200)}`);
-      }
-      out.push(message);
-    }
-  }
-}
-
-// ---- the connection -----------------------------------------------------------------------
-
-export class RequestTimeout extends Error {}
-export class ConnectionClosed extends Error {}
-
-interface PendingRequest {
-  resolve(result: unknown): void;
-  reject(err: Error): void;
-  timer?: NodeJS.Timeout;
-}
-
-export interface ConnectionHandlers {
-  /** Answers a request from the server; the default answers "method not found". */
-  onRequest?(method: string, params: unknown): unknown;
-  onNotification?(method: string, params: unknown): void;
-  /** Any message at all arrived (the server is alive). */
-  onActivity?(): void;
-  /** The stream broke (framing error): the connection is closed. */
-  onBroken?(err: Error): void;
-}
-
-/** JSON-RPC 2.0 over a pair of streams. */
-export class LspConnection {
-  private readonly reader = new MessageReader();
-  private readonly pending = new Map<number, PendingRequest>();
-  private nextId = 0;
-  private closed = false;
-
-  constructor(
-    input: Readable,
-    private readonly output: Writable,
-    private readonly handlers: ConnectionHandlers = {},
-  ) {
-    input.on("data", (chunk: Buffer) => this.receive(chunk));
-    input.on("close", () => this.close(new ConnectionClosed("the server closed its output")));
-    // A write to a server that just died fails with EPIPE; its exit is reported elsewhere.
-    output.on("error", () => undefined);
-  }
-
-  /**
-   * Sends a request and waits for its answer, at most `timeoutMs`: then `$/cancelRequest` is sent
-   * and the promise rejects with RequestTimeout (a late answer is dropped).
-   */
-  request<T>(method: string, params: unknown, timeoutMs?: number): Promise<T> {
-    if (this.closed) return Promise.reject(new ConnectionClosed("the connection is closed"));
-    const id = ++this.nextId;
-    return new Promise<T>((resolve, reject) => {
-      const entry: PendingRequest = { resolve: resolve as (r: unknown) => void, reject };
-      if (timeoutMs !== undefined) {
-        entry.timer = setTimeout(() => {
-          this.pending.delete(id);
-          this.notify("$/cancelRequest", { id });
-          reject(new RequestTimeout(`${method} was not answered within ${timeoutMs} ms`));
-        }, Math.max(0, timeoutMs));
-      }
-      this.pending.set(id, entry);
-      this.write({ jsonrpc: "2.0", id, method, params });
-    });
-  }
-
-  notify(method: string, params: unknown): void {
-    if (!this.closed) this.write({ jsonrpc: "2.0", method, params });
-  }
-
-  close(err: Error = new ConnectionClosed("the connection is closed")): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      this.pending.delete(id);
-      p.reject(err);
-    }
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
-  private write(message: LspMessage): void {
-    this.output.write(encodeMessage(message));
-  }
-
-  private receive(chunk: Buffer): void {
-    if (this.closed) return;
-    let messages: LspMessage[];
-    try {
-      messages = this.reader.push(chunk);
-    } catch (err) {
-      this.close(err as Error);
-      this.handlers.onBroken?.(err as Error);
-      return;
-    }
-    if (messages.length) this.handlers.onActivity?.();
-    for (const m of messages) this.dispatch(m);
-  }
-
-  private dispatch(m: LspMessage): void {
-    if (m.method !== undefined && m.id !== undefined && m.id !== null) {
-      // A request from the server.
-      let result: unknown;
-      try {
-        result = this.handlers.onRequest ? this.handlers.onRequest(m.method, m.params) : undefined;
-      } catch {
-        result = undefined;
-      }
-      if (result === undefined) {
-        this.write({ jsonrpc: "2.0", id: m.id, error: { code: -32601, message: `${m.method} is not supported` } });
-      } else {
-        this.write({ jsonrpc: "2.0", id: m.id, result });
-      }
-      return;
-    }
-    if (m.method !== undefined) {
-      this.handlers.onNotification?.(m.method, m.params);
-      return;
-    }
-    const id = typeof m.id === "number" ? m.id : Number(m.id);
-    const p = this.pending.get(id);
-    if (!p) return; // cancelled or timed out: a late answer
-    this.pending.delete(id);
-    clearTimeout(p.timer);
-    if (m.error) p.reject(new Error(`${m.error.message} (${m.error.code})`));
-    else p.resolve(m.result ?? null);
-  }
-}
+/** The connection module, loaded with the first server (vscode-jsonrpc is not needed before). */
+let lspModule: Promise<typeof import("./lsp.js")> | undefined;
+const loadLsp = () => (lspModule ??= import("./lsp.js"));
 
 // ---- finding gopls ------------------------------------------------------------------------
 
@@ -365,14 +180,16 @@ export class Gopls {
       ),
       new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), Math.max(0, left())))),
     ]).finally(() => clearTimeout(timer));
-    if (ready === "failed" || server.exited || server.conn.isClosed) return null;
+    const conn = server.conn;
+    if (ready === "failed" || server.exited || !conn || conn.isClosed) return null;
     if (ready === "late" || left() <= 0) {
       this.timedOut(server);
       return null;
     }
-    this.sync(server, files);
+    this.sync(conn, server, files);
+    const { RequestTimeout, ConnectionClosed } = await loadLsp();
     try {
-      const result = await send(server.conn, (name) => pathToFileURL(join(this.options.dir, name)).href, left());
+      const result = await send(conn, (name) => pathToFileURL(join(this.options.dir, name)).href, left());
       server.suspect = false;
       return result;
     } catch (err) {
@@ -383,17 +200,17 @@ export class Gopls {
   }
 
   /** Tells the server the content of each file (full text), when it changed. */
-  private sync(server: Server, files: Record<string, string>): void {
+  private sync(conn: LspConnection, server: Server, files: Record<string, string>): void {
     for (const [name, text] of Object.entries(files)) {
       const uri = pathToFileURL(join(this.options.dir, name)).href;
       const doc = server.docs.get(name);
       if (!doc) {
         server.docs.set(name, { version: 1, text });
-        server.conn.notify("textDocument/didOpen", { textDocument: { uri, languageId: "go", version: 1, text } });
+        conn.notify("textDocument/didOpen", { textDocument: { uri, languageId: "go", version: 1, text } });
       } else if (doc.text !== text) {
         doc.version++;
         doc.text = text;
-        server.conn.notify("textDocument/didChange", { textDocument: { uri, version: doc.version }, contentChanges: [{ text }] });
+        conn.notify("textDocument/didChange", { textDocument: { uri, version: doc.version }, contentChanges: [{ text }] });
       }
     }
   }
@@ -431,18 +248,7 @@ export class Gopls {
     proc.stderr!.on("data", (chunk: string) => (stderrTail = (stderrTail + chunk).slice(-2048)));
     const server: Server = {
       proc,
-      conn: new LspConnection(proc.stdout!, proc.stdin!, {
-        onRequest: (method) => (method === "window/showMessageRequest" || method === "client/registerCapability" ? null : undefined),
-        onActivity: () => (server.lastHeard = Date.now()),
-        // GOPERF_GOPLS_LOG=1: gopls's own log lines go to the kernel's log (debugging).
-        onNotification: env.GOPERF_GOPLS_LOG
-          ? (method, params) => method === "window/logMessage" && log(`gopls: ${String((params as { message?: string }).message).trim()}`)
-          : undefined,
-        onBroken: (err) => {
-          log(`gopls: ${err.message}: restarting it`);
-          kill(server);
-        },
-      }),
+      conn: null,
       ready: Promise.resolve(),
       docs: new Map(),
       lastHeard: Date.now(),
@@ -454,7 +260,7 @@ export class Gopls {
       const gone = (why: string) => {
         if (server.exited) return;
         server.exited = true;
-        server.conn.close();
+        server.conn?.close();
         if (this.server === server) this.server = null;
         const tail = stderrTail.trim().split("\n").slice(-3).join(" | ");
         if (!this.closed && !server.killed) {
@@ -465,7 +271,7 @@ export class Gopls {
             log(`gopls ${why}${tail ? `: ${tail}` : ""}; it restarts on the next completion`);
           }
         }
-        reject(new ConnectionClosed(`gopls ${why}`));
+        reject(new Error(`gopls ${why}`));
       };
       proc.on("exit", (code, signal) => gone(signal ? `was killed by ${signal}` : `exited with status ${code}`));
       proc.on("error", (err) => gone(`could not start: ${err.message}`));
@@ -474,7 +280,21 @@ export class Gopls {
     server.ready = Promise.race([
       exited,
       (async () => {
-        await server.conn.request("initialize", {
+        const { LspConnection } = await loadLsp();
+        if (server.exited || server.killed) throw new Error("gopls is gone");
+        const conn = (server.conn = new LspConnection(proc.stdout!, proc.stdin!, {
+          onRequest: (method) => (method === "window/showMessageRequest" || method === "client/registerCapability" ? null : undefined),
+          onActivity: () => (server.lastHeard = Date.now()),
+          // GOPERF_GOPLS_LOG=1: gopls's own log lines go to the kernel's log (debugging).
+          onNotification: env.GOPERF_GOPLS_LOG
+            ? (method, params) => method === "window/logMessage" && log(`gopls: ${String((params as { message?: string }).message).trim()}`)
+            : undefined,
+          onBroken: (err) => {
+            log(`gopls: ${err.message}: restarting it`);
+            kill(server);
+          },
+        }));
+        await conn.request("initialize", {
           processId: process.pid,
           clientInfo: { name: "goperf" },
           rootUri: pathToFileURL(dir).href,
@@ -490,7 +310,7 @@ export class Gopls {
           },
           initializationOptions: GOPLS_SETTINGS,
         });
-        server.conn.notify("initialized", {});
+        conn.notify("initialized", {});
         server.initialized = true;
         this.failedStarts = 0;
       })(),
@@ -504,13 +324,14 @@ export class Gopls {
 
 interface Killable {
   proc: ChildProcess;
-  conn: LspConnection;
+  /** Set once the connection module is loaded, before the server is asked anything. */
+  conn: LspConnection | null;
   killed?: boolean;
 }
 
 function kill(server: Killable): void {
   server.killed = true;
-  server.conn.close();
+  server.conn?.close();
   const pid = server.proc.pid;
   if (pid === undefined) return;
   try {

@@ -20,17 +20,22 @@ export interface GoToken {
   text: string;
 }
 
-const KEYWORDS = new Set(
-  "break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var".split(" "),
-);
-/** Go's predeclared identifiers (the universe scope): types, constants, zero value, builtins. */
-export const PREDECLARED: ReadonlySet<string> = new Set(
-  (
-    "any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string " +
-    "uint uint8 uint16 uint32 uint64 uintptr true false iota nil " +
-    "append cap clear close complex copy delete imag len make max min new panic print println real recover"
-  ).split(" "),
-);
+/** Go's keywords, as the spec lists them. */
+export const GO_KEYWORDS: readonly string[] =
+  "break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var".split(" ");
+const KEYWORDS: ReadonlySet<string> = new Set(GO_KEYWORDS);
+
+/**
+ * Go's predeclared identifiers (the universe scope), by what each is: the one list goperf has of
+ * them (highlighting, completion, and the session's reading of which names a cell uses).
+ */
+export const PREDECLARED_BY_KIND = {
+  type: "any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr".split(" "),
+  constant: ["true", "false", "iota"],
+  zero: ["nil"],
+  function: "append cap clear close complex copy delete imag len make max min new panic print println real recover".split(" "),
+} as const;
+export const PREDECLARED: ReadonlySet<string> = new Set(Object.values(PREDECLARED_BY_KIND).flat());
 
 const IDENT = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
 const NUMBER =

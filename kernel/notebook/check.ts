@@ -2,7 +2,7 @@
 // (claims, escape decisions, allocation counts, errors) must still hold. ns/op is weather and is
 // never compared. Pure: the runner produces the fresh notebook.
 
-import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME, type BenchReport, type Claim, type ClaimReport, type EscapeReport } from "../../magics/reports.js";
+import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME, type BenchReport, type Claim, type ClaimReport, type EscapeReport } from "../reports/index.js";
 import { codeCells, joinText, type CodeCell, type Notebook } from "./nbformat.js";
 
 export type DifferenceKind = "claim" | "escape" | "bench" | "error";

@@ -2,7 +2,7 @@
 // asserted exactly; ns/op is weather and never asserted.
 import { expect } from "chai";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
-import type { BenchReport } from "../../magics/reports.js";
+import type { BenchReport } from "../../kernel/reports/index.js";
 import { errorOf, reportWith } from "../helpers/outputs.js";
 import { CLOSURES, DRILL2, GLOBALS, POINTS, SQUARES } from "../helpers/ch01.js";
 

@@ -9,7 +9,7 @@ import type { MimeBundle } from "../../kernel/protocol.js";
 import { Session } from "../../kernel/session.js";
 import { Dispatcher } from "../../magics/dispatcher.js";
 import { Registry, builtinMagics } from "../../magics/registry.js";
-import type { BenchReport } from "../../magics/reports.js";
+import type { BenchReport } from "../../kernel/reports/index.js";
 
 describe("a cell without Go code leaves the session's files and test binary alone (real go)", function () {
   this.timeout(120_000);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cellOf, parseCompilerOutput } from "../../kernel/go/diagnostics.js";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
-import type { EscapeReport } from "../../magics/reports.js";
+import type { EscapeReport } from "../../kernel/reports/index.js";
 import { bundleWith, reportWith } from "../helpers/outputs.js";
 import { CLOSURES, DRILL2, GLOBALS, INTERFACES, POINTS, SQUARES } from "../helpers/ch01.js";
 

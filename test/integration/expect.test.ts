@@ -1,7 +1,7 @@
 // %expect and %predict against the real toolchain.
 import { expect } from "chai";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
-import type { ClaimReport, EscapeReport } from "../../magics/reports.js";
+import type { ClaimReport, EscapeReport } from "../../kernel/reports/index.js";
 import { errorOf, reportWith } from "../helpers/outputs.js";
 import { POINTS, SQUARES } from "../helpers/ch01.js";
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
-import type { BenchReport, EscapeReport } from "../../magics/reports.js";
+import type { BenchReport, EscapeReport } from "../../kernel/reports/index.js";
 
 const OLD = "1.22.12";
 const LOCAL = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8", env: { ...process.env, GOTOOLCHAIN: "local" } }).stdout.trim();

@@ -3,6 +3,9 @@ import { expect } from "chai";
 import { KernelClient, outputsOf, streamText, type Exchange } from "../../kernel/client/client.js";
 import { errorOf } from "../helpers/outputs.js";
 import { Signer, encode, newHeader } from "../../kernel/wire.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../helpers/paths.js";
 
 describe("kernel over ZeroMQ (real go)", function () {
   this.timeout(180_000);
@@ -15,11 +18,13 @@ describe("kernel over ZeroMQ (real go)", function () {
     await k?.close();
   });
 
-  it("answers kernel_info with the toolchain's version", async () => {
+  it("answers kernel_info with the toolchain's version, and goperf's from package.json", async () => {
     const x = await k.request("control", "kernel_info_request", {});
-    const info = x.reply.content as { language_info: { name: string; version: string } };
+    const info = x.reply.content as { implementation_version: string; language_info: { name: string; version: string } };
     expect(info.language_info.name).to.equal("go");
     expect(info.language_info.version).to.match(/^\d+\.\d+/);
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(info.implementation_version).to.equal(pkg.version);
   });
 
   it("keeps declarations across cells and runs statements", async () => {

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ESCAPE_MIME } from "../../magics/reports.js";
+import { ESCAPE_MIME } from "../../kernel/reports/index.js";
 import { InputError } from "../../kernel/notebook/files.js";
 import { NotebookError, parseNotebook, serializeNotebook, type CodeCell, type Notebook } from "../../kernel/notebook/nbformat.js";
 import { checkNotebookFile, exportNotebookFile, runNotebook } from "../../kernel/notebook/runner.js";

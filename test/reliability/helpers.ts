@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { KernelClient, defaultKernelMain, writeConnectionFile, type Exchange } from "../../kernel/client/client.js";
+import { KERNEL_NODE_FLAGS, KernelClient, defaultKernelMain, writeConnectionFile, type Exchange } from "../../kernel/client/client.js";
 import { ROOT } from "../helpers/paths.js";
 
 export const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
@@ -81,7 +81,7 @@ export interface KernelProcess {
 
 /** Starts `node dist/kernel/main.js FILE` as a front end would. */
 export function spawnKernel(file: string, env: NodeJS.ProcessEnv): KernelProcess {
-  const child = spawn(process.execPath, [defaultKernelMain(), file], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [...KERNEL_NODE_FLAGS, defaultKernelMain(), file], { env, stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   child.stderr!.setEncoding("utf8");
   child.stderr!.on("data", (t: string) => (log += t));

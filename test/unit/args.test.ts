@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { UsageError, parseArgs, splitWords, usage, type CommandSpec } from "../../magics/args.js";
+import { UsageError, parseArgs, usage, type CommandSpec } from "../../magics/args.js";
+import { splitWords } from "../../kernel/magicline.js";
 
 const spec: CommandSpec = {
   name: "bench",

@@ -4,7 +4,10 @@
 import { expect } from "chai";
 import type { Decl } from "../../kernel/go/compose.js";
 import type { Session } from "../../kernel/session.js";
-import { Editing, hoverBundle, nameAround, plainFromMarkdown, toMatches } from "../../magics/editing.js";
+import { hoverBundle, plainFromMarkdown, toMatches } from "../../magics/complete-gopls.js";
+import { completeMagicLine, inspectMagicLine } from "../../magics/complete-magic.js";
+import { Editing, nameAround } from "../../magics/editing.js";
+import { PREDECLARED_BY_KIND } from "../../kernel/go/gotokens.js";
 import { builtinMagics } from "../../magics/registry.js";
 import { decl } from "../helpers/decls.js";
 
@@ -57,6 +60,17 @@ describe("gopls: completion of magic lines (from the option declarations)", () =
   });
 });
 
+describe("magic lines as pure functions (no session, no gopls, no toolchain)", () => {
+  it("complete from the line, the magics and the declared names alone", () => {
+    const line = "x := 1\n%bench --go 1.22 Sq";
+    const got = completeMagicLine(line, 7, line.length, builtinMagics(), [{ kind: "func", names: ["Square", "Sum"] }]);
+    expect(got).to.deep.equal({ matches: [{ text: "Square", type: "function" }], start: line.length - 2 });
+    expect(completeMagicLine("%bench --c", 0, 10, [], []).matches).to.deep.equal([]);
+    expect(inspectMagicLine("%bench F(x)", 0, builtinMagics())?.["text/plain"]).to.match(/^%bench/m);
+    expect(inspectMagicLine("%nosuch", 0, builtinMagics())).to.equal(null);
+  });
+});
+
 describe("gopls: completion without gopls", () => {
   it("offers session names, keywords, predeclared names and standard packages", async () => {
     expect((await complete("Squ")).matches).to.deep.equal(["Square"]);
@@ -66,6 +80,21 @@ describe("gopls: completion without gopls", () => {
     // Members need types: nothing without gopls, rather than noise.
     expect((await complete("fmt.Pr")).matches).to.deep.equal([]);
     expect((await complete("")).matches).to.deep.equal([]);
+  });
+
+  it("types each predeclared name by what it is (gotokens.ts's one list)", async () => {
+    const types = async (prefix: string) => {
+      const r = await complete(prefix);
+      const meta = r.metadata._jupyter_types_experimental as { text: string; type: string }[];
+      return Object.fromEntries(meta.map((m) => [m.text, m.type]));
+    };
+    expect(await types("ni")).to.deep.include({ nil: "variable" });
+    expect(await types("io")).to.deep.include({ iota: "constant" });
+    expect(await types("uintp")).to.deep.include({ uintptr: "type" });
+    expect(await types("rec")).to.deep.include({ recover: "function" });
+    const all = Object.values(PREDECLARED_BY_KIND).flat();
+    expect(all).to.have.length(new Set(all).size);
+    expect(all).to.include.members(["any", "comparable", "clear", "min", "max"]);
   });
 
   it("answers in code points, replacing the whole identifier at the cursor", async () => {

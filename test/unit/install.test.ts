@@ -85,6 +85,19 @@ describe('install.js', () => {
       });
     });
 
+    it('runs the kernel with the Node flags package.json declares, the same KernelClient launches it with', async () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; goperf: { kernelNodeFlags: string[] } };
+      expect(pkg.goperf.kernelNodeFlags).to.include('--max-semi-space-size=2');
+      expect(inst.createKernelJson({ node: '/n', mainJs: '/m.js' }).argv).to.deep.equal(['/n', ...pkg.goperf.kernelNodeFlags, '/m.js', '{connection_file}']);
+      const own = await import('../../kernel/package.js');
+      expect(own.KERNEL_NODE_FLAGS).to.deep.equal(pkg.goperf.kernelNodeFlags);
+      expect(own.VERSION).to.equal(pkg.version);
+      expect((inst as unknown as { VERSION: string }).VERSION).to.equal(pkg.version);
+      // JupyterLab reads the extension's version from its own package.json: it must not drift.
+      const extension = JSON.parse(fs.readFileSync(path.join(repoRoot, 'renderers', 'jupyterlab', 'package.json'), 'utf8')) as { version: string };
+      expect(extension.version, 'renderers/jupyterlab/package.json version').to.equal(pkg.version);
+    });
+
     it('rejects relative paths', () => {
       expect(() => inst.createKernelJson({ node: 'node', mainJs: '/repo/dist/kernel/main.js' })).to.throw(/absolute/);
       expect(() => inst.createKernelJson({ node: '/usr/bin/node', mainJs: 'dist/kernel/main.js' })).to.throw(/absolute/);

@@ -2,7 +2,7 @@
 // diffs on synthetic notebooks, and the Go lab export with a scripted cell parser.
 import { expect } from "chai";
 import { checkNotebook, formatCheck, formatClaimsSummary, summarizeClaims } from "../../kernel/notebook/check.js";
-import { benchCalls, composeLab, importBlock, splitMagicLines, type CellSplitter, type SplitUnit } from "../../kernel/notebook/export.js";
+import { BENCH_VALUE_OPTIONS, benchCalls, composeLab, importBlock, splitMagicLines, type CellSplitter, type SplitUnit } from "../../kernel/notebook/export.js";
 import { notebookToHtml, renderBundle } from "../../kernel/notebook/html.js";
 import { inline, renderMarkdown, safeUrl } from "../../kernel/notebook/markdown.js";
 import {
@@ -16,7 +16,8 @@ import {
   type Output,
 } from "../../kernel/notebook/nbformat.js";
 import { DisplayRegistry, OutputCollector, applyOverwrites, outputsFromMessages, type IopubMessage } from "../../kernel/notebook/outputs.js";
-import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME } from "../../magics/reports.js";
+import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME } from "../../kernel/reports/index.js";
+import { bench } from "../../magics/bench.js";
 
 const msg = (msg_type: string, content: Record<string, unknown>): IopubMessage => ({ header: { msg_type }, content });
 const stream = (name: string, text: string) => msg("stream", { name, text });
@@ -182,8 +183,12 @@ describe("markdown and the HTML page", () => {
 
   it("links only to safe URLs", () => {
     expect(inline("[go](https://go.dev/doc?a=1&b=2)")).to.equal('<a href="https://go.dev/doc?a=1&amp;b=2">go</a>');
-    expect(inline("[x](javascript:alert(1))")).to.equal("x");
+    // A link to an unsafe URL is no link: its Markdown stays as text.
+    expect(inline("[x](javascript:alert(1))")).to.equal("[x](javascript:alert(1))");
+    expect(inline("<javascript:alert(1)>")).to.equal("&lt;javascript:alert(1)&gt;");
+    expect(inline("![p](data:image/png;base64,AAAA)")).to.not.contain("<img");
     expect(inline('[x](" java\tscript:alert(1)")')).to.not.contain("href");
+    expect(inline("<https://go.dev>")).to.equal('<a href="https://go.dev">https://go.dev</a>');
     expect(safeUrl("lab/escape_lab.go")).to.equal("lab/escape_lab.go");
     expect(safeUrl("data:text/html,<b>")).to.equal(null);
     expect(inline('![a "q"](img.png)')).to.equal('<img src="img.png" alt="a &quot;q&quot;">');
@@ -213,11 +218,17 @@ describe("markdown and the HTML page", () => {
     const html = renderMarkdown(md);
     expect(html).to.contain('<h1 id="Chapter-1-—-Escape-Analysis">Chapter 1 — Escape <em>Analysis</em></h1>');
     expect(html).to.contain("<p>Some <strong>bold</strong>, <em>em</em>, <em>em2</em>, <code>a &lt; b</code> and snake_case_name.</p>");
-    expect(html).to.contain("<ul>\n<li>one</li>\n<li>two with <code>code</code>\n<ul>\n<li>nested</li>\n</ul></li>\n</ul>");
+    expect(html).to.contain("<ul>\n<li>one</li>\n<li>two with <code>code</code>\n<ul>\n<li>nested</li>\n</ul>\n</li>\n</ul>");
     expect(html).to.contain("<ol>\n<li>first</li>\n<li>second</li>\n</ol>");
-    expect(html).to.contain('<pre><code class="language-go">fmt.Println(&quot;&lt;hi&gt;&quot;)</code></pre>');
-    expect(html).to.contain('<th>Message</th><th style="text-align:center">Meaning</th>');
-    expect(html).to.contain('<td><code>moved to heap: x</code></td><td style="text-align:center">a | pipe</td>');
+    expect(html).to.contain('<pre><code class="language-go">fmt.Println(&quot;&lt;hi&gt;&quot;)\n</code></pre>');
+    expect(html).to.contain('<th>Message</th>\n<th style="text-align:center">Meaning</th>');
+    expect(html).to.contain('<td><code>moved to heap: x</code></td>\n<td style="text-align:center">a | pipe</td>');
+    // Heading ids unique in the page, from the heading's words.
+    expect(renderMarkdown("# A\n\n# A\n\n## `x` y")).to.equal('<h1 id="A">A</h1>\n<h1 id="A-1">A</h1>\n<h2 id="x-y"><code>x</code> y</h2>');
+    // Fenced Go goes through the page's highlighter; other languages are escaped.
+    const page = notebookToHtml(notebook([{ cell_type: "markdown", metadata: {}, source: "```go\nfunc F() {}\n```\n\n```\n<b>\n```" }]));
+    expect(page).to.match(/<pre><code class="language-go"><span style="[^"]+">func<\/span>/);
+    expect(page).to.contain("<pre><code>&lt;b&gt;\n</code></pre>");
   });
 
   it("renders a page: prompts, highlighted code, html outputs, escaped plain text, errors in red", () => {
@@ -455,6 +466,12 @@ describe("export", () => {
     expect(benchCalls(" --count 10 SquareLogged(1<<20) Sum(xs, 3) --benchtime=1s")).to.deep.equal(["SquareLogged(1<<20)", "Sum(xs, 3)"]);
     expect(benchCalls(" Benchmark.*")).to.deep.equal([]);
     expect(splitMagicLines("%escape\nfunc F() {}\n%bench F()").code).to.equal("\nfunc F() {}\n");
+  });
+
+  it("skips the values of exactly the %bench options that take one, as the magic declares them", () => {
+    const declared = bench.options.filter((o) => o.type !== "flag").map((o) => o.name);
+    expect([...BENCH_VALUE_OPTIONS].sort()).to.deep.equal(declared.sort());
+    expect(benchCalls(" --go 1.22.12,local F(x) --save Base(1)")).to.deep.equal(["F(x)"]);
   });
 
   it("writes imports as gofmt would, adding standard packages a cell relied on", () => {

@@ -18,7 +18,7 @@ import {
 import type { RunResult } from "../../kernel/go/toolchain.js";
 import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim } from "../../magics/claims.js";
 import { compareDecisions, decisionKey } from "../../magics/escapecompare.js";
-import type { EscapeDiagnostic } from "../../magics/reports.js";
+import type { EscapeDiagnostic } from "../../kernel/reports/index.js";
 import { readFixture } from "../helpers/paths.js";
 
 const read = (name: string) => readFixture(`compiler/${name}`);

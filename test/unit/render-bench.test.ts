@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { compare, geomean, summarize } from "../../kernel/go/stats.js";
-import type { BenchComparison, BenchEntry, BenchReport, CountSummary } from "../../magics/reports.js";
+import type { BenchComparison, BenchEntry, BenchReport, CountSummary } from "../../kernel/reports/index.js";
 import { MIME, renderBench } from "../../renderers/index.js";
 import { displayName, formatCount, formatDuration, formatSecPerOp } from "../../renderers/benchformat.js";
 import { niceTicks } from "../../renderers/svg.js";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { ClaimReport } from "../../magics/reports.js";
+import type { ClaimReport } from "../../kernel/reports/index.js";
 import { MIME, renderClaims } from "../../renderers/index.js";
 import { writeArtifact } from "../helpers/html.js";
 

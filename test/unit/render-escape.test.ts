@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { EscapeDiagnostic, EscapeReport } from "../../magics/reports.js";
+import type { EscapeDiagnostic, EscapeReport } from "../../kernel/reports/index.js";
 import { renderEscape, MIME } from "../../renderers/index.js";
 import { layoutLines } from "../../renderers/escape.js";
 import { tokenizeGo, tokenizeGoLines } from "../../kernel/go/gotokens.js";

@@ -4,7 +4,7 @@
 
 import { el, type Child } from "./dom.js";
 import { displayName, formatCi, formatCount, formatDelta, formatDuration, warningsFor } from "../../benchformat.js";
-import type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary } from "./schema.js";
+import type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary } from "../../../kernel/reports/index.js";
 
 export interface Column<T> {
   key: string;

@@ -7,7 +7,7 @@
 
 import { KIND_ORDER, KINDS, ONLY_KINDS, byPosition, countKinds, shownMessage, summarizeKinds, whyLines } from "../../decisions.js";
 import { el, highlightGoLines } from "./dom.js";
-import type { DiagnosticKind, EscapeDiagnostic, EscapeReport } from "./schema.js";
+import type { DiagnosticKind, EscapeDiagnostic, EscapeReport } from "../../../kernel/reports/index.js";
 
 /** Which kind tints a line that has several: the most consequential. */
 const TINT_ORDER: readonly DiagnosticKind[] = ["heap", "escape", "leak", "noescape"];

@@ -8,7 +8,7 @@ import { Widget } from "@lumino/widgets";
 import { benchView } from "./bench.js";
 import { el } from "./dom.js";
 import { EscapeView } from "./escape.js";
-import { BENCH_MIME, ESCAPE_MIME, isBenchReport, isEscapeReport } from "./schema.js";
+import { BENCH_MIME, ESCAPE_MIME, isBenchReport, isEscapeReport } from "../../../kernel/reports/index.js";
 
 /** Below text/html's 50. */
 export const RANK = 40;

@@ -1,0 +1,14 @@
+// The versioned vendor MIME types that carry goperf's reports, declared once. The version in each
+// name is the version of that report's schema (kernel/reports/<name>.ts; README "The vendor JSON
+// types"): a change that breaks a reader gets a new name, never a new meaning under an old one.
+
+export const ESCAPE_MIME = "application/vnd.goperf.escape.v1+json";
+export const BENCH_MIME = "application/vnd.goperf.bench.v1+json";
+export const CLAIMS_MIME = "application/vnd.goperf.claims.v1+json";
+
+/** By report name, for readers that look a report up by what it is. */
+export const MIME = {
+  escape: ESCAPE_MIME,
+  bench: BENCH_MIME,
+  claims: CLAIMS_MIME,
+} as const;
