@@ -60,6 +60,8 @@ export interface Staged {
 export interface GoUse {
   toolchain?: ToolchainInfo;
   alongside?: readonly ToolchainInfo[];
+  /** Cross-compile for this GOARCH (the go command's own cross-compilation: no other toolchain). */
+  goarch?: string;
 }
 
 export interface OutputCallbacks {
@@ -262,7 +264,7 @@ export class Session {
 
   /** Whether a build with `use` compiles with the session's own toolchain and go line. */
   private ownBuild(use: GoUse): boolean {
-    return (!use.toolchain || use.toolchain === this.go) && !use.alongside?.length;
+    return (!use.toolchain || use.toolchain === this.go) && !use.alongside?.length && (!use.goarch || use.goarch === this.go?.goarch);
   }
 
   // ---- Go releases (%go, --go): the toolchain the session builds with, and others for one build.
@@ -438,6 +440,7 @@ export class Session {
   /** The direct compiler and linker, for the session's own toolchain only. */
   private directFor(use: GoUse): DirectBuilder | null {
     const go = this.go;
+    if (use.goarch && use.goarch !== go?.goarch) return null;
     if (!go || use.toolchain || use.alongside?.length || (go.gotoolchain ?? "local") !== "local" || go !== this.localGo) return null;
     this.direct ??= new DirectBuilder(go, this.env, this.workspace.dir, goLineFor(go.version), cacheDir(this.env));
     return this.direct;
@@ -494,7 +497,7 @@ export class Session {
     // compared across releases differ by compiler, never by language version.
     const goLine = oldestGoLine([this.go!, go, ...(use.alongside ?? [])].map((t) => t.version));
     await this.workspace.write({ "go.mod": goMod(goLine) });
-    const env = { ...this.env, GOTOOLCHAIN: go.gotoolchain ?? "local" };
+    const env = { ...this.env, GOTOOLCHAIN: go.gotoolchain ?? "local", ...(use.goarch ? { GOARCH: use.goarch } : {}) };
     return this.track((onSpawn) => run(go.binary, args, { cwd: this.workspace.dir, env, capture: true, signal, onSpawn }));
   }
 
