@@ -3,7 +3,7 @@
 // the declarations exactly as they were.
 
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { CellParser, type SplitResult, type Unit } from "./go/parse.js";
+import { CellParser, type LayoutResult, type SplitResult, type Unit } from "./go/parse.js";
 import {
   composeBodies,
   composeFile,
@@ -222,6 +222,31 @@ export class Session {
       packages: [...new Set([...usedMain, ...usedTest])],
     };
   }
+
+  /** The layout of the named structs in the session with the staged cell, for `goarch` (the Go helper's type checker). */
+  async layout(staged: Staged, goarch: string, types: readonly string[]): Promise<LayoutResult> {
+    const { main } = await this.candidate(staged.units, staged.ref.count);
+    return (await this.parser()).layout(main, this.go!.goroot, goarch, types, await this.buildTags(goarch));
+  }
+
+  /**
+   * The build context's tool and release tags for `goarch` as the go command computes them (the
+   * helper was built for the host: a GOEXPERIMENT tag of amd64 is wrong for 386). Asked once per arch.
+   */
+  private buildTags(goarch: string): Promise<{ tool: string[]; release: string[] }> {
+    const key = `${this.go!.binary}\u0000${this.go!.version}\u0000${goarch}`;
+    let tags = this.tagsByArch.get(key);
+    if (!tags) {
+      tags = this.runGo(["list", "-f", "{{join context.ToolTags \" \"}}|{{join context.ReleaseTags \" \"}}", "runtime"], undefined, { goarch }).then((r) => {
+        const [tool = "", release = ""] = r.stdout.trim().split("|");
+        return { tool: tool.split(" ").filter(Boolean), release: release.split(" ").filter(Boolean) };
+      });
+      this.tagsByArch.set(key, tags);
+    }
+    return tags;
+  }
+
+  private readonly tagsByArch = new Map<string, Promise<{ tool: string[]; release: string[] }>>();
 
   /** Makes a staged cell's declarations the session's. */
   commit(staged: Staged): void {

@@ -8,10 +8,11 @@ import { expect, predict } from "./expect.js";
 import { go } from "./go.js";
 import { help, lsmagic } from "./help.js";
 import { inline } from "./inline.js";
+import { layout } from "./layout.js";
 import type { Magic } from "./types.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, go, help, lsmagic, asm, bce, inline];
+  return [escape, bench, expect, predict, go, help, lsmagic, asm, bce, inline, layout];
 }
 
 export class Registry {
