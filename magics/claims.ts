@@ -12,6 +12,7 @@
 //   BENCH ns/op < OTHER           a significant difference (Mann-Whitney U, α = 0.05) in that direction
 // The generated code (%bce, %inline, %asm, %layout evidence):
 //   FUNC: no bounds checks        -d=ssa/check_bce/debug=1 reports no IsInBounds/IsSliceInBounds in FUNC
+//   FUNC: bounds checks <= N      ... their number compared (== != < <= > >=)
 //   FUNC: inlined                 the compiler can inline FUNC ("can inline FUNC")
 //   FUNC: inline cost <= N        FUNC's inlining cost compared (== != < <= > >=)
 //   FUNC asm contains INSTR       an instruction of FUNC's -S listing contains INSTR (text, or /regexp/)
@@ -35,6 +36,7 @@ export type DecisionClaim =
 /** Claims about a function's generated code: judged on %bce, %inline and %asm evidence. */
 export type CodeClaim =
   | { type: "no-bounds-checks"; func: string }
+  | { type: "bounds-checks"; func: string; op: Op; value: number }
   | { type: "inlined"; func: string }
   | { type: "inline-cost"; func: string; op: Op; value: number }
   | { type: "asm"; func: string; negated: boolean; pattern: string; regexp?: RegExp };
@@ -60,6 +62,7 @@ export const CLAIM_FORMS = [
   "BENCH allocs/op OP N     e.g. SquareLogged allocs/op == 1   (also B/op; OP is == != < <= > >=)",
   "BENCH ns/op < OTHER      e.g. SquareQuiet ns/op < SquareLogged   (significant at α = 0.05)",
   "FUNC: no bounds checks   e.g. SumHint: no bounds checks   (-d=ssa/check_bce/debug=1)",
+  "FUNC: bounds checks == N e.g. Load32Hint: bounds checks == 1   (OP is == != < <= > >=)",
   "FUNC: inlined            e.g. Small: inlined   (the compiler can inline it)",
   "FUNC: inline cost <= N   e.g. Small: inline cost <= 80   (OP is == != < <= > >=)",
   "FUNC asm contains INSTR  e.g. Sum asm contains VPADDQ   (also: FUNC asm not INSTR; INSTR may be /regexp/)",
@@ -80,6 +83,8 @@ function patternOf(text: string): { pattern: string; regexp?: RegExp } {
 function parseCodeClaim(t: string): ClaimSpec | null {
   let m = /^([A-Za-z_][\w.()*\[\]]*):\s*no bounds checks$/.exec(t);
   if (m) return { type: "no-bounds-checks", func: m[1] };
+  m = /^([A-Za-z_][\w.()*\[\]]*):\s*bounds checks\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
+  if (m) return { type: "bounds-checks", func: m[1], op: m[2] as Op, value: Number(m[3]) };
   m = /^([A-Za-z_][\w.()*\[\]]*):\s*inlined$/.exec(t);
   if (m) return { type: "inlined", func: m[1] };
   m = /^([A-Za-z_][\w.()*\[\]]*):\s*inline cost\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
@@ -166,6 +171,7 @@ export function judge(claim: ClaimSpec, evidence: Evidence): Verdict {
     case "releases":
       return judgeReleases(claim, evidence);
     case "no-bounds-checks":
+    case "bounds-checks":
     case "inlined":
     case "inline-cost":
     case "asm":
@@ -193,8 +199,12 @@ function judgeCode(claim: CodeClaim, evidence: Evidence): Verdict {
   if (!evidence.funcs?.includes(claim.func)) {
     return { passed: false, detail: `no function ${claim.func} in the session (functions: ${evidence.funcs?.join(", ") || "none"})` };
   }
-  if (claim.type === "no-bounds-checks") {
+  if (claim.type === "no-bounds-checks" || claim.type === "bounds-checks") {
     const kept = (evidence.bce ?? []).filter((c) => c.func === claim.func && (c.kind === "index" || c.kind === "slice"));
+    if (claim.type === "bounds-checks") {
+      const where = kept.map((c) => `${at(c)}: ${c.message}`).join("; ");
+      return { passed: compareOp(kept.length, claim.op, claim.value), detail: `${kept.length} bounds check${kept.length === 1 ? "" : "s"} kept in ${claim.func}${where ? `: ${where}` : ""}` };
+    }
     return kept.length === 0
       ? { passed: true, detail: `the compiler kept no bounds checks in ${claim.func}` }
       : { passed: false, detail: `the compiler kept ${kept.length}: ${kept.map((c) => `${at(c)}: ${c.message}`).join("; ")}` };
