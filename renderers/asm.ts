@@ -231,7 +231,8 @@ function comparisonHtml(report: AsmReport): Html {
   const listings = rows.map((r) =>
     h(
       "details",
-      { style: STYLE.details },
+      // One function (--func): its listings open; several: each folded to its counts.
+      { style: STYLE.details, open: rows.length === 1 },
       h("summary", { style: `${STYLE.summary};font-family:${FONT_MONO}` }, `${r.name}: ${r.counts.map((c) => c ?? "—").join(" vs ")} instructions`),
       h("div", { style: "display:flex;gap:12px" }, column(a, r.name), column(b, r.name)),
     ),

@@ -120,6 +120,18 @@ describe("%asm, %bce, %inline, %layout (real toolchain)", function () {
     expect(r.builds[0].functions.map((f) => f.count)).to.deep.equal(r.builds[1].functions.map((f) => f.count));
   });
 
+  it("%asm --arch A,B puts two architectures side by side", async () => {
+    const x = await k.execute("%asm --func SumRange --arch amd64,arm64");
+    expect(x.reply.content.status).to.equal("ok");
+    const r = reportWith<AsmReport>(x, "application/vnd.goperf.asm.v1+json");
+    expect(r.builds.map((b) => [b.goarch, b.functions.map((f) => f.name)])).to.deep.equal([
+      ["amd64", ["SumRange"]],
+      ["arm64", ["SumRange"]],
+    ]);
+    expect(r.builds[0].functions[0].instructions.some((i) => i.op === "ADDQ")).to.equal(true);
+    expect(r.builds[1].functions[0].instructions.some((i) => i.op === "ADD")).to.equal(true);
+  });
+
   it("bad input: --func naming no function, an unknown --arch: usage errors naming what exists", async () => {
     const a = await k.execute("%asm --func Nope");
     expect(a.reply.content.status).to.equal("error");
