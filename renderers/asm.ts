@@ -83,14 +83,23 @@ function delta(r: CountRow): string {
   return b === a ? "=" : `${b > a ? "+" : ""}${b - a}`;
 }
 
+/** A build's column label: what differs between the two (release, architecture, or both). */
+function label(b: AsmBuild, other: AsmBuild): string {
+  if (b.go_version === other.go_version) return b.goarch;
+  if (b.goarch === other.goarch) return b.go_version;
+  return `${b.go_version} ${b.goarch}`;
+}
+
 function comparisonText(report: AsmReport): string {
   const [a, b] = report.builds;
   const rows = countRows(report.builds);
   const w = Math.max(8, ...rows.map((r) => r.name.length));
+  const [la, lb] = [label(a, b), label(b, a)];
+  const cw = Math.max(10, la.length, lb.length);
   const out = [
     `instructions per function: ${a.go_version} ${a.goarch} vs ${b.go_version} ${b.goarch}`,
-    `${"function".padEnd(w)}  ${a.go_version.padStart(10)}  ${b.go_version.padStart(10)}  delta`,
-    ...rows.map((r) => `${r.name.padEnd(w)}  ${String(r.counts[0] ?? "—").padStart(10)}  ${String(r.counts[1] ?? "—").padStart(10)}  ${delta(r)}`),
+    `${"function".padEnd(w)}  ${la.padStart(cw)}  ${lb.padStart(cw)}  delta`,
+    ...rows.map((r) => `${r.name.padEnd(w)}  ${String(r.counts[0] ?? "—").padStart(cw)}  ${String(r.counts[1] ?? "—").padStart(cw)}  ${delta(r)}`),
     "",
   ];
   const sources = sourcesOf(report);
@@ -208,7 +217,7 @@ function comparisonHtml(report: AsmReport): Html {
   const table = h(
     "table",
     { style: STYLE.table },
-    h("tr", { style: STYLE.tr }, ...["function", `${a.go_version} ${a.goarch}`, `${b.go_version} ${b.goarch}`, "delta"].map((t) => h("th", { style: STYLE.th }, t))),
+    h("tr", { style: STYLE.tr }, ...["function", label(a, b), label(b, a), "delta"].map((t) => h("th", { style: STYLE.th }, t))),
     ...rows.map((r) =>
       h(
         "tr",
