@@ -21,7 +21,7 @@
 // The FUNC forms also take "differs between A and B" / "agrees between A and B".
 
 import { compare } from "../kernel/go/stats.js";
-import { matchesFunc } from "../kernel/go/asmlisting.js";
+import { declName, matchesFunc } from "../kernel/go/asmlisting.js";
 import { inliningOf } from "../kernel/go/inlining.js";
 import type { AsmFunction } from "../kernel/reports/asm.js";
 import type { BceCheck } from "../kernel/reports/bce.js";
@@ -81,13 +81,13 @@ function patternOf(text: string): { pattern: string; regexp?: RegExp } {
 
 /** The claims about generated code and layout; null when the text is none of them. */
 function parseCodeClaim(t: string): ClaimSpec | null {
-  let m = /^([A-Za-z_][\w.()*\[\]]*):\s*no bounds checks$/.exec(t);
+  let m = /^([A-Za-z_(][\w.()*\[\]]*):\s*no bounds checks$/.exec(t);
   if (m) return { type: "no-bounds-checks", func: m[1] };
-  m = /^([A-Za-z_][\w.()*\[\]]*):\s*bounds checks\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
+  m = /^([A-Za-z_(][\w.()*\[\]]*):\s*bounds checks\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
   if (m) return { type: "bounds-checks", func: m[1], op: m[2] as Op, value: Number(m[3]) };
-  m = /^([A-Za-z_][\w.()*\[\]]*):\s*inlined$/.exec(t);
+  m = /^([A-Za-z_(][\w.()*\[\]]*):\s*inlined$/.exec(t);
   if (m) return { type: "inlined", func: m[1] };
-  m = /^([A-Za-z_][\w.()*\[\]]*):\s*inline cost\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
+  m = /^([A-Za-z_(][\w.()*\[\]]*):\s*inline cost\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
   if (m) return { type: "inline-cost", func: m[1], op: m[2] as Op, value: Number(m[3]) };
   m = /^(\S+?):?\s+asm\s+(contains|not contains|does not contain|not)\s+(.+)$/.exec(t);
   if (m) return { type: "asm", func: m[1], negated: m[2] !== "contains", ...patternOf(m[3].trim()) };
@@ -196,11 +196,13 @@ function judgeCode(claim: CodeClaim, evidence: Evidence): Verdict {
     if (claim.negated) return hits.length === 0 ? { passed: true, detail: `none of ${claim.func}'s ${count} instructions contains ${claim.pattern}` } : { passed: false, detail: `${hits.length} instruction${hits.length === 1 ? "" : "s"}: ${show}` };
     return hits.length ? { passed: true, detail: `${hits.length} instruction${hits.length === 1 ? "" : "s"}: ${show}` } : { passed: false, detail: `none of ${claim.func}'s ${count} instructions contains ${claim.pattern}` };
   }
-  if (!evidence.funcs?.includes(claim.func)) {
+  // As the reader or the compiler writes it: (*T).M and T.M name the declaration T.M.
+  const decl = declName(claim.func);
+  if (!evidence.funcs?.includes(decl)) {
     return { passed: false, detail: `no function ${claim.func} in the session (functions: ${evidence.funcs?.join(", ") || "none"})` };
   }
   if (claim.type === "no-bounds-checks" || claim.type === "bounds-checks") {
-    const kept = (evidence.bce ?? []).filter((c) => c.func === claim.func && (c.kind === "index" || c.kind === "slice"));
+    const kept = (evidence.bce ?? []).filter((c) => c.func === decl && (c.kind === "index" || c.kind === "slice"));
     if (claim.type === "bounds-checks") {
       const where = kept.map((c) => `${at(c)}: ${c.message}`).join("; ");
       return { passed: compareOp(kept.length, claim.op, claim.value), detail: `${kept.length} bounds check${kept.length === 1 ? "" : "s"} kept in ${claim.func}${where ? `: ${where}` : ""}` };
@@ -210,7 +212,7 @@ function judgeCode(claim: CodeClaim, evidence: Evidence): Verdict {
       : { passed: false, detail: `the compiler kept ${kept.length}: ${kept.map((c) => `${at(c)}: ${c.message}`).join("; ")}` };
   }
   const { functions } = inliningOf(evidence.diagnostics ?? []);
-  const f = functions.find((x) => x.name === claim.func);
+  const f = functions.find((x) => x.name === claim.func) ?? functions.find((x) => declName(x.name) === decl);
   if (!f) return { passed: false, detail: `the compiler said nothing about inlining ${claim.func} (compiled with -l?)` };
   const said = f.inlinable ? `can inline ${f.name}${f.cost !== undefined ? ` with cost ${f.cost}` : ""}` : `cannot inline ${f.name}: ${f.reason}`;
   if (claim.type === "inlined") return { passed: f.inlinable, detail: `${at(f)}: ${said}` };

@@ -216,6 +216,9 @@ describe("%expect: claims about generated code", () => {
     expect(check("Big: bounds checks == 6")).to.deep.equal({ passed: true, detail: "6 bounds checks kept in Big: " + [8, 13, 20, 25, 32, 37].map((c) => `cell[1]:34:${c}: Found IsInBounds`).join("; ") });
     expect(check("Quiet: bounds checks < 1").passed).to.equal(true);
     expect(check("mul: inlined").passed).to.equal(true);
+    expect(check("(*Point).Scale: inlined").passed).to.equal(true);
+    expect(check("Point.Scale: inline cost <= 8").passed).to.equal(true);
+    expect(check("(*Point).Scale: no bounds checks").passed).to.equal(true);
     expect(check("Big: inlined").passed).to.equal(false);
     expect(check("Big: inline cost <= 100").passed).to.equal(true);
     expect(check("Big: inline cost <= 80").detail).to.equal("cell[1]:27:6: cost 95 (budget 80)");
