@@ -6,7 +6,7 @@
 
 import type { MimeBundle } from "../kernel/protocol.js";
 import { ASM_MIME, type AsmBuild, type AsmFunction, type AsmInstruction, type AsmReport } from "../kernel/reports/asm.js";
-import { annotatedHtml, groupByCell, type BadgeKinds, type Mark, type Panel } from "./annotated.js";
+import { annotatedHtml, groupByCell, legend, type BadgeKinds, type Mark, type Panel } from "./annotated.js";
 import { COLOR, FONT_MONO, STYLE, escapeHtml, h, raw, root, type Html } from "./html.js";
 
 export const ASM_KINDS: BadgeKinds = {
@@ -196,6 +196,12 @@ function buildHtml(b: AsmBuild, report: AsmReport): Html {
     badge: `${f.count} instr`,
     text: `${f.name}: ${f.count} instructions, ${f.size} bytes`,
   }));
+  // A line whose code also runs inside other functions (inlined there) says where.
+  for (const lc of lines) {
+    const into = lc.parts.filter((p) => p.instructions.some((i) => i.inlined)).map((p) => p.fn.name);
+    if (into.length) marks.push({ cell: lc.cell, line: lc.line, kind: "inlined", badge: `inlined into ${into.join(", ")}`, text: `also inlined into ${into.join(", ")}` });
+  }
+  marks.sort((x, y) => x.cell - y.cell || x.line - y.line);
   const cells = groupByCell(report.cells, [...marks, ...panels], report.func !== undefined).map((g) => ({
     cell: g.cell,
     source: g.source,
@@ -205,6 +211,7 @@ function buildHtml(b: AsmBuild, report: AsmReport): Html {
   }));
   return root(
     ...annotatedHtml(cells, { kinds: ASM_KINDS, quiet: "code" }),
+    legend(ASM_KINDS, marks.map((m) => m.kind)),
     h("div", { style: "margin-top:6px;font-weight:600" }, `${b.functions.length} function${b.functions.length === 1 ? "" : "s"}, ${b.functions.reduce((s, f) => s + f.count, 0)} instructions`),
     h("div", { style: STYLE.footer }, footerText(report, b)),
   );

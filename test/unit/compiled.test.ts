@@ -104,6 +104,7 @@ describe("%asm: the view", () => {
     expect(out).to.not.match(/<script|<style|<link|<img/i);
     expect(out).to.match(/border-left-color:#[0-9a-f]{6}">/);
     expect(out).to.match(/← inlined mul|\(inlined mul\):/);
+    expect(out).to.contain(">inlined into Sum</span>");
     writeArtifact("asm", out);
   });
 
