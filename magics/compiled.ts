@@ -44,11 +44,14 @@ export interface Compiled {
   funcs: string[];
 }
 
-let archList: Promise<Map<string, string[]>> | undefined;
+const archLists = new Map<string, Promise<Map<string, string[]>>>();
 
-/** GOARCH → the GOOS values the toolchain supports it on (`go tool dist list`, asked once). */
+/** GOARCH → the GOOS values the toolchain supports it on (`go tool dist list`, asked once per toolchain). */
 function knownArches(go: ToolchainInfo, env: NodeJS.ProcessEnv): Promise<Map<string, string[]>> {
-  archList ??= run(go.binary, ["tool", "dist", "list"], { env, capture: true }).then((r) => {
+  const key = `${go.binary}\u0000${go.version}`;
+  let archList = archLists.get(key);
+  if (archList) return archList;
+  archList = run(go.binary, ["tool", "dist", "list"], { env: { ...env, GOTOOLCHAIN: go.gotoolchain ?? "local" }, capture: true }).then((r) => {
     const m = new Map<string, string[]>();
     for (const pair of r.stdout.split("\n")) {
       const [os, arch] = pair.trim().split("/");
@@ -56,6 +59,7 @@ function knownArches(go: ToolchainInfo, env: NodeJS.ProcessEnv): Promise<Map<str
     }
     return m;
   });
+  archLists.set(key, archList);
   return archList;
 }
 
