@@ -223,6 +223,12 @@ export class Session {
     };
   }
 
+  /** The functions declared around file:line positions of the session's toolchain's GOROOT (or absolute files). */
+  async funcsAt(positions: readonly string[]): Promise<Record<string, string>> {
+    if (positions.length === 0) return {};
+    return (await this.parser()).funcsAt(this.go!.goroot, positions);
+  }
+
   /** The layout of the named structs in the session with the staged cell, for `goarch` (the Go helper's type checker). */
   async layout(staged: Staged, goarch: string, types: readonly string[]): Promise<LayoutResult> {
     const { main } = await this.candidate(staged.units, staged.ref.count);

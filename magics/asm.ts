@@ -3,7 +3,7 @@
 // (see kernel/go/asmlisting.ts for why -S rather than objdump); the cell lines come from its line
 // table, which speaks cell coordinates through the kernel's //line directives.
 
-import { cellFunctions, matchesFunc, parseListing } from "../kernel/go/asmlisting.js";
+import { cellFunctions, matchesFunc, outsidePositions, parseListing } from "../kernel/go/asmlisting.js";
 import type { AsmBuild, AsmReport } from "../kernel/reports/asm.js";
 import type { CellError } from "../kernel/session.js";
 import { renderAsm } from "../renderers/asm.js";
@@ -46,11 +46,14 @@ export async function asmReport(ctx: MagicContext, parsed: Parsed): Promise<AsmR
   if ("ename" in compiled) return compiled;
   const shown = new Set(compiled.cells.map((c) => c.cell));
   const func = parsed.options.func as string | undefined;
-  const builds: AsmBuild[] = compiled.builds.map((b) => ({
-    go_version: b.version,
-    goarch: b.goarch,
-    functions: cellFunctions(parseListing(b.output), compiled.funcAt).filter((f) => shown.has(f.cell!)),
-  }));
+  const builds: AsmBuild[] = [];
+  for (const b of compiled.builds) {
+    const listings = parseListing(b.output);
+    // Code inlined from the standard library is named by the function it came from; only for the
+    // session's own release, whose GOROOT the positions point into.
+    const named = b.version === ctx.session.go?.version ? await ctx.session.funcsAt(outsidePositions(listings)) : {};
+    builds.push({ go_version: b.version, goarch: b.goarch, functions: cellFunctions(listings, compiled.funcAt, named).filter((f) => shown.has(f.cell!)) });
+  }
   if (func !== undefined) {
     const names = [...new Set(builds.flatMap((b) => b.functions.map((f) => f.name)))];
     if (!names.some((n) => matchesFunc(n, func))) {

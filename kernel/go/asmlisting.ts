@@ -76,7 +76,12 @@ export function declName(name: string): string {
  * line is in; an instruction from another declaration's lines, or from a file outside the cells,
  * is marked inlined with where it came from.
  */
-export function cellFunctions(listings: readonly Listing[], funcAt: (cell: number, line: number) => string | undefined): AsmFunction[] {
+export function cellFunctions(
+  listings: readonly Listing[],
+  funcAt: (cell: number, line: number) => string | undefined,
+  /** Names for positions outside the cells ("$GOROOT/src/strings/strings.go:521" → "strings.HasPrefix"). */
+  named: Readonly<Record<string, string>> = {},
+): AsmFunction[] {
   const out: AsmFunction[] = [];
   for (const l of listings) {
     const name = readerName(l.symbol);
@@ -84,7 +89,7 @@ export function cellFunctions(listings: readonly Listing[], funcAt: (cell: numbe
     if (!name || first?.cell === undefined) continue;
     const own = declName(name);
     const instructions = l.instructions.map((i) => {
-      const from = inlinedFrom(i, own, funcAt);
+      const from = inlinedFrom(i, own, funcAt, named);
       return from ? { ...i, inlined: from } : i;
     });
     out.push({
@@ -100,16 +105,32 @@ export function cellFunctions(listings: readonly Listing[], funcAt: (cell: numbe
   return out;
 }
 
-function inlinedFrom(i: AsmInstruction, own: string, funcAt: (cell: number, line: number) => string | undefined): string | undefined {
+function inlinedFrom(i: AsmInstruction, own: string, funcAt: (cell: number, line: number) => string | undefined, named: Readonly<Record<string, string>>): string | undefined {
   if (i.cell !== undefined) {
     const at = funcAt(i.cell, i.line!);
     return at !== undefined && at !== own ? at : undefined;
   }
   if (i.pos.startsWith("<")) return undefined;
   // A file outside the cells: the standard library's (or a module's) code inlined here.
-  const file = i.pos.replace(/\[.*\]$/, "");
+  const file = outsidePosition(i.pos);
   const src = file.lastIndexOf("/src/");
-  return src >= 0 ? file.slice(src + "/src/".length) : file;
+  const short = src >= 0 ? file.slice(src + "/src/".length) : file;
+  return named[file] ? `${named[file]} (${short})` : short;
+}
+
+/** The file:line of a position outside the cells, as the helper's funcsAt takes it. */
+export function outsidePosition(pos: string): string {
+  return pos.replace(/\[.*\]$/, "");
+}
+
+/** The positions outside the cells that a listing's cell functions hold (to be named). */
+export function outsidePositions(listings: readonly Listing[]): string[] {
+  const out = new Set<string>();
+  for (const l of listings) {
+    if (!l.symbol.startsWith("main.") || l.instructions[0]?.cell === undefined) continue;
+    for (const i of l.instructions) if (i.cell === undefined && !i.pos.startsWith("<")) out.add(outsidePosition(i.pos));
+  }
+  return [...out];
 }
 
 /** The function a --func NAME means: its name as the reader or the compiler writes it. */

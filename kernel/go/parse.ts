@@ -131,6 +131,13 @@ export class CellParser {
     throw protocolError("stdlib", res);
   }
 
+  /** The function declared around each "file:line" the compiler printed ($GOROOT/... or absolute): pkg.F, pkg.(*T).M. */
+  async funcsAt(goroot: string, positions: readonly string[]): Promise<Record<string, string>> {
+    const res = await this.request({ op: "funcsAt", goroot, positions });
+    if (res.names && typeof res.names === "object") return res.names as Record<string, string>;
+    throw protocolError("funcsAt", res);
+  }
+
   /** How the named structs of a composed file are laid out for `goarch` (go/types' gc sizes). */
   async layout(source: string, goroot: string, goarch: string, types: readonly string[], tags: { tool: string[]; release: string[] }): Promise<LayoutResult> {
     const res = await this.request({ op: "layout", source, goroot, goarch, types, toolTags: tags.tool, releaseTags: tags.release });

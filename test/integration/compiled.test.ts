@@ -132,6 +132,14 @@ describe("%asm, %bce, %inline, %layout (real toolchain)", function () {
     expect(r.builds[1].functions[0].instructions.some((i) => i.op === "ADD")).to.equal(true);
   });
 
+  it("%asm names code inlined from the standard library by the function it came from", async () => {
+    const x = await k.execute('%asm --func HasGo\nimport "strings"\n\nfunc HasGo(s string) bool { return strings.HasPrefix(s, "go") }');
+    expect(x.reply.content.status).to.equal("ok");
+    const f = reportWith<AsmReport>(x, "application/vnd.goperf.asm.v1+json").builds[0].functions[0];
+    const from = [...new Set(f.instructions.map((i) => i.inlined).filter(Boolean))];
+    expect(from).to.include("strings.HasPrefix (strings/strings.go:" + /strings\.go:(\d+)/.exec(f.instructions.find((i) => i.pos.includes("src/strings/strings.go"))!.pos)![1] + ")");
+  });
+
   it("bad input: --func naming no function, an unknown --arch: usage errors naming what exists", async () => {
     const a = await k.execute("%asm --func Nope");
     expect(a.reply.content.status).to.equal("error");

@@ -47,6 +47,8 @@ type request struct {
 	// ToolTags and ReleaseTags: the go command's build context for the target (layout).
 	ToolTags    []string `json:"toolTags"`
 	ReleaseTags []string `json:"releaseTags"`
+	// Positions: file:line pairs as the compiler prints them (funcsAt).
+	Positions []string `json:"positions"`
 }
 
 type response map[string]any
@@ -151,6 +153,8 @@ func handle(line []byte) (resp response) {
 			return errorResponse(err.Error())
 		}
 		return response{"packages": pkgs}
+	case "funcsAt":
+		return response{"names": FuncsAt(req.Goroot, req.Positions)}
 	case "layout":
 		return response{"layout": Layout(req.Source, req.Goroot, req.Goarch, req.Types, req.ToolTags, req.ReleaseTags)}
 	default:
