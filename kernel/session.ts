@@ -5,7 +5,7 @@
 // binary cache), session/run.ts (running a program).
 
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { CellParser, type SplitResult, type Unit } from "./go/parse.js";
+import { CellParser, type LayoutResult, type SplitResult, type Unit } from "./go/parse.js";
 import type { Decl } from "./go/compose.js";
 import type { CellRef } from "./go/declarations.js";
 import { Workspace, cacheDir, goLineFor, goMod, removeStale } from "./go/workspace.js";
@@ -137,6 +137,36 @@ export class Session {
   async preview(units: readonly Unit[], count: number, alsoImport: readonly string[] = []): Promise<{ main: string; test: string; packages: string[] }> {
     return composePreview(this.state, units, count, alsoImport, this.composer(await this.parser()));
   }
+
+  /** The functions declared around file:line positions of the session's toolchain's GOROOT (or absolute files). */
+  async funcsAt(positions: readonly string[]): Promise<Record<string, string>> {
+    if (positions.length === 0) return {};
+    return (await this.parser()).funcsAt(this.go!.goroot, positions);
+  }
+
+  /** The layout of the named structs in the session with the candidate's cell, for `goarch` (the Go helper's type checker). */
+  async layout(candidate: Candidate, goarch: string, types: readonly string[]): Promise<LayoutResult> {
+    return (await this.parser()).layout(candidate.main.source, this.go!.goroot, goarch, types, await this.buildTags(goarch));
+  }
+
+  /**
+   * The build context's tool and release tags for `goarch` as the go command computes them (the
+   * helper was built for the host: a GOEXPERIMENT tag of amd64 is wrong for 386). Asked once per arch.
+   */
+  private buildTags(goarch: string): Promise<{ tool: string[]; release: string[] }> {
+    const key = `${this.go!.binary}\u0000${this.go!.version}\u0000${goarch}`;
+    let tags = this.tagsByArch.get(key);
+    if (!tags) {
+      tags = this.builds.runGo(["list", "-f", "{{join context.ToolTags \" \"}}|{{join context.ReleaseTags \" \"}}", "runtime"], undefined, { goarch }).then((r) => {
+        const [tool = "", release = ""] = r.stdout.trim().split("|");
+        return { tool: tool.split(" ").filter(Boolean), release: release.split(" ").filter(Boolean) };
+      });
+      this.tagsByArch.set(key, tags);
+    }
+    return tags;
+  }
+
+  private readonly tagsByArch = new Map<string, Promise<{ tool: string[]; release: string[] }>>();
 
   /**
    * Makes a candidate's declarations the session's. `builds`: the results of the builds that

@@ -5,6 +5,7 @@
 import type { Candidate, CellError } from "../kernel/session.js";
 import { renderClaims } from "../renderers/claims.js";
 import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim, type ClaimSpec, type Evidence } from "./claims.js";
+import { codeEvidence, codeNeeds, layoutEvidence, type CodeNeeds } from "./codeclaims.js";
 import { compileError } from "./dispatcher.js";
 import { decisionsIn, gcflagsFor } from "./escape.js";
 import type { ToolchainInfo } from "../kernel/go/toolchain.js";
@@ -80,13 +81,19 @@ async function judgeClaims(ctx: MagicContext, parsed: Parsed): Promise<Claim[] |
     }
   });
   const evidence: Evidence = { benches: latestBenches(ctx) };
-  if (specs.some((s) => !(s instanceof Error) && "func" in s)) {
+  const valid = specs.filter((s): s is ClaimSpec => !(s instanceof Error));
+  if (valid.some((s) => "func" in s || s.type === "layout")) {
     const gathered = await decisions(ctx, parsed);
     if ("ename" in gathered) return gathered;
     const { candidate, ...found } = gathered;
     Object.assign(evidence, found);
-    const named = [...new Set(specs.flatMap((s) => (!(s instanceof Error) && s.type === "releases" ? s.releases : [])))];
-    if (named.length) evidence.releases = await decisionsByRelease(ctx, parsed, named, candidate);
+    const needs = codeNeeds(valid);
+    const code = await codeEvidence(ctx, needs, candidate);
+    if ("ename" in code) return code;
+    Object.assign(evidence, code);
+    if (needs.layout.length) evidence.layout = await layoutEvidence(ctx, candidate, needs.layout);
+    const named = [...new Set(valid.flatMap((s) => (s.type === "releases" ? s.releases : [])))];
+    if (named.length) evidence.releases = await decisionsByRelease(ctx, parsed, named, candidate, needs);
   }
   return specs.map((spec, i) => {
     const verdict = spec instanceof Error ? { passed: false, detail: spec.message } : judge(spec, evidence);
@@ -105,7 +112,7 @@ function latestBenches(ctx: MagicContext): BenchReport[] {
  * go line, the oldest release's. A release that cannot be used or cannot build the code is a
  * problem of the claims that name it, not of the cell.
  */
-async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: string[], candidate: Candidate): Promise<NonNullable<Evidence["releases"]>> {
+async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: string[], candidate: Candidate, needs: CodeNeeds): Promise<NonNullable<Evidence["releases"]>> {
   const out: NonNullable<Evidence["releases"]> = {};
   const found = new Map<string, ToolchainInfo>();
   for (const name of names) {
@@ -116,9 +123,12 @@ async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: stri
   const alongside = [...found.values()];
   for (const [name, toolchain] of found) {
     const compiled = await ctx.session.compile(candidate, gcflagsFor(parsed.options), ctx.signal, { toolchain, alongside });
-    out[name] = compiled.ok
-      ? { version: toolchain.version, diagnostics: decisionsIn(compiled.output, candidate.decls) }
-      : { problem: `the session's code does not build with ${toolchain.version}: ${compileError(compiled.output).evalue}` };
+    if (!compiled.ok) {
+      out[name] = { problem: `the session's code does not build with ${toolchain.version}: ${compileError(compiled.output).evalue}` };
+      continue;
+    }
+    const code = await codeEvidence(ctx, needs, candidate, { toolchain, alongside });
+    out[name] = "ename" in code ? { problem: `${toolchain.version}: ${code.evalue}` } : { version: toolchain.version, diagnostics: decisionsIn(compiled.output, candidate.decls), ...code };
   }
   return out;
 }

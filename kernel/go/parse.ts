@@ -47,6 +47,32 @@ export interface CellSyntaxError {
 
 export type SplitResult = { ok: true; units: Unit[] } | { ok: false; error: CellSyntaxError };
 
+/**
+ * One struct as the helper's type checker lays it out. The published LayoutType
+ * (kernel/reports/layout.ts) has the same shape; magics/layout.ts hands one as the other, so the
+ * build fails if they drift apart (kernel/go imports nothing outside itself).
+ */
+export interface LayoutRecord {
+  name: string;
+  size: number;
+  align: number;
+  ptrdata: number;
+  padding: number;
+  fields: { name: string; type: string; offset: number; size: number; align: number; ptrdata: number; padding: number }[];
+  optimal: { order: string[]; size: number; ptrdata: number };
+}
+
+export interface LayoutResult {
+  types: LayoutRecord[] | null;
+  /** The struct types the file declares, and its other named types. */
+  structs: string[] | null;
+  others: string[] | null;
+  missing?: string[];
+  notStruct?: string[];
+  /** The type checker's errors, in cell coordinates. */
+  errors?: string[];
+}
+
 export type Completeness = "complete" | "incomplete" | "invalid";
 
 export interface CellParserOptions {
@@ -118,6 +144,20 @@ export class CellParser {
     const pkgs = res.packages;
     if (pkgs && typeof pkgs === "object" && !Array.isArray(pkgs)) return pkgs as Record<string, string>;
     throw protocolError("stdlib", res);
+  }
+
+  /** The function declared around each "file:line" the compiler printed ($GOROOT/... or absolute): pkg.F, pkg.(*T).M. */
+  async funcsAt(goroot: string, positions: readonly string[]): Promise<Record<string, string>> {
+    const res = await this.request({ op: "funcsAt", goroot, positions });
+    if (res.names && typeof res.names === "object") return res.names as Record<string, string>;
+    throw protocolError("funcsAt", res);
+  }
+
+  /** How the named structs of a composed file are laid out for `goarch` (go/types' gc sizes). */
+  async layout(source: string, goroot: string, goarch: string, types: readonly string[], tags: { tool: string[]; release: string[] }): Promise<LayoutResult> {
+    const res = await this.request({ op: "layout", source, goroot, goarch, types, toolTags: tags.tool, releaseTags: tags.release });
+    if (res.layout && typeof res.layout === "object") return res.layout as LayoutResult;
+    throw protocolError("layout", res);
   }
 
   async close(): Promise<void> {

@@ -6,3 +6,7 @@ export * from "./mime.js";
 export * from "./escape.js";
 export * from "./bench.js";
 export * from "./claims.js";
+export * from "./asm.js";
+export * from "./bce.js";
+export * from "./inline.js";
+export * from "./layout.js";

@@ -5,10 +5,18 @@
 export const ESCAPE_MIME = "application/vnd.goperf.escape.v1+json";
 export const BENCH_MIME = "application/vnd.goperf.bench.v1+json";
 export const CLAIMS_MIME = "application/vnd.goperf.claims.v1+json";
+export const ASM_MIME = "application/vnd.goperf.asm.v1+json";
+export const BCE_MIME = "application/vnd.goperf.bce.v1+json";
+export const INLINE_MIME = "application/vnd.goperf.inline.v1+json";
+export const LAYOUT_MIME = "application/vnd.goperf.layout.v1+json";
 
 /** By report name, for readers that look a report up by what it is. */
 export const MIME = {
   escape: ESCAPE_MIME,
   bench: BENCH_MIME,
   claims: CLAIMS_MIME,
+  asm: ASM_MIME,
+  bce: BCE_MIME,
+  inline: INLINE_MIME,
+  layout: LAYOUT_MIME,
 } as const;

@@ -17,6 +17,8 @@ import { testBinaryKey } from "./binarykey.js";
 export interface GoUse {
   toolchain?: ToolchainInfo;
   alongside?: readonly ToolchainInfo[];
+  /** Cross-compile for this GOARCH (the go command's own cross-compilation: no other toolchain). */
+  goarch?: string;
 }
 
 export interface BuildResult {
@@ -123,7 +125,7 @@ export class Builds {
 
   /** A whole-package build's result: it verifies the declarations when it used the session's own toolchain. */
   private whole(built: { ok: boolean; output: string; result: RunResult }, use: GoUse): BuildResult {
-    const own = (!use.toolchain || use.toolchain === this.host.go()) && !use.alongside?.length;
+    const own = (!use.toolchain || use.toolchain === this.host.go()) && !use.alongside?.length && (!use.goarch || use.goarch === this.host.go()?.goarch);
     return { ...built, verifies: built.ok && own };
   }
 
@@ -139,13 +141,15 @@ export class Builds {
   /** The direct compiler and linker: for the session's own toolchain, and GOFLAGS that change no build. */
   private directFor(use: GoUse): DirectBuilder | null {
     const go = this.host.go();
+    if (use.goarch && use.goarch !== go?.goarch) return null;
     if (!go || use.toolchain || use.alongside?.length || (go.gotoolchain ?? "local") !== "local" || go !== this.host.localGo()) return null;
     if (buildChangingFlags(this.host.env.GOFLAGS).length) return null;
     this.direct ??= new DirectBuilder(go, this.host.env, this.host.workspace.dir, goLineFor(go.version), cacheDir(this.host.env));
     return this.direct;
   }
 
-  private async runGo(args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
+  /** A go command in the scratch module (go list, for the target's build tags). */
+  async runGo(args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
     const { go, env } = await this.module(use);
     return this.goCommand(go, env, args, signal);
   }
@@ -157,7 +161,7 @@ export class Builds {
     // compared across releases differ by compiler, never by language version.
     const goLine = oldestGoLine([this.host.go()!, go, ...(use.alongside ?? [])].map((t) => t.version));
     await this.host.workspace.write({ "go.mod": goMod(goLine) });
-    return { go, env: { ...this.host.env, GOTOOLCHAIN: go.gotoolchain ?? "local" } };
+    return { go, env: { ...this.host.env, GOTOOLCHAIN: go.gotoolchain ?? "local", ...(use.goarch ? { GOARCH: use.goarch } : {}) } };
   }
 
   private goCommand(go: ToolchainInfo, env: NodeJS.ProcessEnv, args: string[], signal?: AbortSignal): Promise<RunResult> {
