@@ -10,6 +10,7 @@ import { formatCheck, formatClaimsSummary, summarizeClaims } from "../kernel/not
 import { InputError } from "../kernel/notebook/files.js";
 import { NotebookError } from "../kernel/notebook/nbformat.js";
 import { checkNotebookFile, exportNotebookFile, runNotebook } from "../kernel/notebook/runner.js";
+import { JobsError, formatBook, jobsFor, runBook, type BookRow } from "../kernel/notebook/book.js";
 
 const VERSION = "0.1.0";
 
@@ -25,6 +26,12 @@ const USAGE = `Usage: goperf <command> [arguments]
       Executes the notebook afresh (writing nothing) and compares with what it stores: failed
       claims, escape-analysis decisions added or gone, allocs/op and B/op per benchmark, errors.
       ns/op is never compared. Exit status 1 on any difference.
+
+  goperf run|check [--jobs N] NB.ipynb NB2.ipynb ...
+      A book: several notebooks, up to N at once (default 1), each in its own kernel (run writes
+      each in place, with its HTML page), a progress line per notebook and a summary table at the
+      end. Benchmarks of the kernels queue on the machine-wide benchmark lock. Exit status 1 if
+      any notebook failed.
 
   goperf export NB.ipynb DIR [--force]
       Writes the notebook as a plain Go lab: DIR/go.mod, DIR/lab.go (declarations, and the
@@ -91,7 +98,19 @@ function interruptible(): AbortSignal {
 }
 
 async function run(args: string[]): Promise<number> {
-  const p = parse(args, ["-o", "--out", "--html"], ["--no-html", "--allow-errors"]);
+  const p = parse(args, ["-o", "--out", "--html", "--jobs"], ["--no-html", "--allow-errors"]);
+  if (p.values.has("--jobs") || p.positional.length > 1) {
+    if (p.values.has("-o") || p.values.has("--out") || p.values.has("--html")) throw new UsageError("-o and --html name one notebook's outputs: with several notebooks each is written in place, its page beside it");
+    const signal = interruptible();
+    return book(p, (path, onProgress) =>
+      runNotebook(path, { out: path, html: p.flags.has("--no-html") ? undefined : path.replace(/\.ipynb$/i, "") + ".html", allowErrors: p.flags.has("--allow-errors"), onProgress, signal }).then((outcome) => {
+        const claims = summarizeClaims(outcome.notebook);
+        const ok = (outcome.status === "ok" || (outcome.status === "error" && p.flags.has("--allow-errors"))) && claims.failed === 0;
+        const message = [outcome.message, claims.failed ? formatClaimsSummary(claims) : undefined].filter(Boolean).join("\n");
+        return { status: ok ? "ok" : "failed", cells: { executed: outcome.executed, total: outcome.total }, claims: { held: claims.passed, failed: claims.failed }, message: message || undefined };
+      }),
+    );
+  }
   const [input] = expectPositional(p, ["NB.ipynb"]);
   if (p.flags.has("--no-html") && p.values.has("--html")) throw new UsageError("give --html OUT.html or --no-html, not both");
   const out = p.values.get("-o") ?? p.values.get("--out") ?? input;
@@ -107,7 +126,22 @@ async function run(args: string[]): Promise<number> {
 }
 
 async function check(args: string[]): Promise<number> {
-  const p = parse(args, [], []);
+  const p = parse(args, ["--jobs"], []);
+  if (p.values.has("--jobs") || p.positional.length > 1) {
+    const signal = interruptible();
+    return book(p, (path, onProgress) =>
+      checkNotebookFile(path, { onProgress, signal }).then(({ result, run: fresh }) => {
+        const finished = fresh.status !== "died" && fresh.status !== "interrupted";
+        const claims = summarizeClaims(fresh.notebook);
+        return {
+          status: finished && result.ok ? "ok" : "failed",
+          cells: { executed: fresh.executed, total: fresh.total },
+          claims: { held: claims.passed, failed: claims.failed },
+          message: !finished ? `the fresh run did not finish: ${fresh.message}` : result.ok ? undefined : formatCheck(result, path),
+        };
+      }),
+    );
+  }
   const [input] = expectPositional(p, ["NB.ipynb"]);
   const { result, run: fresh } = await checkNotebookFile(input, { onProgress: progress, signal: interruptible() });
   if (fresh.status === "died" || fresh.status === "interrupted") {
@@ -116,6 +150,22 @@ async function check(args: string[]): Promise<number> {
   }
   console.log(formatCheck(result, input));
   return result.ok ? 0 : 1;
+}
+
+/** Several notebooks, `--jobs` at a time; the table at the end; 1 when any is not ok. */
+async function book(p: Parsed, each: (path: string, progress: (line: string) => void) => Promise<Omit<BookRow, "notebook" | "seconds">>): Promise<number> {
+  if (p.positional.length === 0) throw new UsageError("missing NB.ipynb");
+  let plan: ReturnType<typeof jobsFor>;
+  try {
+    plan = jobsFor(p.values.get("--jobs"), p.positional.length);
+  } catch (err) {
+    if (err instanceof JobsError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (plan.note) progress(plan.note);
+  const rows = await runBook(p.positional, { jobs: plan.jobs, each, onProgress: progress });
+  console.log(formatBook(rows));
+  return rows.every((r) => r.status === "ok") ? 0 : 1;
 }
 
 async function exportLab(args: string[]): Promise<number> {
