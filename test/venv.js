@@ -41,13 +41,14 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /**
  * Makes sure .venv exists, works, and has `requirements` installed; exits the process with a
  * message prefixed by `label` when it cannot. Returns what it did, with its time.
- * @param {{ label: string, requirements: string, stamp: string, hashed?: string[], help: string, dir?: string }} o
+ * @param {{ label: string, requirements: string, stamp: string, hashed?: string[], help: string, dir?: string, python3?: string }} o
  *   `stamp`: the file name in .venv holding the hash of `requirements` and of the `hashed` files
  *   (files the requirements include); `help`: what to install when Python is missing; `dir`: another
- *   venv than .venv, for pins that cannot share it (Enterprise Gateway's older Jupyter).
+ *   venv than .venv, for pins that cannot share it (Enterprise Gateway's older Jupyter); `python3`: the
+ *   Python that makes it (default: python3 on PATH).
  * @returns {string}
  */
-export function ensureVenv({ label, requirements, stamp, hashed = [], help, dir = venvDir }) {
+export function ensureVenv({ label, requirements, stamp, hashed = [], help, dir = venvDir, python3 = 'python3' }) {
   const python = path.join(dir, 'bin', 'python');
   /** @param {string} message @returns {never} */
   const fail = (message) => {
@@ -57,15 +58,15 @@ export function ensureVenv({ label, requirements, stamp, hashed = [], help, dir 
   const started = Date.now();
   let created = false;
   if (!succeeds(python, ['-c', 'import sys'])) {
-    const probe = spawnSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) fail(`python3 was not found or does not run.\n${help}`);
-    if (!succeeds('python3', ['-c', 'import venv, ensurepip'])) {
-      fail(`python3 (${probe.stdout.trim()}) has no usable venv module (ensurepip is missing).\n${help}`);
+    const probe = spawnSync(python3, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) fail(`${python3} was not found or does not run.\n${help}`);
+    if (!succeeds(python3, ['-c', 'import venv, ensurepip'])) {
+      fail(`${python3} (${probe.stdout.trim()}) has no usable venv module (ensurepip is missing).\n${help}`);
     }
     const existed = fs.existsSync(dir);
-    console.error(`${label}: ${existed ? 'recreating the broken' : 'creating'} ${dir} with python3 ${probe.stdout.trim()}`);
-    const r = run('python3', ['-m', 'venv', ...(existed ? ['--clear'] : []), dir]);
-    if (r.status !== 0) fail(`python3 -m venv ${dir} failed.\n${help}`);
+    console.error(`${label}: ${existed ? 'recreating the broken' : 'creating'} ${dir} with ${python3} ${probe.stdout.trim()}`);
+    const r = run(python3, ['-m', 'venv', ...(existed ? ['--clear'] : []), dir]);
+    if (r.status !== 0) fail(`${python3} -m venv ${dir} failed.\n${help}`);
     created = true;
   }
   if (!succeeds(python, ['-m', 'pip', '--version'])) fail(`${dir} has no pip: remove ${dir} and run again.\n${help}`);
