@@ -33,7 +33,7 @@ export const LABEXTENSION_NAME = 'goperf-renderer';
 /** Where `node renderers/jupyterlab/build.mjs` (run by `npm install`) puts the prebuilt extension. */
 export const LABEXTENSION_BUILD_DIR = path.join(REPO_ROOT, 'renderers', 'jupyterlab', 'labextension');
 
-export const USAGE = `Usage: node install.js [--user | --sys-prefix | --prefix DIR] [--uninstall]
+export const USAGE = `Usage: node install.js [--user | --sys-prefix | --prefix DIR] [--gateway] [--uninstall]
 
 Installs the Jupyter kernelspec "${KERNEL_NAME}" (kernel.json and logos) into
 <jupyter data dir>/kernels/${KERNEL_NAME}, and the JupyterLab renderer extension, when it is built
@@ -44,6 +44,9 @@ Installs the Jupyter kernelspec "${KERNEL_NAME}" (kernel.json and logos) into
   --sys-prefix   <sys.prefix>/share/jupyter of the active Python environment, found
                  from $VIRTUAL_ENV, else $CONDA_PREFIX
   --prefix DIR   DIR/share/jupyter
+  --gateway      a kernelspec for Jupyter Enterprise Gateway: its local process proxy named in
+                 metadata.process_proxy, and this PATH (where go is found) in its env, since
+                 the gateway gives kernels only the variables it is told to pass on
   --uninstall    remove the kernels/${KERNEL_NAME} and labextensions/${LABEXTENSION_NAME}
                  directories that the same options would install, and nothing else
   -h, --help     show this help`;
@@ -55,7 +58,7 @@ Installs the Jupyter kernelspec "${KERNEL_NAME}" (kernel.json and logos) into
  * @property {string} language
  * @property {'message' | 'signal'} interrupt_mode
  * @property {Record<string, string>} env
- * @property {{ debugger: boolean }} metadata
+ * @property {{ debugger: boolean, process_proxy?: { class_name: string } }} metadata
  */
 
 /**
@@ -69,13 +72,17 @@ export const VERSION = PACKAGE.version;
 /** @type {readonly string[]} */
 export const KERNEL_NODE_FLAGS = Object.freeze([...PACKAGE.goperf.kernelNodeFlags]);
 
+/** Enterprise Gateway's process proxy that launches a kernel on the gateway's own host. */
+export const GATEWAY_LOCAL_PROXY = 'enterprise_gateway.services.processproxies.processproxy.LocalProcessProxy';
+
 /**
  * Builds the kernel.json object. Pure.
- * @param {{ node: string, mainJs: string }} opts absolute paths of the node binary and of
- *   `dist/kernel/main.js`
+ * @param {{ node: string, mainJs: string, gatewayPath?: string }} opts absolute paths of the node
+ *   binary and of `dist/kernel/main.js`; `gatewayPath`: the PATH a gateway-launched kernel gets
+ *   (with --gateway)
  * @returns {KernelJson}
  */
-export function createKernelJson({ node, mainJs }) {
+export function createKernelJson({ node, mainJs, gatewayPath }) {
   if (!path.isAbsolute(node)) throw new Error(`node must be an absolute path: ${node}`);
   if (!path.isAbsolute(mainJs)) throw new Error(`mainJs must be an absolute path: ${mainJs}`);
   return {
@@ -83,8 +90,8 @@ export function createKernelJson({ node, mainJs }) {
     display_name: 'Go (perf)',
     language: 'go',
     interrupt_mode: 'message',
-    env: {},
-    metadata: { debugger: false },
+    env: gatewayPath === undefined ? {} : { PATH: gatewayPath },
+    metadata: gatewayPath === undefined ? { debugger: false } : { debugger: false, process_proxy: { class_name: GATEWAY_LOCAL_PROXY } },
   };
 }
 
@@ -178,6 +185,7 @@ export function labextensionDir(opts) {
  * @property {Flag} flag
  * @property {string} [prefix]
  * @property {boolean} uninstall
+ * @property {boolean} gateway
  * @property {boolean} help
  */
 
@@ -187,7 +195,7 @@ export function labextensionDir(opts) {
  * @returns {CliOptions}
  */
 export function parseArgs(args) {
-  /** @type {{ user?: boolean, 'sys-prefix'?: boolean, prefix?: string, uninstall?: boolean, help?: boolean }} */
+  /** @type {{ user?: boolean, 'sys-prefix'?: boolean, prefix?: string, uninstall?: boolean, gateway?: boolean, help?: boolean }} */
   let values;
   try {
     ({ values } = parseArgsStrict({
@@ -197,6 +205,7 @@ export function parseArgs(args) {
         'sys-prefix': { type: 'boolean' },
         prefix: { type: 'string' },
         uninstall: { type: 'boolean' },
+        gateway: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -218,7 +227,7 @@ export function parseArgs(args) {
   if (values['sys-prefix']) flags.push('sys-prefix');
   if (values.prefix !== undefined) flags.push('prefix');
   if (flags.length > 1) throw new Error(`--${flags[0]} and --${flags[1]} cannot be used together`);
-  return { flag: flags[0] ?? 'user', prefix: values.prefix, uninstall: values.uninstall === true, help: values.help === true };
+  return { flag: flags[0] ?? 'user', prefix: values.prefix, uninstall: values.uninstall === true, gateway: values.gateway === true, help: values.help === true };
 }
 
 /**
@@ -226,13 +235,13 @@ export function parseArgs(args) {
  * was there. Writes only inside the parent kernels directory: the files are first written to a
  * temporary sibling directory, then moved into place.
  * @param {string} dest
- * @param {{ node?: string, mainJs?: string, logoDir?: string }} [opts]
+ * @param {{ node?: string, mainJs?: string, logoDir?: string, gatewayPath?: string }} [opts]
  */
 export function install(dest, opts = {}) {
   const node = opts.node ?? process.execPath;
   const mainJs = opts.mainJs ?? path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
   const logoDir = opts.logoDir ?? path.join(REPO_ROOT, 'kernel', 'kernelspec');
-  const spec = createKernelJson({ node, mainJs });
+  const spec = createKernelJson({ node, mainJs, gatewayPath: opts.gatewayPath });
   replaceDir(dest, KERNEL_NAME, (staging) => {
     fs.writeFileSync(path.join(staging, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
     for (const logo of LOGO_FILES) fs.copyFileSync(path.join(logoDir, logo), path.join(staging, logo));
@@ -338,8 +347,8 @@ export function main(args) {
     }
     const mainJs = path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
     if (!fs.existsSync(mainJs)) console.error(`install.js: warning: ${mainJs} does not exist yet: run npm run build`);
-    install(dest, { mainJs });
-    console.log(`Installed kernelspec ${KERNEL_NAME} (goperf ${VERSION}) in ${dest}`);
+    install(dest, { mainJs, gatewayPath: cli.gateway ? (process.env.PATH ?? '') : undefined });
+    console.log(`Installed kernelspec ${KERNEL_NAME} (goperf ${VERSION}) in ${dest}${cli.gateway ? ' (for Enterprise Gateway: LocalProcessProxy, with this PATH)' : ''}`);
     if (fs.existsSync(path.join(LABEXTENSION_BUILD_DIR, 'package.json'))) {
       installLabextension(extDest);
       console.log(`Installed JupyterLab extension ${LABEXTENSION_NAME} in ${extDest}`);

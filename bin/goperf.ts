@@ -12,6 +12,7 @@ import { InputError } from "../kernel/notebook/files.js";
 import { NotebookError } from "../kernel/notebook/nbformat.js";
 import { checkNotebookFile, exportNotebookFile, runNotebook } from "../kernel/notebook/runner.js";
 import { VERSION } from "../kernel/package.js";
+import { JobsError, formatBook, jobsFor, runBook, type BookRow } from "../kernel/notebook/book.js";
 
 
 const USAGE = `Usage: goperf <command> [arguments]
@@ -26,6 +27,12 @@ const USAGE = `Usage: goperf <command> [arguments]
       Executes the notebook afresh (writing nothing) and compares with what it stores: failed
       claims, escape-analysis decisions added or gone, allocs/op and B/op per benchmark, errors.
       ns/op is never compared. Exit status 1 on any difference.
+
+  goperf run|check [--jobs N] NB.ipynb NB2.ipynb ...
+      A book: several notebooks, up to N at once (default 1), each in its own kernel (run writes
+      each in place, with its HTML page), a progress line per notebook and a summary table at the
+      end. Benchmarks of the kernels queue on the machine-wide benchmark lock. Exit status 1 if
+      any notebook failed.
 
   goperf export NB.ipynb DIR [--force]
       Writes the notebook as a plain Go lab: DIR/go.mod, DIR/lab.go (declarations, and the
@@ -46,9 +53,9 @@ type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
 /**
  * A command's arguments by node:util's parseArgs (strict: an unknown option is an error), its
- * positionals checked against the names the command takes.
+ * positionals checked against the names the command takes (`more`: and any number after them).
  */
-function parse<O extends Options>(args: string[], options: O, positionals: string[]) {
+function parse<O extends Options>(args: string[], options: O, positionals: string[], more = false) {
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -59,7 +66,7 @@ function parse<O extends Options>(args: string[], options: O, positionals: strin
   for (const [name, value] of Object.entries(parsed.values)) if (value === "") throw new UsageError(`--${name} needs a value`);
   const given = parsed.positionals;
   if (given.length < positionals.length) throw new UsageError(`missing ${positionals.slice(given.length).join(" and ")}`);
-  if (given.length > positionals.length) throw new UsageError(`unexpected argument ${given[positionals.length]}`);
+  if (given.length > positionals.length && !more) throw new UsageError(`unexpected argument ${given[positionals.length]}`);
   return { values: parsed.values, positionals: given };
 }
 
@@ -79,14 +86,33 @@ function interruptible(): AbortSignal {
 async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { out: { type: "string", short: "o" }, html: { type: "string" }, "no-html": { type: "boolean" }, "allow-errors": { type: "boolean" } },
+    {
+      out: { type: "string", short: "o" },
+      html: { type: "string" },
+      "no-html": { type: "boolean" },
+      "allow-errors": { type: "boolean" },
+      jobs: { type: "string" },
+    },
     ["NB.ipynb"],
+    true,
   );
+  const allowErrors = values["allow-errors"] === true;
+  if (values.jobs !== undefined || positionals.length > 1) {
+    if (values.out !== undefined || values.html !== undefined) throw new UsageError("-o and --html name one notebook's outputs: with several notebooks each is written in place, its page beside it");
+    const signal = interruptible();
+    return book(positionals, values.jobs, (path, onProgress) =>
+      runNotebook(path, { out: path, html: values["no-html"] ? undefined : path.replace(/\.ipynb$/i, "") + ".html", allowErrors, onProgress, signal }).then((outcome) => {
+        const claims = summarizeClaims(outcome.notebook);
+        const ok = (outcome.status === "ok" || (outcome.status === "error" && allowErrors)) && claims.failed === 0;
+        const message = [outcome.message, claims.failed ? formatClaimsSummary(claims) : undefined].filter(Boolean).join("\n");
+        return { status: ok ? "ok" : "failed", cells: { executed: outcome.executed, total: outcome.total }, claims: { held: claims.passed, failed: claims.failed }, message: message || undefined };
+      }),
+    );
+  }
   const [input] = positionals;
   if (values["no-html"] && values.html !== undefined) throw new UsageError("give --html OUT.html or --no-html, not both");
   const out = values.out ?? input;
   const html = values["no-html"] ? undefined : (values.html ?? out.replace(/\.ipynb$/i, "") + ".html");
-  const allowErrors = values["allow-errors"] === true;
   const outcome = await runNotebook(input, { out, html, allowErrors, onProgress: progress, signal: interruptible() });
   const claims = summarizeClaims(outcome.notebook);
   console.log(formatClaimsSummary(claims));
@@ -98,7 +124,23 @@ async function run(args: string[]): Promise<number> {
 }
 
 async function check(args: string[]): Promise<number> {
-  const [input] = parse(args, {}, ["NB.ipynb"]).positionals;
+  const { values, positionals } = parse(args, { jobs: { type: "string" } }, ["NB.ipynb"], true);
+  if (values.jobs !== undefined || positionals.length > 1) {
+    const signal = interruptible();
+    return book(positionals, values.jobs, (path, onProgress) =>
+      checkNotebookFile(path, { onProgress, signal }).then(({ result, run: fresh }) => {
+        const finished = fresh.status !== "died" && fresh.status !== "interrupted";
+        const claims = summarizeClaims(fresh.notebook);
+        return {
+          status: finished && result.ok ? "ok" : "failed",
+          cells: { executed: fresh.executed, total: fresh.total },
+          claims: { held: claims.passed, failed: claims.failed },
+          message: !finished ? `the fresh run did not finish: ${fresh.message}` : result.ok ? undefined : formatCheck(result, path),
+        };
+      }),
+    );
+  }
+  const [input] = positionals;
   const { result, run: fresh } = await checkNotebookFile(input, { onProgress: progress, signal: interruptible() });
   if (fresh.status === "died" || fresh.status === "interrupted") {
     console.log(`check: ${input}: the fresh run did not finish: ${fresh.message}`);
@@ -106,6 +148,21 @@ async function check(args: string[]): Promise<number> {
   }
   console.log(formatCheck(result, input));
   return result.ok ? 0 : 1;
+}
+
+/** Several notebooks, `--jobs` at a time; the table at the end; 1 when any is not ok. */
+async function book(paths: string[], jobs: string | undefined, each: (path: string, progress: (line: string) => void) => Promise<Omit<BookRow, "notebook" | "seconds">>): Promise<number> {
+  let plan: ReturnType<typeof jobsFor>;
+  try {
+    plan = jobsFor(jobs, paths.length);
+  } catch (err) {
+    if (err instanceof JobsError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (plan.note) progress(plan.note);
+  const rows = await runBook(paths, { jobs: plan.jobs, each, onProgress: progress });
+  console.log(formatBook(rows));
+  return rows.every((r) => r.status === "ok") ? 0 : 1;
 }
 
 async function exportLab(args: string[]): Promise<number> {

@@ -2,6 +2,7 @@
 // Usage: node dist/kernel/main.js CONNECTION_FILE
 
 import { readFileSync } from "node:fs";
+import { userInfo } from "node:os";
 import { v4 as uuidv4 } from "uuid";
 import { Handler, type Replier } from "./handler.js";
 import { VERSION } from "./package.js";
@@ -25,6 +26,9 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const connection = JSON.parse(readFileSync(file, "utf8")) as ConnectionInfo;
+  // A gateway launches kernels with only the variables it is told to pass on; the go command
+  // needs a home for its build and module caches, so a missing HOME is the account's own.
+  if (!process.env.HOME) process.env.HOME = userInfo().homedir;
   // Before any child starts: if this process is killed, the watchdog kills what it left running.
   const watchdog = Watchdog.start();
   if (watchdog) {

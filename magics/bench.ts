@@ -13,6 +13,7 @@ import { compileError } from "./dispatcher.js";
 import { compareReports } from "./benchcompare.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
 import type { BenchEntry, BenchReport, CountSummary } from "../kernel/reports/index.js";
+import { NO_LOCK_OPTION, underBenchLock } from "./benchlock.js";
 import type { Magic, MagicContext } from "./types.js";
 
 export const bench: Magic = {
@@ -30,6 +31,7 @@ export const bench: Magic = {
     { name: "save", type: "string", value: "NAME", description: "keep this result in the session under NAME" },
     { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME" },
     { ...GO_OPTION, description: "build and run with release A (1.22.12, local, or a path to go); A,B: with both, compared (before = A)" },
+    NO_LOCK_OPTION,
   ],
   takesCode: true,
   run: runBench,
@@ -94,6 +96,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
 
   const reports: BenchReport[] = [];
   const failures: BenchReport["failures"] = [];
+  const notes: string[] = [];
   let error: CellError | null = null;
   for (const { version, binary } of binaries) {
     const parser = new BenchStreamParser();
@@ -105,22 +108,32 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
       (latest ? ` (last: ${latest.name} ${latest.run.ns_per_op} ns/op, ${latest.run.allocs_per_op ?? "?"} allocs/op)` : "");
     ctx.sink.display({ "text/plain": progress() }, { displayId });
     let raw = "";
-    error = await session.runProgram(
-      binary,
-      flags,
-      {
-        stdout: (text) => {
-          raw += text;
-          const finished = parser.push(text);
-          if (finished.length) {
-            done += finished.length;
-            ctx.sink.update(displayId, { "text/plain": progress(finished[finished.length - 1]) });
-          }
-        },
-        stderr: (text) => ctx.sink.stream("stderr", text),
-      },
-      ctx.signal,
-    );
+    const waiting = (holder: string) => ctx.sink.update(displayId, { "text/plain": `${label}waiting for the machine-wide benchmark lock, held by ${holder}` });
+    try {
+      error = await underBenchLock(ctx, Boolean(parsed.options["no-lock"]), notes, waiting, () => {
+        ctx.sink.update(displayId, { "text/plain": progress() });
+        return session.runProgram(
+          binary,
+          flags,
+          {
+            stdout: (text) => {
+              raw += text;
+              const finished = parser.push(text);
+              if (finished.length) {
+                done += finished.length;
+                ctx.sink.update(displayId, { "text/plain": progress(finished[finished.length - 1]) });
+              }
+            },
+            stderr: (text) => ctx.sink.stream("stderr", text),
+          },
+          ctx.signal,
+        );
+      });
+    } catch (err) {
+      if ((err as Error).name !== "AbortError") throw err;
+      const evalue = "the cell was interrupted while it waited for the machine-wide benchmark lock";
+      error = { ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] };
+    }
     const output = parser.end();
     reports.push(buildReport(output, raw, version, flags, ctx.signal.aborted));
     failures.push(...output.failures);
@@ -129,6 +142,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   }
   const report = reports[reports.length - 1];
   report.failures = failures;
+  report.notes.push(...new Set(notes));
   if (reports.length === 2) report.comparison = compareReports(reports[0], reports[1], reports[0].go_version, reports[1].go_version);
   if (compareTo !== undefined) report.comparison = compareReports(ctx.state.get(`bench:${compareTo}`) as BenchReport, report, compareTo, (parsed.options.save as string) ?? "current");
   if (parsed.options.save) ctx.state.set(`bench:${parsed.options.save}`, report);

@@ -9,6 +9,8 @@
  *    test/jupyter/requirements.txt into it (JupyterLab, Jupyter Server, Notebook 7, nbclient,
  *    nbconvert; the file includes test/conformance/requirements.txt, whose pins it agrees with),
  *    unless the stamp `.venv/.goperf-jupyter-requirements` holds the hash of both files already.
+ *    Also `<repo>/.venv-gateway` with test/jupyter/gateway-requirements.txt (Enterprise Gateway's
+ *    pins cannot share .venv).
  * 2. Builds the JupyterLab renderer extension if it is missing or stale (renderers/jupyterlab/build.mjs).
  * 3. Installs the kernelspec and the extension into a fresh temporary JUPYTER_DATA_DIR
  *    (`node install.js`), with the runtime, config and settings dirs there too.
@@ -33,6 +35,8 @@ import { ensureVenv, repoRoot, run, venvBin, venvDir } from '../venv.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const requirements = path.join(here, 'requirements.txt');
+const gatewayRequirements = path.join(here, 'gateway-requirements.txt');
+const gatewayVenv = path.join(repoRoot, '.venv-gateway');
 const conformanceRequirements = path.join(repoRoot, 'test', 'conformance', 'requirements.txt');
 const installJs = path.join(repoRoot, 'install.js');
 const kernelMain = path.join(repoRoot, 'dist', 'kernel', 'main.js');
@@ -74,6 +78,7 @@ async function main() {
   /** @type {string[]} */
   const timings = [];
   timings.push(ensureVenv({ label: 'test:jupyter', requirements, stamp: '.goperf-jupyter-requirements', hashed: [conformanceRequirements], help: PYTHON_HELP }));
+  timings.push(ensureVenv({ label: 'test:jupyter', requirements: gatewayRequirements, stamp: '.goperf-gateway-requirements', help: PYTHON_HELP, dir: gatewayVenv }));
   if (!fs.existsSync(kernelMain)) fail(`${kernelMain} does not exist: run npm run build first`);
   const files = testFiles();
   if (files.length === 0) fail(`no compiled tests in ${testsDir}: run npm run build first`);
@@ -97,6 +102,7 @@ async function main() {
   Object.assign(env, {
     GOPERF_JUPYTER_TMP: tmp,
     GOPERF_JUPYTER_VENV: venvDir,
+    GOPERF_GATEWAY_VENV: gatewayVenv,
     JUPYTER_DATA_DIR: path.join(tmp, 'data'),
     JUPYTER_RUNTIME_DIR: path.join(tmp, 'runtime'),
     JUPYTER_CONFIG_DIR: path.join(tmp, 'config'),

@@ -27,11 +27,11 @@ interface InstallModule {
   KERNEL_NAME: string;
   LOGO_FILES: readonly string[];
   REPO_ROOT: string;
-  createKernelJson(opts: { node: string; mainJs: string }): KernelJson;
+  createKernelJson(opts: { node: string; mainJs: string; gatewayPath?: string }): KernelJson;
   jupyterDataDir(opts: DirOptions): string;
   kernelsDir(opts: DirOptions): string;
   kernelSpecDir(opts: DirOptions): string;
-  parseArgs(args: readonly string[]): { flag: Flag; prefix?: string; uninstall: boolean; help: boolean };
+  parseArgs(args: readonly string[]): { flag: Flag; prefix?: string; uninstall: boolean; gateway: boolean; help: boolean };
   install(dest: string, opts?: { node?: string; mainJs?: string; logoDir?: string }): void;
   uninstall(dest: string): boolean;
   LABEXTENSION_NAME: string;
@@ -98,6 +98,15 @@ describe('install.js', () => {
       expect(extension.version, 'renderers/jupyterlab/package.json version').to.equal(pkg.version);
     });
 
+    it('--gateway: names the gateway\'s local process proxy and passes the installer\'s PATH on', () => {
+      const spec = inst.createKernelJson({ node: '/usr/bin/node', mainJs: '/repo/dist/kernel/main.js', gatewayPath: '/usr/local/go/bin:/usr/bin' });
+      expect(spec.env).to.deep.equal({ PATH: '/usr/local/go/bin:/usr/bin' });
+      expect(spec.metadata).to.deep.equal({
+        debugger: false,
+        process_proxy: { class_name: 'enterprise_gateway.services.processproxies.processproxy.LocalProcessProxy' },
+      });
+    });
+
     it('rejects relative paths', () => {
       expect(() => inst.createKernelJson({ node: 'node', mainJs: '/repo/dist/kernel/main.js' })).to.throw(/absolute/);
       expect(() => inst.createKernelJson({ node: '/usr/bin/node', mainJs: 'dist/kernel/main.js' })).to.throw(/absolute/);
@@ -162,7 +171,8 @@ describe('install.js', () => {
 
   describe('parseArgs', () => {
     it('parses the location flags', () => {
-      expect(inst.parseArgs([])).to.deep.equal({ flag: 'user', prefix: undefined, uninstall: false, help: false });
+      expect(inst.parseArgs([])).to.deep.equal({ flag: 'user', prefix: undefined, uninstall: false, gateway: false, help: false });
+      expect(inst.parseArgs(['--gateway']).gateway).to.equal(true);
       expect(inst.parseArgs(['--sys-prefix', '--uninstall']).flag).to.equal('sys-prefix');
       expect(inst.parseArgs(['--sys-prefix', '--uninstall']).uninstall).to.equal(true);
       expect(inst.parseArgs(['--prefix', '/p'])).to.include({ flag: 'prefix', prefix: '/p' });

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `npm run test:hub`: goperf under JupyterHub with two real local users (after `npm run build`).
+ *
+ * 1. Needs root: it creates two users (`useradd -m`), and JupyterHub's local-process spawner
+ *    starts each user's server as that user. They are removed at the end (`userdel -r`), with any
+ *    process they still own, however the run ends.
+ * 2. Installs the pinned test/hub/requirements.txt (JupyterHub 6.1.1, Jupyter Server 2.21.1) into
+ *    `<repo>/.venv-hub`, made with Debian's /usr/bin/python3 (a Python the users can run);
+ *    configurable-http-proxy comes from node_modules (npm ci).
+ * 3. Installs the goperf kernelspec into a temporary prefix every user can read, and checks that
+ *    the users can reach node, the built kernel, the venv and go (a clone in a private directory
+ *    fails here, saying so).
+ * 4. Runs mocha over dist/test/hub/*.test.js and prints one "hub: N passed, N failed" line.
+ * Children are spawned with argv arrays, never through a shell.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Mocha from 'mocha';
+import { ensureVenv, repoRoot } from '../venv.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const testsDir = path.join(repoRoot, 'dist', 'test', 'hub');
+const USERS = ['goperfhuba', 'goperfhubb'];
+// Made with Debian's Python: the users run the venv's Python, which must not live under root's home.
+const SYSTEM_PYTHON = '/usr/bin/python3';
+const venvDir = path.join(repoRoot, '.venv-hub');
+const venvBin = path.join(venvDir, 'bin');
+
+/** @param {string} message @returns {never} */
+function fail(message) {
+  console.error(`test:hub: ${message}`);
+  console.log('\nhub: 0 passed, 1 failed');
+  process.exit(1);
+}
+
+/** @param {string} cmd @param {string[]} args */
+function sh(cmd, args) {
+  return spawnSync(cmd, args, { encoding: 'utf8' });
+}
+
+/** Ends every process of a test user (they are ours: the run created them), then removes the user. */
+function removeUser(/** @type {string} */ user) {
+  if (sh('id', ['-u', user]).status !== 0) return;
+  sh('pkill', ['-KILL', '-u', user]);
+  const r = sh('userdel', ['-r', '-f', user]);
+  if (r.status !== 0 && r.status !== 12) console.error(`test:hub: userdel ${user}: ${r.stderr.trim()}`);
+}
+
+async function main() {
+  if (process.getuid?.() !== 0) fail('JupyterHub with two local users needs root (it creates the users, and spawns their servers as them). Run it as root, as CI does.');
+  ensureVenv({
+    label: 'test:hub',
+    requirements: path.join(here, 'requirements.txt'),
+    stamp: '.goperf-hub-requirements',
+    help: `The hub test needs Debian's ${SYSTEM_PYTHON} with venv (apt-get install python3-venv).`,
+    dir: venvDir,
+    python3: SYSTEM_PYTHON,
+  });
+  const proxy = path.join(repoRoot, 'node_modules', '.bin', 'configurable-http-proxy');
+  if (!fs.existsSync(proxy)) fail(`${proxy} is missing: run npm ci (configurable-http-proxy is a devDependency)`);
+  if (!fs.existsSync(testsDir)) fail(`no compiled tests in ${testsDir}: run npm run build first`);
+
+  // World-readable, so the users' servers can read the kernelspec; nothing secret lives here.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'goperf-hub-'));
+  fs.chmodSync(tmp, 0o755);
+  const prefix = path.join(tmp, 'prefix');
+  const inst = spawnSync(process.execPath, [path.join(repoRoot, 'install.js'), '--prefix', prefix], { encoding: 'utf8' });
+  if (inst.status !== 0) fail(`node install.js --prefix failed:\n${inst.stdout}${inst.stderr}`);
+  spawnSync('chmod', ['-R', 'a+rX', prefix]);
+
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  try {
+    for (const user of USERS) {
+      removeUser(user); // left by an earlier run that was killed
+      const r = sh('useradd', ['-m', '-s', '/bin/bash', user]);
+      if (r.status !== 0) throw new Error(`useradd ${user} failed: ${r.stderr.trim()}`);
+    }
+    const go = sh('sh', ['-c', 'command -v go']).stdout.trim();
+    for (const [what, file, test] of [
+      ['node', process.execPath, '-x'],
+      ['the built kernel', path.join(repoRoot, 'dist', 'kernel', 'main.js'), '-r'],
+      ['the venv', path.join(venvBin, 'jupyterhub-singleuser'), '-x'],
+      ['go', go, '-x'],
+    ]) {
+      if (sh('runuser', ['-u', USERS[0], '--', 'test', test, file]).status !== 0) {
+        throw new Error(`the test users cannot reach ${what} (${file}): every directory above it must be searchable by other users (chmod o+x), which a clone under a private home is not`);
+      }
+    }
+    Object.assign(process.env, {
+      GOPERF_HUB_TMP: tmp,
+      GOPERF_HUB_USERS: USERS.join(','),
+      GOPERF_HUB_VENV: venvDir,
+      GOPERF_HUB_PROXY: proxy,
+      GOPERF_HUB_JUPYTER_PATH: path.join(prefix, 'share', 'jupyter'),
+    });
+    const mocha = new Mocha({ timeout: 300_000, reporter: 'spec', slow: 20_000 });
+    for (const f of fs.readdirSync(testsDir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(testsDir, f));
+    await mocha.loadFilesAsync();
+    const stats = await new Promise((resolve) => {
+      const runner = mocha.run(() => resolve(runner.stats));
+    });
+    passed = stats.passes;
+    failed = stats.failures;
+    skipped = stats.pending;
+  } catch (err) {
+    console.error(`test:hub: ${err instanceof Error ? err.message : String(err)}`);
+    failed += 1;
+  } finally {
+    for (const user of USERS) removeUser(user);
+    for (const user of USERS) {
+      if (sh('id', ['-u', user]).status === 0) {
+        console.error(`test:hub: user ${user} could not be removed`);
+        failed += 1;
+      }
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`\nhub: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exit(failed > 0 || skipped > 0 ? 1 : 0);
+}
+
+await main();
