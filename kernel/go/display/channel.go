@@ -1,0 +1,119 @@
+package display
+
+// The side channel to the kernel. Every message is one frame on file descriptor 3:
+//
+//	"GPD" kind(1 byte: 'd' display_data, 'u' update_display_data, 'r' execute_result)
+//	length(4 bytes, big endian) JSON(length bytes)
+//
+// Before each display or update frame, a marker carrying the message's sequence number is written
+// to stdout and to stderr: the kernel reads the three pipes separately, and shows the display when
+// both streams have reached its marker, so it lands between the prints it was made between (a
+// print on one pipe and a frame on another have no order of their own). The marker holds a token
+// the kernel chose for this run, so a program's own output never looks like one.
+//
+// The kernel turns the channel on by setting GOPERF_DISPLAY to the token; without it (a test
+// binary, a program run from a shell) messages are encoded and dropped, so a benchmark measures
+// what a display costs without sending anything.
+
+import (
+	"encoding/binary"
+	"os"
+	"strconv"
+	"sync"
+	"syscall"
+)
+
+// EnvVar names the variable through which the kernel hands the program its marker token.
+const EnvVar = "GOPERF_DISPLAY"
+
+const (
+	kindDisplay = 'd'
+	kindUpdate  = 'u'
+	kindResult  = 'r'
+)
+
+// A sink takes a whole frame and its markers; the kernel's pipes, or a test's buffers.
+type sink struct {
+	mu     sync.Mutex
+	frames *os.File
+	stdout *os.File
+	stderr *os.File
+	token  string
+	seq    uint64
+	broken bool
+}
+
+var channel = openChannel()
+
+func openChannel() *sink {
+	token := os.Getenv(EnvVar)
+	if token == "" {
+		return nil
+	}
+	// A program this one starts must not think it has a channel: its fd 3 is something else.
+	os.Unsetenv(EnvVar)
+	var st syscall.Stat_t
+	if syscall.Fstat(3, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFIFO {
+		return nil
+	}
+	syscall.CloseOnExec(3)
+	return &sink{
+		frames: os.NewFile(3, "goperf-display"),
+		stdout: os.NewFile(1, "goperf-stdout"),
+		stderr: os.NewFile(2, "goperf-stderr"),
+		token:  token,
+	}
+}
+
+// frame builds one frame: header and payload in one buffer, written with one write.
+func frame(kind byte, payload []byte) []byte {
+	buf := make([]byte, 8, 8+len(payload))
+	copy(buf, "GPD")
+	buf[3] = kind
+	binary.BigEndian.PutUint32(buf[4:], uint32(len(payload)))
+	return append(buf, payload...)
+}
+
+// send writes a display or update frame with its markers, in sequence order.
+func (s *sink) send(kind byte, payload []byte) {
+	if s == nil {
+		return
+	}
+	f := frame(kind, payload)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.broken {
+		return
+	}
+	s.seq++
+	mark := s.marker(strconv.FormatUint(s.seq, 10))
+	s.stdout.Write(mark)
+	s.stderr.Write(mark)
+	if _, err := s.frames.Write(f); err != nil {
+		// The kernel is told why on stdout (the channel itself is what failed), and later
+		// displays are dropped without markers.
+		s.broken = true
+		s.stdout.Write(s.marker("!" + sanitize(err.Error())))
+	}
+}
+
+// marker is ESC "GPD" token ":" what ";" — what is a sequence number, or "!" and a reason.
+func (s *sink) marker(what string) []byte {
+	b := make([]byte, 0, 8+len(s.token)+len(what))
+	b = append(b, 0x1b)
+	b = append(b, "GPD"...)
+	b = append(b, s.token...)
+	b = append(b, ':')
+	b = append(b, what...)
+	return append(b, ';')
+}
+
+func sanitize(s string) string {
+	out := []byte(s)
+	for i, c := range out {
+		if c == ';' || c < 0x20 || c >= 0x7f {
+			out[i] = ' '
+		}
+	}
+	return string(out)
+}
