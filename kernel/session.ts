@@ -25,6 +25,9 @@ import { Workspace, cacheDir, goLineFor, goMod, removeStale } from "./go/workspa
 import { scanUses } from "./go/tolerant.js";
 import { detectToolchain, killGroup, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { MAX_TRACE, StderrSplitter, describeDeath } from "./go/runoutput.js";
+import { displayChannel } from "./go/displayrun.js";
+import { displayModule, displayRequirement, usesDisplay } from "./go/displaymodule.js";
+import type { Bundle } from "./go/sidechannel.js";
 import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "./go/guard.js";
 import { ReleaseSyntaxError, oldestGoLine, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
 
@@ -66,7 +69,10 @@ export interface OutputCallbacks {
   stdout(text: string): void;
   stderr(text: string): void;
   /** The value of the cell's last expression, when the program reports one. */
-  result?(text: string): void;
+  result?(data: Bundle): void;
+  /** goperf/display's outputs; without them the program gets no display channel (test binaries). */
+  display?(data: Bundle, metadata: Record<string, unknown>, displayId?: string): void;
+  update?(displayId: string, data: Bundle, metadata: Record<string, unknown>): void;
 }
 
 export const OUTPUT_CAP = 1024 * 1024;
@@ -89,12 +95,14 @@ export class Session {
     await removeStale(options.scratchRoot);
     const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(options.scratchRoot)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
+    const modLine = toolchain.ok ? goLineFor(toolchain.info.version) : "";
     // The go command's work dirs go inside the scratch dir: one it was killed before removing (an
     // interrupted build, a shutdown) goes with the scratch dir instead of staying in /tmp.
     env.GOTMPDIR = workspace.path("gotmp");
     mkdirSync(env.GOTMPDIR, { mode: 0o700 });
     const parserReady = toolchain.ok ? CellParser.start({ goBinary: toolchain.info.binary, cacheDir: cacheDir(env), env }) : Promise.resolve(null);
     const session = new Session(toolchain, workspace, parserReady, env);
+    session.modLine = modLine;
     if (toolchain.ok) {
       const goroot = toolchain.info.goroot;
       session.stdlibReady = parserReady.then(async (p) => (session.stdlibNames = p ? await p.stdlib(goroot) : {}));
@@ -367,7 +375,6 @@ export class Session {
   /** Runs a built program, streaming its output; the death of the program becomes a CellError. */
   async runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
     const splitter = new StderrSplitter();
-    let resultText = "";
     let budget = OUTPUT_CAP;
     let noticed = false;
     const capped = (emit: (text: string) => void) => (text: string) => {
@@ -387,22 +394,26 @@ export class Session {
     // Under a memory cap (prlimit + GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
     const guarded = guardCommand(binary, args, this.env);
     let pgid = 0;
+    const toStderr = (chunk: string) => {
+      stderr(splitter.push(chunk));
+      // A dying program past the trace cap is only listing goroutines (a million take minutes).
+      if ((splitter.deathTrace?.length ?? 0) >= MAX_TRACE && pgid) killGroup(pgid);
+    };
+    // Displays in order with the prints around them (displayrun.ts); none for a test binary.
+    const channel = displayChannel(out, stdout, toStderr);
     const result = await this.track((onSpawn) =>
       run(guarded.binary, guarded.args, {
         cwd: this.workspace.dir,
-        env: guarded.env,
+        env: channel?.env(guarded.env) ?? guarded.env,
         signal,
         onSpawn: (pid) => onSpawn((pgid = pid)),
         quitFirstMs: QUIT_GRACE_MS,
-        onFd3: out.result ? (text) => (resultText += text) : undefined,
-        onStdout: stdout,
-        onStderr: (chunk) => {
-          stderr(splitter.push(chunk));
-          // A dying program past the trace cap is only listing goroutines (a million take minutes).
-          if ((splitter.deathTrace?.length ?? 0) >= MAX_TRACE && pgid) killGroup(pgid);
-        },
+        onFd3: channel?.fd3,
+        onStdout: channel?.stdout ?? stdout,
+        onStderr: channel?.stderr ?? toStderr,
       }),
     );
+    const shown = channel?.finish() ?? null;
     stderr(splitter.flush());
     if (result.interrupted) return interrupted(whereInCell(splitter.deathTrace));
     const trace = splitter.deathTrace;
@@ -416,7 +427,7 @@ export class Session {
       const text = `exit status ${result.code}`;
       return { ename: "ExitError", evalue: text, traceback: [text] };
     }
-    if (resultText) out.result?.(resultText);
+    if (shown) out.result?.(shown);
     return null;
   }
 
@@ -443,6 +454,15 @@ export class Session {
     return this.direct;
   }
 
+  /** go.mod's go line as last written, and whether the code imports goperf/display (displaymodule.ts). */
+  private modLine = "";
+  private needsDisplay = false;
+
+  private goModText(): string {
+    const display = this.needsDisplay ? displayModule() : null;
+    return goMod(this.modLine, display ? displayRequirement(display.dir) : "");
+  }
+
   /** Writes main.go and main_test.go, and the run's smaller program when `fresh` allows one. */
   private async writeProgram(program: Program, fresh: Decl[] | null): Promise<void> {
     const bodies = composeBodies(program);
@@ -465,7 +485,9 @@ export class Session {
     const runImports = runBody ? chooseImports(imports, usedRun, this.stdlibNames) : [];
     this.runImports = runImports.map((i) => i.path);
     this.runSource = runBody ? composeFile(renderImports(runImports), runBody) : null;
+    this.needsDisplay = usesDisplay([...this.mainImports, ...this.testImports, ...this.runImports]);
     await this.workspace.write({
+      "go.mod": this.goModText(),
       "main.go": this.mainSource,
       "main_test.go": (this.testSource = bodies.test ? composeFile(renderImports(testImports), bodies.test) : null),
       [RUN_FILE]: this.runSource,
@@ -493,7 +515,8 @@ export class Session {
     // One go line every toolchain involved accepts (an older go refuses a newer go.mod), so results
     // compared across releases differ by compiler, never by language version.
     const goLine = oldestGoLine([this.go!, go, ...(use.alongside ?? [])].map((t) => t.version));
-    await this.workspace.write({ "go.mod": goMod(goLine) });
+    this.modLine = goLine;
+    await this.workspace.write({ "go.mod": this.goModText() });
     const env = { ...this.env, GOTOOLCHAIN: go.gotoolchain ?? "local" };
     return this.track((onSpawn) => run(go.binary, args, { cwd: this.workspace.dir, env, capture: true, signal, onSpawn }));
   }

@@ -14,6 +14,7 @@ import { compareReports } from "./benchcompare.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
 import type { BenchEntry, BenchReport, CountSummary } from "./reports.js";
 import type { Magic, MagicContext } from "./types.js";
+import { displayNote } from "./benchdisplay.js";
 
 export const bench: Magic = {
   name: "bench",
@@ -131,6 +132,8 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   }
   const report = reports[reports.length - 1];
   report.failures = failures;
+  const shows = displayNote(staged.decls, selected, generated);
+  if (shows) report.notes.push(shows);
   if (reports.length === 2) report.comparison = compareReports(reports[0], reports[1], reports[0].go_version, reports[1].go_version);
   if (compareTo !== undefined) report.comparison = compareReports(ctx.state.get(`bench:${compareTo}`) as BenchReport, report, compareTo, (parsed.options.save as string) ?? "current");
   if (parsed.options.save) ctx.state.set(`bench:${parsed.options.save}`, report);

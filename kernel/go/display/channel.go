@@ -11,14 +11,17 @@ package display
 // print on one pipe and a frame on another have no order of their own). The marker holds a token
 // the kernel chose for this run, so a program's own output never looks like one.
 //
-// The kernel turns the channel on by setting GOPERF_DISPLAY to the token; without it (a test
+// The kernel turns the channel on by setting GOPERF_DISPLAY to the token (fd 3 is then a pipe or,
+// from Node, a socket pair); without it (a test
 // binary, a program run from a shell) messages are encoded and dropped, so a benchmark measures
 // what a display costs without sending anything.
 
 import (
 	"encoding/binary"
+	"math"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 )
@@ -41,19 +44,27 @@ type sink struct {
 	token  string
 	seq    uint64
 	broken bool
+	// The kernel's cap on displays (display_data) per cell: past it the kernel drops them, so
+	// only the first one past it is sent (the kernel notes the cap) and the rest cost no write.
+	maxDisplays, displays uint64
 }
 
 var channel = openChannel()
 
+// openChannel reads the kernel's GOPERF_DISPLAY: "TOKEN/MAXDISPLAYS".
 func openChannel() *sink {
-	token := os.Getenv(EnvVar)
+	token, maxText, _ := strings.Cut(os.Getenv(EnvVar), "/")
 	if token == "" {
 		return nil
+	}
+	maxDisplays, err := strconv.ParseUint(maxText, 10, 64)
+	if err != nil {
+		maxDisplays = math.MaxUint64 - 1
 	}
 	// A program this one starts must not think it has a channel: its fd 3 is something else.
 	os.Unsetenv(EnvVar)
 	var st syscall.Stat_t
-	if syscall.Fstat(3, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFIFO {
+	if syscall.Fstat(3, &st) != nil || (st.Mode&syscall.S_IFMT != syscall.S_IFIFO && st.Mode&syscall.S_IFMT != syscall.S_IFSOCK) {
 		return nil
 	}
 	syscall.CloseOnExec(3)
@@ -62,6 +73,8 @@ func openChannel() *sink {
 		stdout: os.NewFile(1, "goperf-stdout"),
 		stderr: os.NewFile(2, "goperf-stderr"),
 		token:  token,
+
+		maxDisplays: maxDisplays,
 	}
 }
 
@@ -84,6 +97,12 @@ func (s *sink) send(kind byte, payload []byte) {
 	defer s.mu.Unlock()
 	if s.broken {
 		return
+	}
+	if kind == kindDisplay {
+		if s.displays > s.maxDisplays {
+			return
+		}
+		s.displays++
 	}
 	s.seq++
 	mark := s.marker(strconv.FormatUint(s.seq, 10))

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -37,7 +38,7 @@ func capture(t testing.TB) *captured {
 			r.Close()
 		}()
 	}
-	c.sink = &sink{frames: w[0], stdout: w[1], stderr: w[2], token: "T0K"}
+	c.sink = &sink{frames: w[0], stdout: w[1], stderr: w[2], token: "T0K", maxDisplays: math.MaxUint64 - 1}
 	old := channel
 	channel = c.sink
 	t.Cleanup(func() { channel = old })
@@ -125,6 +126,20 @@ func TestImagesAndJSONAndBundle(t *testing.T) {
 	d := msgs[2].Data
 	if j, _ := json.Marshal(d["application/vnd.example+json"]); string(j) != `{"k":[1,2]}` || d["image/png"] != "YWI=" || d["text/plain"] != "x" {
 		t.Errorf("Bundle: %v", d)
+	}
+}
+
+func TestPastTheKernelsCapOnlyOneMoreDisplayIsSent(t *testing.T) {
+	c := capture(t)
+	c.sink.maxDisplays = 2
+	for i := 0; i < 10; i++ {
+		Text("x")
+	}
+	o := New("u")
+	o.Text("first is a display: dropped too")
+	o.Text("updates are not capped here")
+	if n := len(c.done(t)); n != 4 {
+		t.Errorf("%d frames sent, want 3 displays and 1 update", n)
 	}
 }
 
@@ -231,7 +246,8 @@ var html1KB = strings.Repeat(`<td style="padding:2px">12.5</td>`, 32)[:1024]
 func BenchmarkHTML1KB(b *testing.B) {
 	c := capture(b)
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
 		HTML(html1KB)
 	}
 	b.StopTimer()

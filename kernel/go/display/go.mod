@@ -1,3 +1,3 @@
 module goperf/display
 
-go 1.24
+go 1.22
