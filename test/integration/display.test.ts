@@ -127,7 +127,7 @@ describe("goperf/display in cells (real kernel, real go)", function () {
     ok(x);
     const msgs = outputsOf(x).map((m) => ({ type: m.header.msg_type, data: (m.content as { data?: Record<string, string> }).data }));
     expect(msgs.map((m) => m.type)).to.deep.equal(["display_data", "display_data", "execute_result"]);
-    expect(msgs[0].data!["text/plain"]).to.equal("Name  ns/op\n----  -----\na       1.5\nbb       20");
+    expect(msgs[0].data!["text/plain"]).to.equal("Name  ns/op\n----  -----\na     1.500\nbb    20.00");
     expect(msgs[0].data!["text/html"]).to.match(/^<table style="[^"]+"><thead>/);
     expect(msgs[1].data!["image/svg+xml"]).to.match(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(msgs[2].data).to.deep.equal({ "text/plain": "fast", "text/html": "<span>fast</span>" });

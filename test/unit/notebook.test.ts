@@ -367,6 +367,19 @@ describe("check", () => {
     expect(formatCheck(result)).to.contain("cell 3 (In [12]): BenchmarkSquareLogged allocs/op: stored 2, now 1");
   });
 
+  it("compares the kinds of a cell's displays after their updates, never their content", () => {
+    const show = (data: Record<string, string>): Output => ({ output_type: "display_data", metadata: {}, data });
+    const table = (rows: string) => show({ "text/html": `<table>${rows}</table>`, "text/plain": rows });
+    const chart = (svg: string) => show({ "image/svg+xml": svg, "text/plain": "[SVG image]" });
+    // Measured figures differ from run to run: the same kinds of outputs hold.
+    const [stored, fresh] = pair([[], [table("1.5 ns"), chart("<svg>a</svg>")]], [[], [table("2.5 ns"), chart("<svg>b</svg>")]]);
+    expect(checkNotebook(stored, fresh).ok).to.equal(true);
+    const [storedChart, freshNone] = pair([[], [table("x"), chart("<svg/>")]], [[], [table("x")]]);
+    expect(checkNotebook(storedChart, freshNone).differences.map((d) => `${d.kind}: ${d.message}`)).to.deep.equal([
+      "display: the cell's displays differ: stored 2 (text/html+text/plain, image/svg+xml+text/plain), now 1 (text/html+text/plain)",
+    ]);
+  });
+
   it("reports benchmarks that appear or vanish", () => {
     const [stored, fresh] = pair([[], [benchOutput([["BenchmarkA", 1, 0, 0]])]], [[], [benchOutput([["BenchmarkB", 1, 0, 0]])]]);
     expect(checkNotebook(stored, fresh).differences.map((d) => d.message)).to.deep.equal([

@@ -217,18 +217,18 @@ func TestTableOfStructsAndMaps(t *testing.T) {
 		Skip   string `display:"-"`
 	}
 	c := capture(t)
-	Table([]row{{"map", 12.5, 1, 0, ""}, {"slice-of-pairs", 3, 0, 0, ""}})
+	Table([]row{{"map", 12.5, 1, 0, ""}, {"slice-of-pairs", 3.0000001, 0, 0, ""}})
 	Table([]map[string]any{{"b": 2, "a": "x"}, {"a": "yy"}})
 	Table(42)
 	msgs := c.done(t)
 	wantText := "Name            ns/op  Allocs\n" +
 		"--------------  -----  ------\n" +
-		"map              12.5       1\n" +
-		"slice-of-pairs      3       0"
+		"map             12.50       1\n" +
+		"slice-of-pairs  3.000       0"
 	if got := msgs[0].Data["text/plain"]; got != wantText {
 		t.Errorf("text table:\n%s\nwant:\n%s", got, wantText)
 	}
-	if h := msgs[0].Data["text/html"].(string); !strings.Contains(h, `text-align:right">12.5</td>`) || strings.Contains(h, "hidden") || strings.Contains(h, "Skip") {
+	if h := msgs[0].Data["text/html"].(string); !strings.Contains(h, `text-align:right">12.50</td>`) || strings.Contains(h, "hidden") || strings.Contains(h, "Skip") {
 		t.Errorf("html table: %s", h)
 	}
 	if got := msgs[1].Data["text/plain"]; got != "a   b\n--  -\nx   2\nyy" {

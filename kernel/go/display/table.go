@@ -3,8 +3,10 @@ package display
 import (
 	"fmt"
 	"html"
+	"math"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -12,7 +14,7 @@ import (
 // Table shows rows as a table: a slice (or array) of structs, pointers to structs, or maps with
 // string keys. A struct's exported fields are the columns (a `display:"name"` tag renames one,
 // `display:"-"` leaves it out); maps give the union of their keys, sorted. Numbers are aligned
-// right. The bundle holds an HTML table and an aligned text table.
+// right, floats with 4 significant digits. The bundle holds an HTML table and an aligned text table.
 func Table(rows any) { send(kindDisplay, "", tableBundle(rows)) }
 
 // MaxTableRows: rows past this are counted, not shown.
@@ -79,7 +81,7 @@ func tabulate(rows any) (cols []string, cells [][]string, numeric []bool, more i
 			s := reflect.Indirect(v.Index(r))
 			for i, f := range fields {
 				if s.IsValid() {
-					row[i] = fmt.Sprint(s.Field(f).Interface())
+					row[i] = cell(s.Field(f))
 				}
 			}
 			cells = append(cells, row)
@@ -125,7 +127,7 @@ func tabulate(rows any) (cols []string, cells [][]string, numeric []bool, more i
 			row := make([]string, len(cols))
 			for i, c := range cols {
 				if val := m.MapIndex(reflect.ValueOf(c).Convert(m.Type().Key())); val.IsValid() {
-					row[i] = fmt.Sprint(val.Interface())
+					row[i] = cell(val)
 				}
 			}
 			cells = append(cells, row)
@@ -134,6 +136,26 @@ func tabulate(rows any) (cols []string, cells [][]string, numeric []bool, more i
 		return nil, nil, nil, 0, fmt.Errorf("want a slice of structs or maps, got a slice of %s", elem)
 	}
 	return cols, cells, numeric, more, nil
+}
+
+// cell is a value as the table shows it: floats with 4 significant digits (a measured 6.250228 ns
+// is 6.250 ns), everything else as %v.
+func cell(v reflect.Value) string {
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Float32 || v.Kind() == reflect.Float64 {
+		return formatFloat(v.Float())
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+func formatFloat(f float64) string {
+	abs := math.Abs(f)
+	if f == 0 || math.IsNaN(f) || math.IsInf(f, 0) || abs >= 1e15 || abs < 1e-4 {
+		return strconv.FormatFloat(f, 'g', 4, 64)
+	}
+	return strconv.FormatFloat(f, 'f', max(0, 3-int(math.Floor(math.Log10(abs)))), 64)
 }
 
 func isNumber(t reflect.Type) bool {
