@@ -17,7 +17,6 @@ package display
 // what a display costs without sending anything.
 
 import (
-	"encoding/binary"
 	"math"
 	"os"
 	"strconv"
@@ -78,21 +77,25 @@ func openChannel() *sink {
 	}
 }
 
-// frame builds one frame: header and payload in one buffer, written with one write.
-func frame(kind byte, payload []byte) []byte {
-	buf := make([]byte, 8, 8+len(payload))
-	copy(buf, "GPD")
-	buf[3] = kind
-	binary.BigEndian.PutUint32(buf[4:], uint32(len(payload)))
-	return append(buf, payload...)
+// headerSize: a frame's payload is built after this many bytes left free for its header, so the
+// frame goes out in one write without a copy.
+const headerSize = 8
+
+// frame fills in the header of a buffer whose payload follows headerSize free bytes.
+func frame(kind byte, f []byte) []byte {
+	n := len(f) - headerSize
+	f[0], f[1], f[2], f[3] = 'G', 'P', 'D', kind
+	f[4], f[5], f[6], f[7] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
+	return f
 }
 
-// send writes a display or update frame with its markers, in sequence order.
-func (s *sink) send(kind byte, payload []byte) {
+// send writes a display or update frame with its markers, in sequence order. f: headerSize
+// free bytes, then the payload.
+func (s *sink) send(kind byte, f []byte) {
 	if s == nil {
 		return
 	}
-	f := frame(kind, payload)
+	frame(kind, f)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.broken {
@@ -105,20 +108,20 @@ func (s *sink) send(kind byte, payload []byte) {
 		s.displays++
 	}
 	s.seq++
-	mark := s.marker(strconv.FormatUint(s.seq, 10))
+	var buf [80]byte
+	mark := s.marker(buf[:0], strconv.AppendUint(nil, s.seq, 10))
 	s.stdout.Write(mark)
 	s.stderr.Write(mark)
 	if _, err := s.frames.Write(f); err != nil {
 		// The kernel is told why on stdout (the channel itself is what failed), and later
 		// displays are dropped without markers.
 		s.broken = true
-		s.stdout.Write(s.marker("!" + sanitize(err.Error())))
+		s.stdout.Write(s.marker(nil, []byte("!"+sanitize(err.Error()))))
 	}
 }
 
-// marker is ESC "GPD" token ":" what ";" — what is a sequence number, or "!" and a reason.
-func (s *sink) marker(what string) []byte {
-	b := make([]byte, 0, 8+len(s.token)+len(what))
+// marker appends ESC "GPD" token ":" what ";" to b — what is a sequence number, or "!" and a reason.
+func (s *sink) marker(b []byte, what []byte) []byte {
 	b = append(b, 0x1b)
 	b = append(b, "GPD"...)
 	b = append(b, s.token...)

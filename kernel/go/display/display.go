@@ -55,9 +55,10 @@ func send(kind byte, id string, m encoded) {
 	channel.send(kind, m.payload(id))
 }
 
-// payload: {"data":{...},"display_id":"...","notes":[...]}
+// payload: headerSize free bytes for the frame's header, then
+// {"data":{...},"display_id":"...","notes":[...]}
 func (m encoded) payload(id string) []byte {
-	b := make([]byte, 0, len(m.data)+32+len(id))
+	b := make([]byte, headerSize, headerSize+len(m.data)+32+len(id))
 	b = append(b, `{"data":`...)
 	b = append(b, m.data...)
 	if id != "" {
@@ -132,25 +133,34 @@ func clip(s string) string {
 	return s[:cut] + "…"
 }
 
-// stripTags keeps an HTML fragment's text: enough for a fallback, not an HTML parser.
+// stripTags keeps an HTML fragment's text, runs of spaces made one: enough for a fallback, not an
+// HTML parser.
 func stripTags(html string) string {
-	if !strings.ContainsRune(html, '<') {
-		return html
-	}
-	var b strings.Builder
-	in := false
-	for _, r := range html {
+	b := make([]byte, 0, len(html))
+	in, space := false, true
+	for i := 0; i < len(html); i++ {
+		c := html[i]
 		switch {
-		case r == '<':
+		case c == '<':
 			in = true
-		case r == '>' && in:
+		case c == '>' && in:
 			in = false
-			b.WriteByte(' ')
-		case !in:
-			b.WriteRune(r)
+			if !space {
+				b = append(b, ' ')
+				space = true
+			}
+		case in:
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			if !space {
+				b = append(b, ' ')
+				space = true
+			}
+		default:
+			b = append(b, c)
+			space = false
 		}
 	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return strings.TrimSpace(string(b))
 }
 
 func imageBundle(mime, name string, img []byte) encoded {
