@@ -478,6 +478,20 @@ describe("export", () => {
     expect(importBlock([], [], std)).to.equal("");
   });
 
+  it("requires goperf/display from goperf's own directory only when the lab imports it", async () => {
+    const cellCode = 'import "goperf/display"\n\ndisplay.Text("x")';
+    const parser = fakeParser({
+      [cellCode]: [unit("import", [], 'import "goperf/display"', { imports: [{ name: "", path: "goperf/display" }] }), unit("stmt", [], 'display.Text("x")')],
+      'fmt.Println("y")': [unit("stmt", [], 'fmt.Println("y")')],
+    });
+    const parserWithDisplay: CellSplitter = { ...parser, uses: async (src) => [...(await parser.uses(src)), ...(/\bdisplay\./.test(src) ? ["display"] : [])] };
+    const options = { name: "d.ipynb", goLine: "1.26", stdlib: { fmt: "fmt" }, displayDir: "/opt/goperf/kernel/go/display" };
+    const shows = await composeLab(notebook([code(cellCode, 1)]), parserWithDisplay, options);
+    expect(shows.files["go.mod"]).to.equal('module lab\n\ngo 1.26\n\nrequire goperf/display v0.0.0\n\nreplace goperf/display => "/opt/goperf/kernel/go/display"\n');
+    const prints = await composeLab(notebook([code('fmt.Println("y")', 1)]), parserWithDisplay, options);
+    expect(prints.files["go.mod"]).to.equal("module lab\n\ngo 1.26\n");
+  });
+
   it("splits declarations, statements, benchmarks and %bench shorthands into a lab", async () => {
     const quiet = "//go:noinline\nfunc SquareQuiet(n int) int {\n\treturn n * n\n}";
     const logged = "//go:noinline\nfunc SquareLogged(n int) int {\n\tx := n * n\n\tfmt.Fprint(io.Discard, x)\n\treturn x\n}";
