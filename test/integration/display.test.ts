@@ -148,6 +148,16 @@ describe("goperf/display in cells (real kernel, real go)", function () {
     expect(result.data).to.deep.equal({ "text/plain": "{1 2}", "application/json": { x: 1, y: 2 }, "text/markdown": "**point**" });
   });
 
+  it("replaces invalid UTF-8 with U+FFFD and says where it was", async () => {
+    const x = await k.execute('display.Text("ok \\xff\\xfe end")\nfmt.Println("after")');
+    ok(x);
+    expect(timeline(x)).to.deep.equal([
+      { type: "stderr", text: "[goperf display: display.Text: the text is not valid UTF-8 (first bad byte at offset 3); bad bytes are shown as U+FFFD]\n" },
+      { type: "display_data", text: "ok \uFFFD end" },
+      { type: "stdout", text: "after\n" },
+    ]);
+  });
+
   it("caps 100,000 displays in a loop with a note saying where the cap is; the prints all arrive", async () => {
     const x = await k.execute('for i := 0; i < 100000; i++ {\n\tdisplay.Text("x")\n}\nfmt.Println("still here")');
     ok(x);
