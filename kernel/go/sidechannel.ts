@@ -100,7 +100,7 @@ export class FrameDecoder {
   /** The channel closed: a frame cut short is reported. */
   end(): FrameEvent[] {
     if (this.broken) return [];
-    if (this.skipping > 0) return [{ event: "dropped", kind: this.skipKind, why: "it was over the size cap and cut short when the channel closed" }];
+    if (this.skipping > 0) return [{ event: "dropped", kind: this.skipKind, why: "it was over the size cap, and the program ended while it was being sent" }];
     if (this.pendingBytes === 0) return [];
     const head = this.take(this.pendingBytes);
     if (head.length >= 4 && head.subarray(0, 3).equals(MAGIC) && KINDS[head[3]]) {
@@ -109,7 +109,7 @@ export class FrameDecoder {
         {
           event: "dropped",
           kind: KINDS[head[3]],
-          why: `it was cut off when the program ended (${head.length - Math.min(head.length, HEADER)} of ${want ?? "?"} bytes arrived)`,
+          why: `the program ended while it was being sent (${head.length - Math.min(head.length, HEADER)} of ${want ?? "?"} bytes arrived; a goroutine still running when main returns is stopped mid-display)`,
         },
       ];
     }

@@ -164,7 +164,7 @@ describe("display side channel", () => {
     r.fd3(frame.subarray(0, frame.length - 3));
     r.finish();
     expect(events.map((e) => `${e.out} ${e.text}`)).to.deep.equal([
-      `note a display was dropped: it was cut off when the program ended (${frame.length - 11} of ${frame.length - 8} bytes arrived)`,
+      `note a display was dropped: the program ended while it was being sent (${frame.length - 11} of ${frame.length - 8} bytes arrived; a goroutine still running when main returns is stopped mid-display)`,
     ]);
   });
 
