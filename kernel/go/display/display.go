@@ -264,3 +264,10 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// escapeHTML is html.EscapeString: the html package is not imported because its init keeps its
+// entity tables (about 70 KB) in every binary that links it, and a cell's link time grows with
+// its binary (bench/run.ts measures a display cell against a print).
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
+
+func escapeHTML(s string) string { return htmlEscaper.Replace(s) }

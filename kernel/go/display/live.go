@@ -2,7 +2,6 @@ package display
 
 import (
 	"fmt"
-	"html"
 	"strconv"
 	"strings"
 	"sync"
@@ -127,7 +126,7 @@ func progressBundle(done, total int64, elapsed time.Duration) encoded {
 	h := `<div style="font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:12px;display:flex;align-items:center;gap:8px">` +
 		`<div style="width:240px;height:10px;border-radius:5px;background:rgba(128,128,128,0.25);overflow:hidden">` +
 		`<div style="width:` + strconv.FormatFloat(frac*100, 'f', 1, 64) + `%;height:100%;background:#2f7fd0"></div></div>` +
-		`<span>` + html.EscapeString(pct+" · "+strconv.FormatInt(done, 10)+"/"+strconv.FormatInt(total, 10)+" · "+took) + `</span></div>`
+		`<span>` + escapeHTML(pct+" · "+strconv.FormatInt(done, 10)+"/"+strconv.FormatInt(total, 10)+" · "+took) + `</span></div>`
 	b := []byte(`{"text/html":`)
 	b = appendString(b, h)
 	b = append(b, `,"text/plain":`...)

@@ -2,7 +2,6 @@ package display
 
 import (
 	"fmt"
-	"html"
 	"math"
 	"reflect"
 	"sort"
@@ -184,13 +183,13 @@ func htmlTable(cols []string, cells [][]string, numeric []bool, more int) string
 		return ";text-align:left"
 	}
 	for i, c := range cols {
-		b.WriteString(`<th style="` + headStyle + align(i) + `">` + html.EscapeString(c) + "</th>")
+		b.WriteString(`<th style="` + headStyle + align(i) + `">` + escapeHTML(c) + "</th>")
 	}
 	b.WriteString("</tr></thead><tbody>")
 	for _, row := range cells {
 		b.WriteString("<tr>")
 		for i, c := range row {
-			b.WriteString(`<td style="` + cellStyle + align(i) + `">` + html.EscapeString(c) + "</td>")
+			b.WriteString(`<td style="` + cellStyle + align(i) + `">` + escapeHTML(c) + "</td>")
 		}
 		b.WriteString("</tr>")
 	}

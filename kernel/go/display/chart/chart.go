@@ -11,7 +11,6 @@ package chart
 
 import (
 	"fmt"
-	"html"
 	"math"
 	"strconv"
 	"strings"
@@ -346,4 +345,7 @@ func fit(text string, room, perChar float64) string {
 	return string(r[:n-1]) + "…"
 }
 
-func esc(s string) string { return html.EscapeString(s) }
+// esc is html.EscapeString without the html package (display.go says why).
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
+
+func esc(s string) string { return escaper.Replace(s) }
