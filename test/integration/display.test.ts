@@ -148,6 +148,27 @@ describe("goperf/display in cells (real kernel, real go)", function () {
     expect(result.data).to.deep.equal({ "text/plain": "{1 2}", "application/json": { x: 1, y: 2 }, "text/markdown": "**point**" });
   });
 
+  it("shows a value's SVG() and Markdown() forms together, with %v as text/plain", async () => {
+    const x = await k.execute(
+      [
+        "type Dot string",
+        "",
+        'func (d Dot) SVG() string      { return `<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>` }',
+        'func (d Dot) Markdown() string { return "*" + string(d) + "*" }',
+        "",
+        'dot := Dot("a \\"dot\\"\\n")',
+        "dot",
+      ].join("\n"),
+    );
+    ok(x);
+    const result = outputsOf(x).find((m) => m.header.msg_type === "execute_result")!.content as { data: Record<string, unknown> };
+    expect(result.data).to.deep.equal({
+      "text/plain": 'a "dot"\n',
+      "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>',
+      "text/markdown": '*a "dot"\n*',
+    });
+  });
+
   it("replaces invalid UTF-8 with U+FFFD and says where it was", async () => {
     const x = await k.execute('display.Text("ok \\xff\\xfe end")\nfmt.Println("after")');
     ok(x);
