@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -162,6 +163,48 @@ func TestOutputShowsThenUpdates(t *testing.T) {
 	}
 	if New("").ID() == New("").ID() {
 		t.Error("two made-up ids are equal")
+	}
+}
+
+func TestConcurrentCallsKeepMarkersFramesAndTheFirstDisplayInOrder(t *testing.T) {
+	c := capture(t)
+	o := New("shared")
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				o.Text("x")
+				Text("y")
+			}
+		}()
+	}
+	wg.Wait()
+	msgs := c.done(t)
+	if len(msgs) != 800 {
+		t.Fatalf("%d frames, want 800", len(msgs))
+	}
+	kinds := map[byte]int{}
+	for i, m := range msgs {
+		kinds[m.Kind]++
+		if m.DisplayID == "shared" && m.Kind == 'd' && i > 0 {
+			for _, before := range msgs[:i] {
+				if before.DisplayID == "shared" {
+					t.Fatalf("an update of the output came before its display (frame %d)", i)
+				}
+			}
+		}
+	}
+	if kinds['d'] != 401 || kinds['u'] != 399 {
+		t.Errorf("kinds %v, want 401 displays and 399 updates", kinds)
+	}
+	var want strings.Builder
+	for i := 1; i <= 800; i++ {
+		want.WriteString("\x1bGPDT0K:" + strconv.Itoa(i) + ";")
+	}
+	if c.stdout.String() != want.String() || c.stderr.String() != want.String() {
+		t.Error("markers are not 1..800 in order on both streams")
 	}
 }
 

@@ -12,8 +12,10 @@ import (
 // An Output is one output of the cell that can be redrawn: its first content is a display_data
 // with a display_id, every later one an update_display_data that replaces it in place.
 type Output struct {
-	id    string
-	shown atomic.Bool
+	id string
+	// mu keeps the first content (display_data) ahead of any update sent from another goroutine.
+	mu    sync.Mutex
+	shown bool
 }
 
 var anonymous atomic.Uint64
@@ -31,8 +33,11 @@ func New(id string) *Output {
 func (o *Output) ID() string { return o.id }
 
 func (o *Output) send(m encoded) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	kind := byte(kindUpdate)
-	if o.shown.CompareAndSwap(false, true) {
+	if !o.shown {
+		o.shown = true
 		kind = kindDisplay
 	}
 	send(kind, o.id, m)
