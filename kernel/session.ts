@@ -218,6 +218,8 @@ export class Session {
     const imports: DeclaredImport[] = decls
       .filter((d) => d.kind === "import")
       .flatMap((d) => (d.imports ?? []).map((i: ImportSpec) => ({ ...i, cell: d.cell, line: d.line })));
+    // A cell being typed that imports goperf/display: gopls must find it to complete `display.`.
+    if (!this.needsDisplay && usesDisplay(imports.map((i) => i.path))) await this.requireDisplay();
     const parser = await this.parser();
     const uses = (body: string) => parser.uses(composeFile("", body)).catch(() => scanUses(body, this.stdlibNames));
     const [usedMain, usedTest] = await Promise.all([uses(bodies.main), bodies.test ? uses(bodies.test) : Promise.resolve([])]);
@@ -454,9 +456,18 @@ export class Session {
     return this.direct;
   }
 
-  /** go.mod's go line as last written, and whether the code imports goperf/display (displaymodule.ts). */
+  /**
+   * go.mod's go line as last written, and whether a cell has imported goperf/display
+   * (displaymodule.ts). Once required it stays: go.mod does not flip (gopls reloads the module on
+   * every change), and a requirement no code imports links nothing.
+   */
   private modLine = "";
   private needsDisplay = false;
+
+  private async requireDisplay(): Promise<void> {
+    this.needsDisplay = true;
+    await this.workspace.write({ "go.mod": this.goModText() });
+  }
 
   private goModText(): string {
     const display = this.needsDisplay ? displayModule() : null;
@@ -485,7 +496,7 @@ export class Session {
     const runImports = runBody ? chooseImports(imports, usedRun, this.stdlibNames) : [];
     this.runImports = runImports.map((i) => i.path);
     this.runSource = runBody ? composeFile(renderImports(runImports), runBody) : null;
-    this.needsDisplay = usesDisplay([...this.mainImports, ...this.testImports, ...this.runImports]);
+    if (usesDisplay([...this.mainImports, ...this.testImports, ...this.runImports])) this.needsDisplay = true;
     await this.workspace.write({
       "go.mod": this.goModText(),
       "main.go": this.mainSource,

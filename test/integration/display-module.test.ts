@@ -22,10 +22,14 @@ describe("goperf/display in the scratch module (real go)", function () {
 
   const goMod = () => readFileSync(session.workspace.path("go.mod"), "utf8");
 
-  it("adds the require and replace only while the code imports the package", async () => {
+  it("adds the require and replace once a cell imports the package, and keeps them", async () => {
     const module = displayModule()!;
     expect(module.dir).to.match(/kernel\/go\/display$/);
     expect(goMod()).to.not.contain("goperf/display");
+    // A cell being typed (completion's candidate) that imports it: gopls must find the package.
+    const units = await session.split('import "goperf/display"\n\nvar _ = display.Text');
+    await session.candidate(units.ok ? units.units : [], 1);
+    expect(goMod()).to.contain(displayRequirement(module.dir));
     const staged = await session.stage('import "goperf/display"\n\ndisplay.Text("x")', { count: 1, source: "" }, { show: true });
     if ("ename" in staged) throw new Error(staged.evalue);
     expect(goMod()).to.contain(displayRequirement(module.dir));
@@ -34,8 +38,8 @@ describe("goperf/display in the scratch module (real go)", function () {
     session.commit(staged);
     const later = await session.stage('fmt.Println("no display")', { count: 2, source: "" }, { show: true });
     if ("ename" in later) throw new Error(later.evalue);
-    // The import of cell 1 is still declared, but nothing uses it: no requirement.
-    expect(goMod()).to.not.contain("goperf/display");
+    // Kept once required (go.mod would flip and gopls reload); a requirement nothing imports links nothing.
+    expect(goMod()).to.contain(displayRequirement(module.dir));
   });
 
   it("lists an import config for the replaced module and links a program with it directly", async () => {
