@@ -1,6 +1,7 @@
 // goperf/display (kernel/go/display, a module of its own) in the scratch module: required and
-// replaced by the directory goperf ships, so a cell imports it without network access. Only while
-// the session's code imports it: otherwise go.mod stays as it was, and no binary links it.
+// replaced by the directory goperf ships, so a cell imports it without network access. From the
+// first cell that imports it on (session.ts keeps it then); before, go.mod stays as it was. Only
+// code that imports it links it.
 
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
