@@ -94,6 +94,21 @@ async function benchCell(k: KernelClient): Promise<Row> {
   return compareRow("%bench -count 6 (100ms runs)", kernel, "`go test -bench . -benchmem -count 6`", raw, "≤ 1.05x");
 }
 
+/** One display (goperf/display) against printing the same text: the issue's ≤ 1.05x. */
+async function displayCell(k: KernelClient): Promise<Row> {
+  await k.execute('import "goperf/display"');
+  const shown: number[] = [];
+  const printed: number[] = [];
+  for (let i = 0; i < rounds + 1; i++) {
+    // A new constant each round: both cells compile and link again.
+    const text = `"result ${2000 + i}"`;
+    const d = await time(() => k.execute(`display.Text(${text})`));
+    const p = await time(() => k.execute(`fmt.Println(${text})`));
+    if (i > 0) (shown.push(d), printed.push(p));
+  }
+  return compareRow("a cell making one display", shown, "the same cell printing the text", printed, "≤ 1.05x");
+}
+
 async function longSession(): Promise<Row[]> {
   const k = await KernelClient.launch();
   await k.execute(SQUARE);
@@ -139,6 +154,7 @@ async function main(): Promise<void> {
   if (wanted("bench")) rows.push(await benchCell(k));
   if (wanted("asm")) rows.push(await asmCell(k, rounds));
   if (wanted("layout")) rows.push(await layoutCell(k, rounds));
+  if (wanted("display")) rows.push(await displayCell(k));
   await k.close();
   if (wanted("first")) rows.push(await firstCell());
   if (wanted("long")) rows.push(...(await longSession()));

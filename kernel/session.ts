@@ -11,6 +11,7 @@ import type { CellRef } from "./go/declarations.js";
 import { Workspace, cacheDir, goLineFor, goMod, removeStale } from "./go/workspace.js";
 import { detectToolchain, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { sessionGoFlags } from "./go/goflags.js";
+import { usesDisplay } from "./go/displaymodule.js";
 import { ReleaseSyntaxError, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
 import { EMPTY, committedFrom, composeCandidate, composePreview, type Candidate, type CellSource, type Committed, type Composer } from "./session/candidate.js";
 import { Builds, type BinaryResult, type BuildResult, type GoUse } from "./session/builds.js";
@@ -135,6 +136,8 @@ export class Session {
    * See composePreview.
    */
   async preview(units: readonly Unit[], count: number, alsoImport: readonly string[] = []): Promise<{ main: string; test: string; packages: string[] }> {
+    // A cell being typed that imports goperf/display: gopls must find it to complete `display.`.
+    if (usesDisplay(units.flatMap((u) => (u.imports ?? []).map((i) => i.path)))) await this.builds.requireDisplay();
     return composePreview(this.state, units, count, alsoImport, this.composer(await this.parser()));
   }
 

@@ -15,6 +15,7 @@ import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
 import type { BenchEntry, BenchReport, CountSummary } from "../kernel/reports/index.js";
 import { NO_LOCK_OPTION, underBenchLock } from "./benchlock.js";
 import type { Magic, MagicContext } from "./types.js";
+import { displayNote } from "./benchdisplay.js";
 
 export const bench: Magic = {
   name: "bench",
@@ -143,6 +144,8 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   const report = reports[reports.length - 1];
   report.failures = failures;
   report.notes.push(...new Set(notes));
+  const shows = displayNote(staged.decls, selected, generated);
+  if (shows) report.notes.push(shows);
   if (reports.length === 2) report.comparison = compareReports(reports[0], reports[1], reports[0].go_version, reports[1].go_version);
   if (compareTo !== undefined) report.comparison = compareReports(ctx.state.get(`bench:${compareTo}`) as BenchReport, report, compareTo, (parsed.options.save as string) ?? "current");
   if (parsed.options.save) ctx.state.set(`bench:${parsed.options.save}`, report);

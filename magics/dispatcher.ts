@@ -143,7 +143,9 @@ export class Dispatcher implements Executor {
       {
         stdout: (t) => ctx.sink.stream("stdout", t),
         stderr: (t) => ctx.sink.stream("stderr", t),
-        result: (t) => ctx.sink.result({ "text/plain": t }),
+        result: (data) => ctx.sink.result(data),
+        display: (data, metadata, displayId) => ctx.sink.display(data, { metadata, displayId }),
+        update: (displayId, data, metadata) => ctx.sink.update(displayId, data, metadata),
       },
       signal,
     );

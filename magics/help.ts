@@ -1,13 +1,14 @@
 // %help and %lsmagic: generated from the same declarations that parse each magic's options.
 
 import { usage } from "./args.js";
+import { DISPLAY_HELP } from "./helpdisplay.js";
 import type { Magic } from "./types.js";
 
 export const help: Magic = {
   name: "help",
   summary: "Show the magics, or one magic's options.",
   options: [],
-  args: [{ name: "NAME", description: "a magic's name, with or without %" }],
+  args: [{ name: "NAME", description: "a magic's name, with or without %; or display (the goperf/display package)" }],
   takesCode: false,
   async run(ctx, parsed) {
     const magics = ctx.catalog();
@@ -17,6 +18,10 @@ export const help: Magic = {
       return null;
     }
     const magic = magics.find((m) => m.name === name);
+    if (!magic && name === "display") {
+      ctx.page(DISPLAY_HELP);
+      return null;
+    }
     if (!magic) {
       const text = `%help: no magic named %${name}; the magics are ${magics.map((m) => "%" + m.name).join(", ")}`;
       return { ename: "UsageError", evalue: text, traceback: [text] };
@@ -43,5 +48,7 @@ function overview(magics: readonly Magic[]): string {
     "goperf magics (a line starting with % in a cell; %help NAME for a magic's options):",
     "",
     ...magics.map((m) => `  %${m.name.padEnd(width)}${m.summary}`),
+    "",
+    '%help display: the goperf/display package (import "goperf/display"): tables, charts, images, live outputs.',
   ].join("\n");
 }

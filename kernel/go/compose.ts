@@ -73,34 +73,96 @@ function place(cell: number, line: number, col: number, text: string): string {
 }
 
 /**
- * The value of a cell's last expression goes to file descriptor 3, which the kernel reads as the
- * cell's execute_result; the program's own stdout and stderr stay untouched.
+ * The value of a cell's last expression goes to file descriptor 3 as one execute_result frame of
+ * the display side channel (sidechannel.ts); the program's own stdout and stderr stay untouched.
+ * text/plain is the value as %v shows it (a string quoted); a value with HTML(), SVG(), Markdown()
+ * or Display() map[string]any methods is also shown in those forms. Only fmt, os, strconv,
+ * strings, unicode/utf8 and encoding/base64 are linked for it: no JSON encoder, so a Display()
+ * value for a JSON type is sent as its JSON text and parsed by the kernel. The file is a package
+ * variable, never closed: a goroutine's display may still be using fd 3.
  */
 export const SHOW_FUNC =
   lineDirective(`${GENERATED_PREFIX}show.go`, 1, 1) +
-  `func goperfShow(values ...any) {
-	out := os.NewFile(3, "goperf-result")
-	if out == nil {
-		return
-	}
+  `var goperfResult = os.NewFile(3, "goperf-result")
+
+func goperfShow(values ...any) {
+	var text []byte
 	for i, v := range values {
 		if i > 0 {
-			fmt.Fprint(out, " ")
+			text = append(text, ' ')
 		}
 		if s, ok := v.(string); ok {
-			fmt.Fprint(out, strconv.Quote(s))
+			text = strconv.AppendQuote(text, s)
 		} else {
-			fmt.Fprintf(out, "%v", v)
+			text = fmt.Appendf(text, "%v", v)
 		}
 	}
-	out.Close()
+	data := []string{"text/plain", string(text)}
+	if len(values) == 1 {
+		v := values[0]
+		if r, ok := v.(interface{ HTML() string }); ok {
+			data = append(data, "text/html", r.HTML())
+		}
+		if r, ok := v.(interface{ SVG() string }); ok {
+			data = append(data, "image/svg+xml", r.SVG())
+		}
+		if r, ok := v.(interface{ Markdown() string }); ok {
+			data = append(data, "text/markdown", r.Markdown())
+		}
+		if r, ok := v.(interface{ Display() map[string]any }); ok {
+			for mime, x := range r.Display() {
+				switch x := x.(type) {
+				case string:
+					data = append(data, mime, x)
+				case []byte:
+					data = append(data, mime, base64.StdEncoding.EncodeToString(x))
+				default:
+					data = append(data, mime, fmt.Sprint(x))
+				}
+			}
+		}
+	}
+	body := []byte(\`{"data":{\`)
+	seen := map[string]bool{}
+	for i := len(data) - 2; i >= 0; i -= 2 {
+		if seen[data[i]] {
+			continue
+		}
+		seen[data[i]] = true
+		if len(seen) > 1 {
+			body = append(body, ',')
+		}
+		body = append(goperfQuote(body, data[i]), ':')
+		body = goperfQuote(body, data[i+1])
+	}
+	body = append(body, "}}"...)
+	n := len(body)
+	frame := append([]byte{'G', 'P', 'D', 'r', byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}, body...)
+	goperfResult.Write(frame)
+}
+
+// goperfQuote appends s as a JSON string.
+func goperfQuote(b []byte, s string) []byte {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	b = append(b, '"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\\\':
+			b = append(b, '\\\\', byte(r))
+		case r < 0x20:
+			b = append(b, '\\\\', 'u', '0', '0', "0123456789abcdef"[r>>4], "0123456789abcdef"[r&15])
+		default:
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return append(b, '"')
 }
 `;
 
 function showCall(shown: Shown): string {
   // The expression keeps its own position (on the line after "goperfShow("), and ")" follows it
   // directly so that no semicolon is inserted between them.
-  return lineDirective(`${GENERATED_PREFIX}show.go`, 20, 1) + "goperfShow(\n" + lineDirective(cellFile(shown.cell), shown.line, shown.col) + shown.text + ")\n";
+  return lineDirective(`${GENERATED_PREFIX}show.go`, 100, 1) + "goperfShow(\n" + lineDirective(cellFile(shown.cell), shown.line, shown.col) + shown.text + ")\n";
 }
 
 /** The bodies of main.go and main_test.go, without their import blocks (see importBlock). */

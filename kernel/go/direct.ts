@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { run, type RunResult, type ToolchainInfo } from "./toolchain.js";
+import { displayModule, usesDisplay } from "./displaymodule.js";
 
 export interface DirectResult {
   ok: boolean;
@@ -110,6 +111,8 @@ export class DirectBuilder {
 
   private keptPath(key: string): string {
     const settings = [this.go.version, this.go.goroot, this.go.goos, this.go.goarch, this.env.GOCACHE, this.env.GOFLAGS, this.env.GOAMD64, this.env.CGO_ENABLED];
+    // goperf/display's sources: its archives are keyed by content, a kept config by this.
+    if (usesDisplay(key.split(" "))) settings.push(displayModule()?.hash);
     return join(this.keepDir!, "importcfg", hash([...settings, key].join("\u0000")).slice(0, 24));
   }
 

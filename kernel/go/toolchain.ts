@@ -69,8 +69,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Told the child's pid (= its process group id) once it has started. */
   onSpawn?: (pid: number) => void;
-  /** Receives what the child writes to file descriptor 3 (the cell's result channel). */
-  onFd3?: (chunk: string) => void;
+  /** Receives what the child writes to file descriptor 3 (the display side channel), as bytes. */
+  onFd3?: (chunk: Buffer) => void;
   /**
    * On abort, first SIGQUIT the child (a Go program then prints where its goroutines are) and kill
    * the group this many ms later, or as soon as the child exits.
@@ -121,10 +121,7 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
       options.onStderr?.(chunk);
     });
     const fd3 = child.stdio[3] as NodeJS.ReadableStream | null;
-    if (fd3 && options.onFd3) {
-      fd3.setEncoding("utf8");
-      fd3.on("data", (chunk: string) => options.onFd3!(chunk));
-    }
+    if (fd3 && options.onFd3) fd3.on("data", (chunk: Buffer) => options.onFd3!(chunk));
     let grace: NodeJS.Timeout | undefined;
     const onAbort = () => {
       interrupted = true;

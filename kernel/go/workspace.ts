@@ -55,8 +55,9 @@ export class Workspace {
   }
 }
 
-export function goMod(goLine: string): string {
-  return `module ${MODULE_PATH}\n\ngo ${goLine}\n`;
+/** `extra`: more go.mod lines (goperf/display's require and replace, displaymodule.ts). */
+export function goMod(goLine: string, extra = ""): string {
+  return `module ${MODULE_PATH}\n\ngo ${goLine}\n${extra}`;
 }
 
 /** goperf's cache dir ($XDG_CACHE_HOME/goperf): the parser helper and kept import configs live there. */

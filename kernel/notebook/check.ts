@@ -5,7 +5,7 @@
 import { BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME, type BenchReport, type Claim, type ClaimReport, type EscapeReport } from "../reports/index.js";
 import { codeCells, joinText, type CodeCell, type Notebook } from "./nbformat.js";
 
-export type DifferenceKind = "claim" | "escape" | "bench" | "error";
+export type DifferenceKind = "claim" | "escape" | "bench" | "error" | "display";
 
 export interface Difference {
   /** 1-based position of the cell among the notebook's cells. */
@@ -107,6 +107,14 @@ export function checkNotebook(stored: Notebook, fresh: Notebook): CheckResult {
     }
     for (const name of freshBench.keys()) if (!storedBench.has(name)) add("bench", `${name}: new result, not in the stored notebook`);
 
+    // Displays (goperf/display, magics): the same outputs of the same kinds, as the stored cell
+    // shows them after its updates; their content is measured data and is never compared.
+    const storedShape = displayShape(old);
+    const freshShape = displayShape(cell);
+    if (storedShape.join(" ") !== freshShape.join(" ")) {
+      add("display", `the cell's displays differ: stored ${describeShape(storedShape)}, now ${describeShape(freshShape)}`);
+    }
+
     // Errors: the same error (in cell positions), or none on both sides.
     const storedError = errorOf(old, storedLabels);
     const freshError = errorOf(cell, freshLabels);
@@ -118,6 +126,17 @@ export function checkNotebook(stored: Notebook, fresh: Notebook): CheckResult {
   // A notebook that was never run stores nothing to hold against: that is not a pass.
   const runnable = codeCells(fresh).some(({ cell }) => joinText(cell.source).trim() !== "");
   return { ok: differences.length === 0 && (checked.cells > 0 || !runnable), differences, checked };
+}
+
+/** Each display output of a cell as its MIME types ("image/svg+xml+text/plain"), in order. */
+export function displayShape(cell: CodeCell): string[] {
+  return cell.outputs
+    .filter((o) => o.output_type === "display_data" || o.output_type === "execute_result")
+    .map((o) => Object.keys((o as { data: Record<string, unknown> }).data).sort().join("+"));
+}
+
+function describeShape(shape: string[]): string {
+  return shape.length ? `${shape.length} (${shape.join(", ")})` : "none";
 }
 
 export function formatCheck(result: CheckResult, name = "the notebook"): string {

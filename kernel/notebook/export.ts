@@ -12,6 +12,7 @@ import { mergeUnits } from "../go/declarations.js";
 import { benchmarkName, isCall, shorthandBenchmark } from "../go/shorthand.js";
 import { splitMagics, splitWords } from "../magicline.js";
 import { codeCells, joinText, type Notebook } from "./nbformat.js";
+import { displayRequirement } from "../go/displaymodule.js";
 
 export interface SplitUnit {
   kind: UnitKind;
@@ -37,6 +38,8 @@ export interface LabOptions {
   /** Standard packages by name (`rand` -> `math/rand`), to add imports a cell relied on. */
   stdlib: Record<string, string>;
   module?: string;
+  /** Where goperf/display lives (kernel/go/display): a lab whose code imports it requires it from there. */
+  displayDir?: string;
 }
 
 export interface Lab {
@@ -44,6 +47,11 @@ export interface Lab {
   /** Cells left out, with why (a stored error, a syntax error). */
   skipped: { cell: number; reason: string }[];
   benchmarks: string[];
+}
+
+/** Whether the lab's Go imports goperf/display (outside a notebook its displays are dropped). */
+function usesDisplay(source: string): boolean {
+  return /^\s*(?:[\w.]+\s+)?"goperf\/display(?:\/[\w/]+)?"$/m.test(source);
 }
 
 /** Errors that mean the kernel never took the cell's code into the session. */
@@ -115,7 +123,7 @@ export async function composeLab(nb: Notebook, parser: CellSplitter, options: La
   const benchmarks = [...code.filter((d) => d.test && d.names[0]?.startsWith("Benchmark")).map((d) => d.names[0]), ...generated.map((g) => g.name)];
   return {
     files: {
-      "go.mod": `module ${options.module ?? "lab"}\n\ngo ${options.goLine}\n`,
+      "go.mod": `module ${options.module ?? "lab"}\n\ngo ${options.goLine}\n${usesDisplay(labGo + labTest) && options.displayDir ? displayRequirement(options.displayDir) : ""}`,
       "lab.go": labGo,
       "lab_test.go": labTest,
       Makefile: makefile(options.name),

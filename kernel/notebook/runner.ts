@@ -12,6 +12,7 @@ import { KernelClient } from "../client/client.js";
 import type { Message } from "../protocol.js";
 import { checkNotebook, type CheckResult } from "./check.js";
 import { composeLab, type Lab } from "./export.js";
+import { displayModule } from "../go/displaymodule.js";
 import { notebookToHtml } from "./html.js";
 import { InputError, checkDirWritable, checkWritable, readNotebookFile, writeAtomically } from "./files.js";
 import { KERNELSPEC, codeCells, joinText, serializeNotebook, withCellIds, type ErrorOutput, type LanguageInfoMetadata, type Notebook } from "./nbformat.js";
@@ -208,7 +209,7 @@ export async function exportNotebookFile(path: string, dir: string, options: Exp
   let lab: Lab;
   try {
     const stdlib = await parser.stdlib(go.goroot);
-    lab = await composeLab(nb, parser, { name: basename(path), goLine: goLineFor(go.version), stdlib });
+    lab = await composeLab(nb, parser, { name: basename(path), goLine: goLineFor(go.version), stdlib, displayDir: displayModule()?.dir });
   } finally {
     await parser.close();
   }

@@ -8,6 +8,7 @@ import { run, type RunResult, type ToolchainInfo } from "../go/toolchain.js";
 import { Workspace, cacheDir, goLineFor, goMod } from "../go/workspace.js";
 import { oldestGoLine } from "../go/releases.js";
 import { buildChangingFlags } from "../go/goflags.js";
+import { displayModule, displayRequirement, usesDisplay } from "../go/displaymodule.js";
 import { existsSync } from "node:fs";
 import type { Candidate } from "./candidate.js";
 import { testBinaryKey } from "./binarykey.js";
@@ -54,6 +55,13 @@ export const RUN_FILE = "_run/main.go";
 export class Builds {
   private direct: DirectBuilder | null = null;
   private readonly testBinaries = new Map<string, { key: string; result: RunResult }>();
+  /**
+   * go.mod's go line as last written, and whether a cell has imported goperf/display
+   * (displaymodule.ts). Once required it stays: go.mod does not flip (gopls reloads the module on
+   * every change), and a requirement no code imports links nothing.
+   */
+  private modLine: string | null = null;
+  private needsDisplay = false;
 
   constructor(private readonly host: BuildHost) {}
 
@@ -129,9 +137,25 @@ export class Builds {
     return { ...built, verifies: built.ok && own };
   }
 
+  /** goperf/display becomes importable (a cell uses it, or is being typed with it for completion). */
+  async requireDisplay(): Promise<void> {
+    if (this.needsDisplay) return;
+    this.needsDisplay = true;
+    await this.host.workspace.write({ "go.mod": this.goModText() });
+  }
+
+  private goModText(): string {
+    this.modLine ??= goLineFor(this.host.go()!.version);
+    const display = this.needsDisplay ? displayModule() : null;
+    return goMod(this.modLine, display ? displayRequirement(display.dir) : "");
+  }
+
   /** The candidate's files in the scratch module (unchanged files are not rewritten). */
   private write(candidate: Candidate): Promise<void> {
+    const imports = [...candidate.main.imports, ...(candidate.test?.imports ?? []), ...(candidate.run?.imports ?? [])];
+    if (usesDisplay(imports)) this.needsDisplay = true;
     return this.host.workspace.write({
+      "go.mod": this.goModText(),
       "main.go": candidate.main.source,
       "main_test.go": candidate.test?.source ?? null,
       [RUN_FILE]: candidate.run?.source ?? null,
@@ -160,7 +184,8 @@ export class Builds {
     // One go line every toolchain involved accepts (an older go refuses a newer go.mod), so results
     // compared across releases differ by compiler, never by language version.
     const goLine = oldestGoLine([this.host.go()!, go, ...(use.alongside ?? [])].map((t) => t.version));
-    await this.host.workspace.write({ "go.mod": goMod(goLine) });
+    this.modLine = goLine;
+    await this.host.workspace.write({ "go.mod": this.goModText() });
     return { go, env: { ...this.host.env, GOTOOLCHAIN: go.gotoolchain ?? "local", ...(use.goarch ? { GOARCH: use.goarch } : {}) } };
   }
 

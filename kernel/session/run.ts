@@ -4,13 +4,18 @@
 import { killGroup, run, type RunResult } from "../go/toolchain.js";
 import { MAX_TRACE, StderrSplitter, describeDeath } from "../go/runoutput.js";
 import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "../go/guard.js";
+import { displayChannel } from "../go/displayrun.js";
+import type { Bundle } from "../go/sidechannel.js";
 import { interrupted, type CellError } from "./errors.js";
 
 export interface OutputCallbacks {
   stdout(text: string): void;
   stderr(text: string): void;
   /** The value of the cell's last expression, when the program reports one. */
-  result?(text: string): void;
+  result?(data: Bundle): void;
+  /** goperf/display's outputs; without them the program gets no display channel (test binaries). */
+  display?(data: Bundle, metadata: Record<string, unknown>, displayId?: string): void;
+  update?(displayId: string, data: Bundle, metadata: Record<string, unknown>): void;
 }
 
 export const OUTPUT_CAP = 1024 * 1024;
@@ -25,7 +30,6 @@ export interface RunPlace {
 /** Runs a built program, streaming its output; the death of the program becomes a CellError. */
 export async function runProgram(place: RunPlace, binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
   const splitter = new StderrSplitter();
-  let resultText = "";
   let budget = OUTPUT_CAP;
   let noticed = false;
   const capped = (emit: (text: string) => void) => (text: string) => {
@@ -45,22 +49,26 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
   // Under a memory cap (prlimit + GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
   const guarded = guardCommand(binary, args, place.env);
   let pgid = 0;
+  const toStderr = (chunk: string) => {
+    stderr(splitter.push(chunk));
+    // A dying program past the trace cap is only listing goroutines (a million take minutes).
+    if ((splitter.deathTrace?.length ?? 0) >= MAX_TRACE && pgid) killGroup(pgid);
+  };
+  // Displays in order with the prints around them (displayrun.ts); none for a test binary.
+  const channel = displayChannel(out, stdout, toStderr);
   const result = await place.track((onSpawn) =>
     run(guarded.binary, guarded.args, {
       cwd: place.cwd,
-      env: guarded.env,
+      env: channel?.env(guarded.env) ?? guarded.env,
       signal,
       onSpawn: (pid) => onSpawn((pgid = pid)),
       quitFirstMs: QUIT_GRACE_MS,
-      onFd3: out.result ? (text) => (resultText += text) : undefined,
-      onStdout: stdout,
-      onStderr: (chunk) => {
-        stderr(splitter.push(chunk));
-        // A dying program past the trace cap is only listing goroutines (a million take minutes).
-        if ((splitter.deathTrace?.length ?? 0) >= MAX_TRACE && pgid) killGroup(pgid);
-      },
+      onFd3: channel?.fd3,
+      onStdout: channel?.stdout ?? stdout,
+      onStderr: channel?.stderr ?? toStderr,
     }),
   );
+  const shown = channel?.finish() ?? null;
   stderr(splitter.flush());
   if (result.interrupted) return interrupted(whereInCell(splitter.deathTrace));
   const trace = splitter.deathTrace;
@@ -74,6 +82,6 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
     const text = `exit status ${result.code}`;
     return { ename: "ExitError", evalue: text, traceback: [text] };
   }
-  if (resultText) out.result?.(resultText);
+  if (shown) out.result?.(shown);
   return null;
 }

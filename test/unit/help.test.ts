@@ -7,6 +7,9 @@ import type { Session } from "../../kernel/session.js";
 import { usage } from "../../magics/args.js";
 import { Dispatcher } from "../../magics/dispatcher.js";
 import { Registry, builtinMagics } from "../../magics/registry.js";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../helpers/paths.js";
 
 // %help and %lsmagic never touch the session: a cell of magic lines alone runs no Go.
 const dispatcher = new Dispatcher({} as Session, new Registry(builtinMagics()), () => undefined);
@@ -49,6 +52,22 @@ describe("%help and %lsmagic", () => {
     const escape = paged((await run("%help %escape")).outcome);
     expect(escape).to.contain("-only heap|inline|all");
     expect(escape).to.contain("(default all)");
+  });
+
+  it("%help display pages the goperf/display API, naming every exported function and method", async () => {
+    const text = paged((await run("%help display")).outcome);
+    expect(text.split("\n")[0]).to.match(/^goperf\/display: rich output from Go cells/);
+    expect(paged((await run("%help")).outcome)).to.contain("%help display");
+    for (const dir of ["display", "display/chart"]) {
+      const full = join(ROOT, "kernel", "go", dir);
+      for (const file of readdirSync(full).filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))) {
+        const source = readFileSync(join(full, file), "utf8");
+        for (const m of source.matchAll(/^func (?:\(\w+ \*?(\w+)\) )?([A-Z]\w*)\(/gm)) {
+          if (m[1] && !/^[A-Z]/.test(m[1])) continue;
+          expect(text, `${dir}/${file}: ${m[2]}`).to.match(new RegExp(`\\b${m[2]}\\(`));
+        }
+      }
+    }
   });
 
   it("%help of an unknown name is a usage error listing the magics", async () => {

@@ -378,6 +378,19 @@ describe("check", () => {
     expect(formatCheck(result)).to.contain("cell 3 (In [12]): BenchmarkSquareLogged allocs/op: stored 2, now 1");
   });
 
+  it("compares the kinds of a cell's displays after their updates, never their content", () => {
+    const show = (data: Record<string, string>): Output => ({ output_type: "display_data", metadata: {}, data });
+    const table = (rows: string) => show({ "text/html": `<table>${rows}</table>`, "text/plain": rows });
+    const chart = (svg: string) => show({ "image/svg+xml": svg, "text/plain": "[SVG image]" });
+    // Measured figures differ from run to run: the same kinds of outputs hold.
+    const [stored, fresh] = pair([[], [table("1.5 ns"), chart("<svg>a</svg>")]], [[], [table("2.5 ns"), chart("<svg>b</svg>")]]);
+    expect(checkNotebook(stored, fresh).ok).to.equal(true);
+    const [storedChart, freshNone] = pair([[], [table("x"), chart("<svg/>")]], [[], [table("x")]]);
+    expect(checkNotebook(storedChart, freshNone).differences.map((d) => `${d.kind}: ${d.message}`)).to.deep.equal([
+      "display: the cell's displays differ: stored 2 (text/html+text/plain, image/svg+xml+text/plain), now 1 (text/html+text/plain)",
+    ]);
+  });
+
   it("reports benchmarks that appear or vanish", () => {
     const [stored, fresh] = pair([[], [benchOutput([["BenchmarkA", 1, 0, 0]])]], [[], [benchOutput([["BenchmarkB", 1, 0, 0]])]]);
     expect(checkNotebook(stored, fresh).differences.map((d) => d.message)).to.deep.equal([
@@ -480,6 +493,20 @@ describe("export", () => {
     expect(importBlock([{ name: "", path: "io" }], ["io", "fmt"], std)).to.equal('import (\n\t"fmt"\n\t"io"\n)\n\n');
     expect(importBlock([{ name: "_", path: "embed" }], [], std)).to.equal('import _ "embed"\n\n');
     expect(importBlock([], [], std)).to.equal("");
+  });
+
+  it("requires goperf/display from goperf's own directory only when the lab imports it", async () => {
+    const cellCode = 'import "goperf/display"\n\ndisplay.Text("x")';
+    const parser = fakeParser({
+      [cellCode]: [unit("import", [], 'import "goperf/display"', { imports: [{ name: "", path: "goperf/display" }] }), unit("stmt", [], 'display.Text("x")')],
+      'fmt.Println("y")': [unit("stmt", [], 'fmt.Println("y")')],
+    });
+    const parserWithDisplay: CellSplitter = { ...parser, uses: async (src) => [...(await parser.uses(src)), ...(/\bdisplay\./.test(src) ? ["display"] : [])] };
+    const options = { name: "d.ipynb", goLine: "1.26", stdlib: { fmt: "fmt" }, displayDir: "/opt/goperf/kernel/go/display" };
+    const shows = await composeLab(notebook([code(cellCode, 1)]), parserWithDisplay, options);
+    expect(shows.files["go.mod"]).to.equal('module lab\n\ngo 1.26\n\nrequire goperf/display v0.0.0\n\nreplace goperf/display => "/opt/goperf/kernel/go/display"\n');
+    const prints = await composeLab(notebook([code('fmt.Println("y")', 1)]), parserWithDisplay, options);
+    expect(prints.files["go.mod"]).to.equal("module lab\n\ngo 1.26\n");
   });
 
   it("splits declarations, statements, benchmarks and %bench shorthands into a lab", async () => {

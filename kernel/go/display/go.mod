@@ -1,0 +1,3 @@
+module goperf/display
+
+go 1.22
