@@ -2,6 +2,7 @@
 // in — stage (parse + compose + write), build, and only then commit. A cell whose build fails leaves
 // the declarations exactly as they were.
 
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { CellParser, type SplitResult, type Unit } from "./go/parse.js";
 import {
@@ -348,16 +349,20 @@ export class Session {
     return this.compiledWhole({ ok: result.code === 0, output: result.stderr, binary, result }, use);
   }
 
-  /** Builds the test binary (benchmarks and tests beside the session's code). */
-  async buildTest(signal?: AbortSignal, use: GoUse = {}): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
+  /**
+   * Builds the test binary (benchmarks and tests beside the session's code). `buildFlags`: more
+   * go build flags (the profiling build's -overlay); such a binary is kept apart from the plain one.
+   */
+  async buildTest(signal?: AbortSignal, use: GoUse = {}, buildFlags: readonly string[] = []): Promise<{ ok: boolean; output: string; binary: string; result: RunResult }> {
     const go = use.toolchain ?? this.go!;
-    const binary = this.workspace.path(`session-${go.version}.test`);
+    const variant = buildFlags.length ? `-${createHash("sha256").update(buildFlags.join("\u0000")).digest("hex").slice(0, 12)}` : "";
+    const binary = this.workspace.path(`session-${go.version}${variant}.test`);
     // Once per change of code: the same sources and toolchain reuse the binary already built.
     const key = [go.version, go.binary, go.gotoolchain ?? "", this.mainSource, this.testSource].join("\u0000");
     const built = this.testBinaries.get(binary);
     if (built?.key === key && existsSync(binary)) return this.compiledWhole({ ok: true, output: "", binary, result: built.result }, use);
     // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
-    const result = await this.runGo(["test", "-c", "-ldflags=-s -w", "-o", binary, "."], signal, use);
+    const result = await this.runGo(["test", "-c", "-ldflags=-s -w", ...buildFlags, "-o", binary, "."], signal, use);
     if (result.code === 0) this.testBinaries.set(binary, { key, result });
     return this.compiledWhole({ ok: result.code === 0, output: result.stderr + result.stdout, binary, result }, use);
   }
@@ -365,7 +370,7 @@ export class Session {
   private readonly testBinaries = new Map<string, { key: string; result: RunResult }>();
 
   /** Runs a built program, streaming its output; the death of the program becomes a CellError. */
-  async runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
+  async runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal, extraEnv: Record<string, string> = {}): Promise<CellError | null> {
     const splitter = new StderrSplitter();
     let resultText = "";
     let budget = OUTPUT_CAP;
@@ -385,7 +390,7 @@ export class Session {
     const stdout = capped(out.stdout);
     const stderr = capped(out.stderr);
     // Under a memory cap (prlimit + GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
-    const guarded = guardCommand(binary, args, this.env);
+    const guarded = guardCommand(binary, args, { ...this.env, ...extraEnv });
     let pgid = 0;
     const result = await this.track((onSpawn) =>
       run(guarded.binary, guarded.args, {

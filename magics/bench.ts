@@ -6,7 +6,7 @@ import { copyFileSync } from "node:fs";
 import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
 import { lineDirective, cellFile } from "../kernel/go/compose.js";
 import { summarize } from "../kernel/go/stats.js";
-import type { CellError } from "../kernel/session.js";
+import type { CellError, Staged } from "../kernel/session.js";
 import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
@@ -35,7 +35,7 @@ export const bench: Magic = {
   run: runBench,
 };
 
-interface Shorthand {
+export interface Shorthand {
   name: string;
   expr: string;
 }
@@ -51,10 +51,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
     throw new UsageError(`%bench: --compare ${compareTo}: no result saved under that name; saved: ${saved.join(", ") || "none (use --save NAME first)"}`, bench);
   }
 
-  const taken = new Set(session.declarations().flatMap((d) => d.names));
-  const shorthands = calls.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
-  const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
-  const generated = shorthands.map((s) => generateBenchmark(s, ctx.cell.count, ctx.line, magicLine.indexOf(s.expr) + 1)).join("\n");
+  const { shorthands, generated } = shorthandsOf(ctx, calls);
   // --go: one release, or two compared (before = A, after = B); otherwise the session's toolchain.
   const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%bench --go");
   if (releases && !Array.isArray(releases)) return releases;
@@ -76,16 +73,8 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   }
   session.commit(staged);
 
-  const defined = staged.decls.filter((d) => d.test && d.names[0]?.startsWith("Benchmark")).map((d) => d.names[0]);
-  const inCell = staged.units.filter((u) => u.kind === "func" && u.names[0]?.startsWith("Benchmark")).map((u) => u.names[0]);
-  const available = [...defined, ...shorthands.map((s) => s.name)];
-  const selected = shorthands.length ? shorthands.map((s) => s.name) : patterns.length ? available.filter((n) => matches(patterns.join("|"), n)) : inCell.length ? inCell : available;
-  if (selected.length === 0) {
-    const text = patterns.length
-      ? `%bench ${patterns.join(" ")}: no benchmark matches; the benchmarks are: ${defined.join(", ") || "none"}`
-      : "%bench: the session defines no benchmarks. Define func BenchmarkX(b *testing.B) in a cell, or measure calls directly: %bench F(1<<20)";
-    return { ename: "UsageError", evalue: text, traceback: [text] };
-  }
+  const selected = selectBenchmarks(staged, shorthands, patterns, "%bench");
+  if (!Array.isArray(selected)) return selected;
 
   const count = parsed.options.count as number;
   const flags = ["-test.run", "^$", "-test.bench", `^(${selected.join("|")})$`, "-test.benchmem", "-test.count", String(count)];
@@ -191,6 +180,33 @@ function countSummary(values: (number | undefined)[]): CountSummary | undefined 
   const max = Math.max(...xs);
   const sorted = [...xs].sort((a, b) => a - b);
   return { value: sorted[Math.floor(sorted.length / 2)], exact: min === max, min, max };
+}
+
+/** The generated benchmarks for call shorthands on the magic's line (%bench, %profile). */
+export function shorthandsOf(ctx: MagicContext, calls: readonly string[]): { shorthands: Shorthand[]; generated: string } {
+  const taken = new Set(ctx.session.declarations().flatMap((d) => d.names));
+  const shorthands = calls.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
+  const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
+  const generated = shorthands.map((s) => generateBenchmark(s, ctx.cell.count, ctx.line, magicLine.indexOf(s.expr) + 1)).join("\n");
+  return { shorthands, generated };
+}
+
+/**
+ * The benchmarks to run: the shorthands' own, those matching the patterns, the cell's, or else all
+ * of the session's; none is an error that says which exist.
+ */
+export function selectBenchmarks(staged: Staged, shorthands: readonly Shorthand[], patterns: readonly string[], what: string): string[] | CellError {
+  const defined = staged.decls.filter((d) => d.test && d.names[0]?.startsWith("Benchmark")).map((d) => d.names[0]);
+  const inCell = staged.units.filter((u) => u.kind === "func" && u.names[0]?.startsWith("Benchmark")).map((u) => u.names[0]);
+  const available = [...defined, ...shorthands.map((s) => s.name)];
+  const selected = shorthands.length ? shorthands.map((s) => s.name) : patterns.length ? available.filter((n) => matches(patterns.join("|"), n)) : inCell.length ? inCell : available;
+  if (selected.length === 0) {
+    const text = patterns.length
+      ? `${what} ${patterns.join(" ")}: no benchmark matches; the benchmarks are: ${defined.join(", ") || "none"}`
+      : `${what}: the session defines no benchmarks. Define func BenchmarkX(b *testing.B) in a cell, or measure calls directly: ${what} F(1<<20)`;
+    return { ename: "UsageError", evalue: text, traceback: [text] };
+  }
+  return selected;
 }
 
 /** A %bench argument that is a call expression (a shorthand), not a name pattern. */

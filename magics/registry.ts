@@ -5,10 +5,11 @@ import { escape } from "./escape.js";
 import { expect, predict } from "./expect.js";
 import { go } from "./go.js";
 import { help, lsmagic } from "./help.js";
+import { profile } from "./profile.js";
 import type { Magic } from "./types.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, go, help, lsmagic];
+  return [escape, bench, expect, predict, go, help, lsmagic, profile];
 }
 
 export class Registry {

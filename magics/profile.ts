@@ -1,0 +1,223 @@
+// %profile: one benchmark under the runtime's profilers, its costs put on the cell's own source
+// beside the compiler's decisions. The test binary is the one %bench builds (for --mem, its
+// profiling build: see kernel/go/tinyoverlay.ts), run with -test.memprofile/-test.cpuprofile/
+// -test.blockprofile/-test.mutexprofile; the profile is decoded in TypeScript (kernel/go/pprof.ts)
+// and every location in it already names cell lines (the kernel's //line directives).
+//
+// Allocations per iteration are counted as the testing package counts allocs/op: every allocation
+// over the N measured iterations (MemProfileRate=1), divided by N and rounded down, so per-line
+// counts add up to %bench's allocs/op; the exact totals are in the report beside them.
+
+import { readFileSync, rmSync } from "node:fs";
+import { BenchStreamParser, type BenchOutput } from "../kernel/go/benchfmt.js";
+import { parseGcTrace } from "../kernel/go/gctrace.js";
+import { decodeProfile } from "../kernel/go/pprof.js";
+import { TINY_COMBINED_SIZE, costs, type Costs } from "../kernel/go/profilecost.js";
+import { tinyProfilingOverlay } from "../kernel/go/tinyoverlay.js";
+import type { ToolchainInfo } from "../kernel/go/toolchain.js";
+import { MODULE_PATH, cacheDir } from "../kernel/go/workspace.js";
+import { PROFILE_MIME, type ProfileKind, type ProfileReport, type ProfileRun } from "../kernel/reports/profile.js";
+import type { CellError } from "../kernel/session.js";
+import { renderProfile } from "../renderers/profile.js";
+import { UsageError, type Parsed } from "./args.js";
+import { isCall, selectBenchmarks, shorthandsOf } from "./bench.js";
+import { compileError } from "./dispatcher.js";
+import { decisionsIn } from "./escape.js";
+import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
+import { assembleRun, markDifferences, type RunCosts } from "./profilereport.js";
+import type { Magic, MagicContext } from "./types.js";
+
+export { PROFILE_MIME };
+
+const KINDS = ["mem", "cpu", "block", "mutex", "gc"] as const;
+type Kind = (typeof KINDS)[number];
+
+/** --mem's default -benchtime: enough iterations that one-time allocations round away, as in %bench. */
+const DEFAULT_MEM_ITERATIONS = 2000;
+
+export const profile: Magic = {
+  name: "profile",
+  summary: "Profile one benchmark: allocations (default), CPU, blocking or lock waits per line of the cell's source, beside the compiler's decisions.",
+  usage:
+    "%profile SquareLogged            the benchmark whose name matches (one benchmark per profile)\n" +
+    "%profile SquareLogged(1<<20)     a call, measured as %bench measures it (a generated b.Loop benchmark)\n" +
+    "%profile --cpu Sum               where the time goes: flame graph, top functions, per-line %\n" +
+    "%profile --gc Sum                GODEBUG=gctrace=1: heap size, heap goal and pauses over the run",
+  args: [{ name: "REGEXP|CALL", description: "a benchmark name pattern matching one benchmark, or one call expression", variadic: true }],
+  options: [
+    { name: "mem", type: "flag", description: "allocations per line and function, per iteration (the default)" },
+    { name: "cpu", type: "flag", description: "CPU time: flame graph, top table (flat and cumulative), per-line percentages" },
+    { name: "block", type: "flag", description: "time blocked on channels and sync primitives (-test.blockprofile)" },
+    { name: "mutex", type: "flag", description: "time waiting for contended locks (-test.mutexprofile)" },
+    { name: "gc", type: "flag", description: "garbage collections over the run (GODEBUG=gctrace=1): heap, goal, pauses, GCs per op" },
+    { name: "benchtime", type: "duration", value: "D|Nx", description: "time or iterations (--mem: iterations only, Nx; default 2000x)" },
+    { ...GO_OPTION, description: "profile under release A; A,B: under both, per-line figures marked where they differ (before = A)" },
+  ],
+  details:
+    "--mem records every allocation (MemProfileRate=1) with a profiling build of the runtime that also records what the\n" +
+    "tiny allocator combines into a 16-byte block (the stock profiler misses those). Costs in fmt, runtime or other\n" +
+    "packages land on the cell line that called into them; the functions table names them. The raw profile is linked\n" +
+    "in the output (a data: URL) for go tool pprof.",
+  takesCode: true,
+  run: async (ctx, parsed) => {
+    const kind = kindOf(parsed);
+    const report = await profileReport(ctx, parsed.args, kind, parsed.options.benchtime as string | undefined, parsed.options.go as string | undefined);
+    if ("ename" in report) return report;
+    ctx.state.set("profile:last", report);
+    if (kind === "mem") ctx.state.set(`profile:mem:${report.benchmark}`, report);
+    ctx.sink.display(renderProfile(report));
+    return null;
+  },
+};
+
+function kindOf(parsed: Parsed): Kind {
+  const chosen = KINDS.filter((k) => parsed.options[k]);
+  if (chosen.length > 1) throw new UsageError(`%profile: choose one of --${chosen.join(", --")}`, profile);
+  return chosen[0] ?? "mem";
+}
+
+/**
+ * Stages the cell, builds, profiles the one benchmark the arguments name and returns the report.
+ * Also %bench --profile's entry (`names` then are benchmark names).
+ */
+export async function profileReport(ctx: MagicContext, args: string[], kind: Kind, benchtime: string | undefined, go: string | undefined): Promise<ProfileReport | CellError> {
+  const { session } = ctx;
+  const calls = args.filter(isCall);
+  const patterns = args.filter((a) => !isCall(a));
+  if (calls.length && patterns.length) throw new UsageError("%profile: give either a name pattern or a call expression, not both", profile);
+  if (calls.length > 1) throw new UsageError(`%profile: one benchmark per profile; ${calls.length} calls given (profile them one by one)`, profile);
+  const memIterations = kind === "mem" ? memIterationsOf(benchtime) : 0;
+  const releases = go === undefined ? undefined : await resolveReleases(ctx, go, "%profile --go");
+  if (releases && !Array.isArray(releases)) return releases;
+
+  // ---- the session: stage, build (each release), decisions, commit: the one place it is called.
+  const { shorthands, generated } = shorthandsOf(ctx, calls);
+  const staged = await session.stage(ctx.code, ctx.cell, { generatedTests: generated });
+  if ("ename" in staged) return staged;
+  const selected = selectBenchmarks(staged, shorthands, patterns, "%profile");
+  if (!Array.isArray(selected)) return selected;
+  if (selected.length > 1) {
+    const text = `%profile: one benchmark per profile; ${patterns.length ? `${patterns.join(" ")} matches` : "the session has"} ${selected.join(", ")}: name one (e.g. %profile ${selected[0].replace(/^Benchmark/, "")}$)`;
+    return { ename: "UsageError", evalue: text, traceback: [text] };
+  }
+  const benchmark = selected[0];
+  const builds: { version: string; binary: string; tinyVisible: boolean }[] = [];
+  for (const toolchain of releases ?? [undefined]) {
+    const info = (toolchain ?? session.go)!;
+    const overlay = kind === "mem" ? tinyProfilingOverlay(info.goroot, `${cacheDir(session.goEnv)}/profile-runtime`, TINY_COMBINED_SIZE) : null;
+    const built = await session.buildTest(ctx.signal, { toolchain, alongside: releases }, overlay ? [`-overlay=${overlay}`] : []);
+    if (!built.ok) return releases ? builtWith(compileError(built.output), info.version) : compileError(built.output);
+    builds.push({ version: info.version, binary: built.binary, tinyVisible: overlay !== null });
+  }
+  const decisionsBy: ReturnType<typeof decisionsIn>[] = [];
+  for (const toolchain of releases ?? [undefined]) {
+    const compiled = await session.compile(["-m=2"], ctx.signal, { toolchain, alongside: releases });
+    decisionsBy.push(compiled.ok ? decisionsIn(compiled.output, staged.decls) : []);
+  }
+  session.commit(staged);
+
+  // ---- the runs
+  const runs: ProfileRun[] = [];
+  const notes: string[] = [];
+  for (const [i, b] of builds.entries()) {
+    const measured = await measure(ctx, b.binary, benchmark, kind, benchtime, memIterations, releases?.[i]);
+    if ("ename" in measured) return releases ? builtWith(measured, b.version) : measured;
+    if (kind === "mem" && !b.tinyVisible) notes.push(`${b.version}: its runtime source has no tiny-allocator hook to patch, so objects the tiny allocator combines are not counted per line (unattributed_allocs_per_op)`);
+    runs.push(assembleRun(measured, { kind, version: b.version, decls: staged.decls, decisions: decisionsBy[i] }));
+  }
+  const cells = [...new Set(runs.flatMap((r) => r.lines.map((l) => l.cell)))].sort((a, b) => a - b);
+  const sources = cells.map((cell) => ({ cell, source: cell === ctx.cell.count ? ctx.cell.source : session.liveCells().find((c) => c.count === cell)?.source ?? "" }));
+  const last = runs[runs.length - 1];
+  const report: ProfileReport = { ...last, kind, benchmark, cells: sources, truncated: runs.some((r) => r.flame === undefined && kind === "cpu"), notes };
+  if (runs.length === 2) {
+    report.before = runs[0];
+    markDifferences(report);
+  }
+  return report;
+}
+
+function memIterationsOf(benchtime: string | undefined): number {
+  if (benchtime === undefined) return DEFAULT_MEM_ITERATIONS;
+  const m = /^(\d+)x$/.exec(benchtime);
+  if (!m || Number(m[1]) < 1) {
+    throw new UsageError(`%profile --mem: -benchtime ${benchtime}: give an iteration count (like 1000x): allocations per iteration are counted over a fixed number of iterations`, profile);
+  }
+  return Number(m[1]);
+}
+
+/** What the runs of one release measured: raw costs (per run) and what the testing package printed. */
+export interface Measured extends RunCosts {
+  kind: Kind;
+}
+
+/** Runs the benchmark under the profiler, reads and removes the profile. An interrupt or a failing benchmark discards it. */
+async function measure(ctx: MagicContext, binary: string, benchmark: string, kind: Kind, benchtime: string | undefined, memN: number, toolchain?: ToolchainInfo): Promise<Measured | CellError> {
+  void toolchain;
+  const { session } = ctx;
+  const file = session.workspace.path(`profile-${process.pid}-${Date.now()}.pb.gz`);
+  const plan = kind === "mem" ? [`${memN}x`] : [benchtime];
+  const results: { output: BenchOutput; costs: Costs | null; raw: Buffer | null; stderr: string }[] = [];
+  const displayId = `goperf-profile-${ctx.cell.count}-${Date.now()}`;
+  ctx.sink.display({ "text/plain": `profiling ${benchmark} (${kind})…` }, { displayId });
+  try {
+    for (const bt of plan) {
+      const flags = ["-test.run", "^$", "-test.bench", `^${benchmark}$`, "-test.benchmem", "-test.count", "1"];
+      if (bt) flags.push("-test.benchtime", bt);
+      if (kind === "mem") flags.push("-test.memprofile", file, "-test.memprofilerate", "1");
+      if (kind === "cpu") flags.push("-test.cpuprofile", file);
+      if (kind === "block") flags.push("-test.blockprofile", file);
+      if (kind === "mutex") flags.push("-test.mutexprofile", file);
+      const parser = new BenchStreamParser();
+      let stderr = "";
+      const error = await session.runProgram(
+        binary,
+        flags,
+        {
+          stdout: (t) => void parser.push(t),
+          stderr: (t) => {
+            stderr += t;
+            if (kind !== "gc") ctx.sink.stream("stderr", t);
+          },
+        },
+        ctx.signal,
+        kind === "gc" ? { GODEBUG: [session.goEnv.GODEBUG, "gctrace=1"].filter(Boolean).join(",") } : {},
+      );
+      const output = parser.end();
+      if (kind === "gc") ctx.sink.stream("stderr", parseGcTrace(stderr).rest.replace(/^\n+/, ""));
+      if (ctx.signal.aborted) return error ?? { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
+      if (output.failures.length) {
+        const text = `${output.failures.map((f) => f.name).join(", ")} failed`;
+        return { ename: "BenchmarkFailed", evalue: text, traceback: output.failures.flatMap((f) => [`--- FAIL: ${f.name}`, ...f.output]) };
+      }
+      if (error) return error;
+      const result = output.results.find((r) => r.name === benchmark);
+      if (!result) {
+        const text = `%profile: ${benchmark} printed no result`;
+        return { ename: "BenchmarkFailed", evalue: text, traceback: [text] };
+      }
+      let raw: Buffer | null = null;
+      let c: Costs | null = null;
+      if (kind !== "gc") {
+        raw = readFileSync(file);
+        const n = result.run.iterations;
+        c = costs(decodeProfile(raw), { kind, benchmark, packagePath: MODULE_PATH, iterations: n });
+      }
+      results.push({ output, costs: c, raw, stderr });
+    }
+  } finally {
+    rmSync(file, { force: true });
+    ctx.sink.update(displayId, { "text/plain": ctx.signal.aborted ? `profiling ${benchmark}: interrupted, nothing kept` : `profiled ${benchmark} (${kind})` });
+  }
+  const iterations = results.map((r) => r.output.results.find((x) => x.name === benchmark)!.run.iterations);
+  const lastRun = results[results.length - 1].output.results.find((x) => x.name === benchmark)!.run;
+  return {
+    kind,
+    iterations,
+    costs: results.map((r) => r.costs),
+    raw: results[results.length - 1].raw,
+    gc: kind === "gc" ? parseGcTrace(results[results.length - 1].stderr).cycles : undefined,
+    reported: { allocs_per_op: lastRun.allocs_per_op, bytes_per_op: lastRun.bytes_per_op },
+  };
+}
+
+export type { ProfileKind };
