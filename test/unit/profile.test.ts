@@ -1,0 +1,117 @@
+// The profile pipeline's pure layers on profiles captured from real runs (test/fixtures/profile,
+// go1.26.8): decoding, attribution to cell lines, the warm-up and harness left out, the tiny
+// allocator's combines, the runtime patch, gctrace, and the renderer's bounds.
+import { expect } from "chai";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseGcTrace } from "../../kernel/go/gctrace.js";
+import { decodeProfile, innermostCellFrame, symbolName } from "../../kernel/go/pprof.js";
+import { TINY_COMBINED_SIZE, benchmarkSamples, costs } from "../../kernel/go/profilecost.js";
+import { patchTinyProfiling } from "../../kernel/go/tinyoverlay.js";
+import { PROFILE_MIME, type FlameNode, type ProfileReport } from "../../kernel/reports/profile.js";
+import { assembleRun } from "../../magics/profilereport.js";
+import { renderProfile } from "../../renderers/profile.js";
+import { fixture, readFixture } from "../helpers/paths.js";
+
+const PKG = "goperf.session";
+const load = (name: string) => decodeProfile(readFileSync(fixture(`profile/${name}`)));
+
+describe("profiles (captured with go1.26.8)", () => {
+  it("decodes a heap profile: its sample types, and locations that speak cell coordinates", () => {
+    const p = load("mem-squarelogged.go1.26.8.pb.gz");
+    expect(p.sampleTypes.map((t) => t.type)).to.deep.equal(["alloc_objects", "alloc_space", "inuse_objects", "inuse_space"]);
+    const frames = p.samples.flatMap((s) => s.stack).filter((f) => f.file.startsWith("cell["));
+    // The linker's "goperf%2esession" reads as the package's name.
+    expect(frames.map((f) => `${f.func} ${f.file}:${f.line}`)).to.include("goperf.session.SquareLogged cell[2]:9");
+    expect(symbolName("goperf%2esession.F")).to.equal("goperf.session.F");
+  });
+
+  it("puts SquareLogged's 1000 allocations on cell[2]:9, counting the tiny allocator's combines", () => {
+    const c = costs(load("mem-squarelogged.go1.26.8.pb.gz"), { kind: "mem", benchmark: "BenchmarkSquareLogged", packagePath: PKG, iterations: 1000 });
+    const line = c.lines.find((l) => l.cell === 2 && l.line === 9)!;
+    expect([line.allocs_per_op, line.bytes_per_op]).to.deep.equal([1, 8]);
+    // fmt's printer pool is filled at the first call: allocations that round away, as in allocs/op.
+    expect(line.allocs_total).to.be.within(1000, 1010);
+    expect(c.lines.map((l) => `${l.cell}:${l.line}`)).to.deep.equal(["2:9"]);
+    expect(c.functions.map((f) => f.name)).to.not.include("testing.(*B).runN");
+  });
+
+  it("the stock runtime's profile sees one allocation per 16-byte tiny block: half of SquareLogged's", () => {
+    const p = load("mem-squarelogged-stock.go1.26.8.pb.gz");
+    const own = benchmarkSamples(p, "BenchmarkSquareLogged", PKG).filter((s) => innermostCellFrame(s.stack)?.line === 9 && s.stack[0].func.endsWith("SquareLogged"));
+    expect(own.reduce((t, s) => t + s.values[0], 0)).to.equal(500);
+    expect(own.every((s) => s.numLabels.bytes === 16)).to.equal(true);
+    // In the profiling build, the other 500 are there, marked with their own size label.
+    const patched = benchmarkSamples(load("mem-squarelogged.go1.26.8.pb.gz"), "BenchmarkSquareLogged", PKG).filter((s) => s.numLabels.bytes === TINY_COMBINED_SIZE);
+    expect(patched.reduce((t, s) => t + s.values[0], 0)).to.equal(500);
+  });
+
+  it("leaves out a b.N benchmark's warm-up call (run1, b.N = 1): exactly 2 × 1000 allocations", () => {
+    const p = load("mem-closureescape.go1.26.8.pb.gz");
+    const c = costs(p, { kind: "mem", benchmark: "BenchmarkClosureEscape", packagePath: PKG, iterations: 1000 });
+    expect(c.lines.map((l) => [l.cell, l.line, l.allocs_total, l.bytes_total])).to.deep.equal([
+      [3, 3, 1000, 8000],
+      [3, 4, 1000, 16000],
+    ]);
+    const all = benchmarkSamples({ ...p, samples: p.samples.filter((s) => !s.stack.some((f) => f.func === "testing.(*B).launch")) }, "BenchmarkClosureEscape", PKG);
+    expect(all.reduce((t, s) => t + s.values[0], 0)).to.equal(2); // the warm-up's own two
+  });
+
+  it("a CPU profile: percentages of all samples on cell lines, flat and cumulative by function, a call tree", () => {
+    const p = load("cpu-squarelogged.go1.26.8.pb.gz");
+    expect(p.sampleTypes.map((t) => t.type)).to.deep.equal(["samples", "cpu"]);
+    const c = costs(p, { kind: "cpu", benchmark: "BenchmarkSquareLogged", packagePath: PKG, iterations: 882920 });
+    const total = c.lines.reduce((t, l) => t + l.cpu_pct!, 0) + c.outsideCells.cpu_pct!;
+    expect(total).to.be.closeTo(100, 1e-9);
+    const sq = c.functions.find((f) => f.name === "SquareLogged")!;
+    expect(sq.cum.cpu_pct).to.be.at.least(sq.flat.cpu_pct!);
+    const sumChildren = (n: FlameNode): boolean => n.children.reduce((t, ch) => t + ch.value, 0) <= n.value && n.children.every(sumChildren);
+    expect(c.flame.value).to.equal(p.samples.reduce((t, s) => t + s.values[0], 0));
+    expect(sumChildren(c.flame)).to.equal(true);
+  });
+
+  it("reads gctrace lines: heap, goal, pauses; forced collections marked", () => {
+    const t = parseGcTrace(readFixture("profile/gctrace-closureescape.go1.26.8.txt"));
+    expect(t.cycles.map((c) => [c.n, c.forced])).to.deep.equal([[1, true], [2, true], [3, true], [4, false]]);
+    expect(t.cycles[3]).to.deep.include({ heap_start_mb: 3, heap_end_mb: 4, heap_live_mb: 0, heap_goal_mb: 4, at_s: 0.127 });
+    expect(t.cycles[3].pause_ms).to.be.closeTo(2.607, 1e-9);
+  });
+});
+
+describe("the profiling build's runtime patch", () => {
+  const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim();
+  it("patches every tiny-allocator early return of the local release, and nothing else", () => {
+    let patched = 0;
+    for (const f of ["malloc.go", "malloc_generated.go"]) {
+      const path = join(goroot, "src", "runtime", f);
+      if (!existsSync(path)) continue;
+      const src = readFileSync(path, "utf8");
+      const out = patchTinyProfiling(src, TINY_COMBINED_SIZE);
+      expect(out.patched).to.equal((src.match(/c\.tinyAllocs\+\+/g) ?? []).length);
+      expect(out.text.replace(/\n\s*if MemProfileRate == 1 \{\n\s*profilealloc\(mp, x, 1\) \/\/ goperf: profile tiny-allocator combines too\n\s*\}/g, "")).to.equal(src);
+      patched += out.patched;
+    }
+    expect(patched).to.be.greaterThan(0);
+  });
+});
+
+describe("renderProfile", () => {
+  it("stays small for a profile with thousands of functions: truncated, said so, no script", () => {
+    const p = load("mem-squarelogged.go1.26.8.pb.gz");
+    const measured = costs(p, { kind: "mem", benchmark: "BenchmarkSquareLogged", packagePath: PKG, iterations: 1000 });
+    const run = assembleRun(
+      { kind: "mem", iterations: [1000], costs: [measured], raw: readFileSync(fixture("profile/mem-squarelogged.go1.26.8.pb.gz")), reported: { allocs_per_op: 1, bytes_per_op: 8 } },
+      { kind: "mem", version: "go1.26.8", decls: [], decisions: [] },
+    );
+    const many = Array.from({ length: 5000 }, (_, i) => ({ name: `pkg.F${i}`, flat: { allocs_per_op: 0 }, cum: { allocs_per_op: 0 } }));
+    const big: FlameNode = { name: "all", value: 5000, children: Array.from({ length: 5000 }, (_, i) => ({ name: `pkg.F${i}`, value: 1, children: [] })) };
+    const report: ProfileReport = { ...run, functions: many, flame: big, kind: "mem", benchmark: "BenchmarkSquareLogged", cells: [{ cell: 2, source: "x\n".repeat(3000) }], truncated: true, notes: [] };
+    const bundle = renderProfile(report);
+    const html = String(bundle["text/html"]);
+    expect(html.length).to.be.lessThan(400_000);
+    expect(html).to.not.match(/<script/i);
+    expect(html).to.match(/Truncated/);
+    expect(bundle[PROFILE_MIME]).to.equal(report);
+  });
+});
