@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { CellParser, type SplitResult, type Unit } from "./go/parse.js";
+import { CellParser, type LayoutResult, type SplitResult, type Unit } from "./go/parse.js";
 import {
   composeBodies,
   composeFile,
@@ -61,6 +61,8 @@ export interface Staged {
 export interface GoUse {
   toolchain?: ToolchainInfo;
   alongside?: readonly ToolchainInfo[];
+  /** Cross-compile for this GOARCH (the go command's own cross-compilation: no other toolchain). */
+  goarch?: string;
 }
 
 export interface OutputCallbacks {
@@ -222,6 +224,31 @@ export class Session {
     };
   }
 
+  /** The layout of the named structs in the session with the staged cell, for `goarch` (the Go helper's type checker). */
+  async layout(staged: Staged, goarch: string, types: readonly string[]): Promise<LayoutResult> {
+    const { main } = await this.candidate(staged.units, staged.ref.count);
+    return (await this.parser()).layout(main, this.go!.goroot, goarch, types, await this.buildTags(goarch));
+  }
+
+  /**
+   * The build context's tool and release tags for `goarch` as the go command computes them (the
+   * helper was built for the host: a GOEXPERIMENT tag of amd64 is wrong for 386). Asked once per arch.
+   */
+  private buildTags(goarch: string): Promise<{ tool: string[]; release: string[] }> {
+    const key = `${this.go!.binary}\u0000${this.go!.version}\u0000${goarch}`;
+    let tags = this.tagsByArch.get(key);
+    if (!tags) {
+      tags = this.runGo(["list", "-f", "{{join context.ToolTags \" \"}}|{{join context.ReleaseTags \" \"}}", "runtime"], undefined, { goarch }).then((r) => {
+        const [tool = "", release = ""] = r.stdout.trim().split("|");
+        return { tool: tool.split(" ").filter(Boolean), release: release.split(" ").filter(Boolean) };
+      });
+      this.tagsByArch.set(key, tags);
+    }
+    return tags;
+  }
+
+  private readonly tagsByArch = new Map<string, Promise<{ tool: string[]; release: string[] }>>();
+
   /** Makes a staged cell's declarations the session's. */
   commit(staged: Staged): void {
     this.decls = staged.decls;
@@ -263,7 +290,7 @@ export class Session {
 
   /** Whether a build with `use` compiles with the session's own toolchain and go line. */
   private ownBuild(use: GoUse): boolean {
-    return (!use.toolchain || use.toolchain === this.go) && !use.alongside?.length;
+    return (!use.toolchain || use.toolchain === this.go) && !use.alongside?.length && (!use.goarch || use.goarch === this.go?.goarch);
   }
 
   // ---- Go releases (%go, --go): the toolchain the session builds with, and others for one build.
@@ -443,6 +470,7 @@ export class Session {
   /** The direct compiler and linker, for the session's own toolchain only. */
   private directFor(use: GoUse): DirectBuilder | null {
     const go = this.go;
+    if (use.goarch && use.goarch !== go?.goarch) return null;
     if (!go || use.toolchain || use.alongside?.length || (go.gotoolchain ?? "local") !== "local" || go !== this.localGo) return null;
     this.direct ??= new DirectBuilder(go, this.env, this.workspace.dir, goLineFor(go.version), cacheDir(this.env));
     return this.direct;
@@ -499,7 +527,7 @@ export class Session {
     // compared across releases differ by compiler, never by language version.
     const goLine = oldestGoLine([this.go!, go, ...(use.alongside ?? [])].map((t) => t.version));
     await this.workspace.write({ "go.mod": goMod(goLine) });
-    const env = { ...this.env, GOTOOLCHAIN: go.gotoolchain ?? "local" };
+    const env = { ...this.env, GOTOOLCHAIN: go.gotoolchain ?? "local", ...(use.goarch ? { GOARCH: use.goarch } : {}) };
     return this.track((onSpawn) => run(go.binary, args, { cwd: this.workspace.dir, env, capture: true, signal, onSpawn }));
   }
 

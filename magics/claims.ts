@@ -10,8 +10,21 @@
 //   FUNC: CLAIM agrees between A and B    ... holds under both, or under neither
 //   BENCH allocs/op == 1          an allocation count (allocs/op, B/op) compared: == != < <= > >=
 //   BENCH ns/op < OTHER           a significant difference (Mann-Whitney U, α = 0.05) in that direction
+// The generated code (%bce, %inline, %asm, %layout evidence):
+//   FUNC: no bounds checks        -d=ssa/check_bce/debug=1 reports no IsInBounds/IsSliceInBounds in FUNC
+//   FUNC: inlined                 the compiler can inline FUNC ("can inline FUNC")
+//   FUNC: inline cost <= N        FUNC's inlining cost compared (== != < <= > >=)
+//   FUNC asm contains INSTR       an instruction of FUNC's -S listing contains INSTR (text, or /regexp/)
+//   FUNC asm not INSTR            ... none does
+//   TYPE size == N, TYPE padding == 0   the struct's size or padding bytes (go/types, the session's GOARCH)
+// The FUNC forms also take "differs between A and B" / "agrees between A and B".
 
 import { compare } from "../kernel/go/stats.js";
+import { matchesFunc } from "../kernel/go/asmlisting.js";
+import { inliningOf } from "../kernel/go/inlining.js";
+import type { AsmFunction } from "../kernel/reports/asm.js";
+import type { BceCheck } from "../kernel/reports/bce.js";
+import type { LayoutType } from "../kernel/reports/layout.js";
 import type { BenchEntry, BenchReport, EscapeDiagnostic } from "./reports.js";
 
 export type DecisionClaim =
@@ -19,10 +32,19 @@ export type DecisionClaim =
   | { type: "nothing-escapes"; func: string }
   | { type: "silent"; func: string };
 
+/** Claims about a function's generated code: judged on %bce, %inline and %asm evidence. */
+export type CodeClaim =
+  | { type: "no-bounds-checks"; func: string }
+  | { type: "inlined"; func: string }
+  | { type: "inline-cost"; func: string; op: Op; value: number }
+  | { type: "asm"; func: string; negated: boolean; pattern: string; regexp?: RegExp };
+
 export type ClaimSpec =
   | DecisionClaim
-  /** A decision claim judged under two releases: it holds under exactly one (differs), or not (agrees). */
-  | { type: "releases"; func: string; relation: "differs" | "agrees"; releases: [string, string]; inner: DecisionClaim }
+  | CodeClaim
+  | { type: "layout"; typeName: string; metric: "size" | "padding"; op: Op; value: number }
+  /** A claim about FUNC judged under two releases: it holds under exactly one (differs), or not (agrees). */
+  | { type: "releases"; func: string; relation: "differs" | "agrees"; releases: [string, string]; inner: DecisionClaim | CodeClaim }
   | { type: "count"; bench: string; metric: "allocs/op" | "B/op"; op: Op; value: number }
   | { type: "faster"; bench: string; op: "<" | ">"; other: string };
 
@@ -37,7 +59,37 @@ export const CLAIM_FORMS = [
   "FUNC: CLAIM agrees between A and B    CLAIM (any of the four above) holds under both releases or neither",
   "BENCH allocs/op OP N     e.g. SquareLogged allocs/op == 1   (also B/op; OP is == != < <= > >=)",
   "BENCH ns/op < OTHER      e.g. SquareQuiet ns/op < SquareLogged   (significant at α = 0.05)",
+  "FUNC: no bounds checks   e.g. SumHint: no bounds checks   (-d=ssa/check_bce/debug=1)",
+  "FUNC: inlined            e.g. Small: inlined   (the compiler can inline it)",
+  "FUNC: inline cost <= N   e.g. Small: inline cost <= 80   (OP is == != < <= > >=)",
+  "FUNC asm contains INSTR  e.g. Sum asm contains VPADDQ   (also: FUNC asm not INSTR; INSTR may be /regexp/)",
+  "TYPE size == N           e.g. Packed size == 16   (also TYPE padding == 0; OP is == != < <= > >=)",
 ];
+
+function patternOf(text: string): { pattern: string; regexp?: RegExp } {
+  const re = /^\/(.+)\/$/.exec(text);
+  if (!re) return { pattern: text };
+  try {
+    return { pattern: text, regexp: new RegExp(re[1]) };
+  } catch (err) {
+    throw new ClaimSyntaxError(`bad regular expression ${text}: ${(err as Error).message}`);
+  }
+}
+
+/** The claims about generated code and layout; null when the text is none of them. */
+function parseCodeClaim(t: string): ClaimSpec | null {
+  let m = /^([A-Za-z_][\w.()*\[\]]*):\s*no bounds checks$/.exec(t);
+  if (m) return { type: "no-bounds-checks", func: m[1] };
+  m = /^([A-Za-z_][\w.()*\[\]]*):\s*inlined$/.exec(t);
+  if (m) return { type: "inlined", func: m[1] };
+  m = /^([A-Za-z_][\w.()*\[\]]*):\s*inline cost\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
+  if (m) return { type: "inline-cost", func: m[1], op: m[2] as Op, value: Number(m[3]) };
+  m = /^(\S+?):?\s+asm\s+(contains|not contains|does not contain|not)\s+(.+)$/.exec(t);
+  if (m) return { type: "asm", func: m[1], negated: m[2] !== "contains", ...patternOf(m[3].trim()) };
+  m = /^([A-Za-z_]\w*)\s+(size|padding)\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
+  if (m) return { type: "layout", typeName: m[1], metric: m[2] as "size" | "padding", op: m[3] as Op, value: Number(m[4]) };
+  return null;
+}
 
 export class ClaimSyntaxError extends Error {}
 
@@ -47,14 +99,16 @@ export function parseClaim(text: string): ClaimSpec {
   if (m) return { type: "count", bench: m[1], metric: m[2] as "allocs/op" | "B/op", op: m[3] as Op, value: Number(m[4]) };
   m = /^(\S+)\s+ns\/op\s*(<|>)\s*(\S+?)(?:\s+ns\/op)?$/.exec(t);
   if (m) return { type: "faster", bench: m[1], op: m[2] as "<" | ">", other: m[3] };
-  m = /^([A-Za-z_][\w.]*):\s*(.+?)\s+(differs|agrees)\s+between\s+(\S+)\s+and\s+(\S+)$/.exec(t);
+  m = /^(.+?)\s+(differs|agrees)\s+between\s+(\S+)\s+and\s+(\S+)$/.exec(t);
   if (m) {
-    const inner = parseClaim(`${m[1]}: ${m[2]}`);
-    if (inner.type !== "decision" && inner.type !== "nothing-escapes" && inner.type !== "silent") {
-      throw new ClaimSyntaxError(`"${t}": only a claim about FUNC's decisions can differ or agree between releases`);
+    const inner = parseClaim(m[1]);
+    if (inner.type === "count" || inner.type === "faster" || inner.type === "layout" || inner.type === "releases") {
+      throw new ClaimSyntaxError(`"${t}": only a claim about FUNC's decisions or generated code can differ or agree between releases`);
     }
-    return { type: "releases", func: m[1], relation: m[3] as "differs" | "agrees", releases: [m[4], m[5]], inner };
+    return { type: "releases", func: inner.func, relation: m[2] as "differs" | "agrees", releases: [m[3], m[4]], inner };
   }
+  const code = parseCodeClaim(t);
+  if (code) return code;
   m = /^([A-Za-z_][\w.]*):\s*(.+)$/.exec(t);
   if (m) {
     const [, func, rest] = m;
@@ -82,9 +136,15 @@ export interface Evidence {
   funcs?: string[];
   /** The most recent benchmark results, newest first. */
   benches: BenchReport[];
-  /** For claims across releases: each release as written in the claim -> its version and decisions, or why it could not be used. */
-  releases?: Record<string, { version: string; diagnostics: EscapeDiagnostic[] } | { problem: string }>;
+  /** For claims across releases: each release as written in the claim -> its version and evidence, or why it could not be used. */
+  releases?: Record<string, ({ version: string; diagnostics: EscapeDiagnostic[] } & CodeEvidence) | { problem: string }>;
+  /** The kept bounds and nil checks (%bce's flags), the -S listing of the cell functions, the layouts asked for. */
+  bce?: BceCheck[];
+  asm?: AsmFunction[];
+  layout?: LayoutType[];
 }
+
+export type CodeEvidence = Pick<Evidence, "bce" | "asm">;
 
 export interface Verdict {
   passed: boolean;
@@ -105,7 +165,54 @@ export function judge(claim: ClaimSpec, evidence: Evidence): Verdict {
       return judgeFaster(claim, evidence);
     case "releases":
       return judgeReleases(claim, evidence);
+    case "no-bounds-checks":
+    case "inlined":
+    case "inline-cost":
+    case "asm":
+      return judgeCode(claim, evidence);
+    case "layout":
+      return judgeLayout(claim, evidence);
   }
+}
+
+function judgeInner(claim: DecisionClaim | CodeClaim, evidence: Evidence): Verdict {
+  return claim.type === "decision" || claim.type === "nothing-escapes" || claim.type === "silent" ? judgeDecision(claim, evidence) : judgeCode(claim, evidence);
+}
+
+function judgeCode(claim: CodeClaim, evidence: Evidence): Verdict {
+  const at = (x: { cell: number; line: number; col?: number }) => `cell[${x.cell}]:${x.line}${x.col ? `:${x.col}` : ""}`;
+  if (claim.type === "asm") {
+    const fns = (evidence.asm ?? []).filter((f) => matchesFunc(f.name, claim.func));
+    if (fns.length === 0) return { passed: false, detail: `no generated code for ${claim.func} (functions with code: ${(evidence.asm ?? []).map((f) => f.name).join(", ") || "none"})` };
+    const hits = fns.flatMap((f) => f.instructions.filter((i) => !i.pseudo && (claim.regexp ? claim.regexp.test(i.text) : i.text.replace(/\t/g, " ").includes(claim.pattern))).map((i) => ({ f, i })));
+    const show = hits.slice(0, 3).map(({ f, i }) => `${f.name}+0x${i.pc.toString(16)} ${i.text.replace(/\t/g, " ")} (${i.cell !== undefined ? `cell[${i.cell}]:${i.line}` : i.pos})`).join("; ");
+    const count = fns.reduce((n, f) => n + f.count, 0);
+    if (claim.negated) return hits.length === 0 ? { passed: true, detail: `none of ${claim.func}'s ${count} instructions contains ${claim.pattern}` } : { passed: false, detail: `${hits.length} instruction${hits.length === 1 ? "" : "s"}: ${show}` };
+    return hits.length ? { passed: true, detail: `${hits.length} instruction${hits.length === 1 ? "" : "s"}: ${show}` } : { passed: false, detail: `none of ${claim.func}'s ${count} instructions contains ${claim.pattern}` };
+  }
+  if (!evidence.funcs?.includes(claim.func)) {
+    return { passed: false, detail: `no function ${claim.func} in the session (functions: ${evidence.funcs?.join(", ") || "none"})` };
+  }
+  if (claim.type === "no-bounds-checks") {
+    const kept = (evidence.bce ?? []).filter((c) => c.func === claim.func && (c.kind === "index" || c.kind === "slice"));
+    return kept.length === 0
+      ? { passed: true, detail: `the compiler kept no bounds checks in ${claim.func}` }
+      : { passed: false, detail: `the compiler kept ${kept.length}: ${kept.map((c) => `${at(c)}: ${c.message}`).join("; ")}` };
+  }
+  const { functions } = inliningOf(evidence.diagnostics ?? []);
+  const f = functions.find((x) => x.name === claim.func);
+  if (!f) return { passed: false, detail: `the compiler said nothing about inlining ${claim.func} (compiled with -l?)` };
+  const said = f.inlinable ? `can inline ${f.name}${f.cost !== undefined ? ` with cost ${f.cost}` : ""}` : `cannot inline ${f.name}: ${f.reason}`;
+  if (claim.type === "inlined") return { passed: f.inlinable, detail: `${at(f)}: ${said}` };
+  if (f.cost === undefined) return { passed: false, detail: `${at(f)}: ${said} (no cost reported)` };
+  return { passed: compareOp(f.cost, claim.op, claim.value), detail: `${at(f)}: cost ${f.cost} (budget ${f.budget})` };
+}
+
+function judgeLayout(claim: Extract<ClaimSpec, { type: "layout" }>, evidence: Evidence): Verdict {
+  const t = evidence.layout?.find((x) => x.name === claim.typeName);
+  if (!t) return { passed: false, detail: `no struct type ${claim.typeName} in the session (%layout names the ones there are)` };
+  const v = claim.metric === "size" ? t.size : t.padding;
+  return { passed: compareOp(v, claim.op, claim.value), detail: `${t.name}: size ${t.size}, padding ${t.padding}, align ${t.align}` };
 }
 
 function judgeReleases(claim: Extract<ClaimSpec, { type: "releases" }>, evidence: Evidence): Verdict {
@@ -115,7 +222,7 @@ function judgeReleases(claim: Extract<ClaimSpec, { type: "releases" }>, evidence
     const found = evidence.releases?.[name];
     if (!found) return { passed: false, detail: `no decisions for release ${name}` };
     if ("problem" in found) return { passed: false, detail: `release ${name}: ${found.problem}` };
-    const v = judgeDecision(claim.inner, { ...evidence, diagnostics: found.diagnostics });
+    const v = judgeInner(claim.inner, { ...evidence, ...found });
     if (!evidence.funcs?.includes(claim.func)) return v;
     held.push(v.passed);
     verdicts.push(`${found.version}: ${v.passed ? "holds" : "does not hold"} (${v.detail})`);

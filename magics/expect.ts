@@ -2,9 +2,10 @@
 // against the compiler's decisions (-m=2 on the session's code) and the latest %bench results,
 // and shown as one pass/fail list. A failed claim fails the cell unless --warn is given.
 
-import type { CellError } from "../kernel/session.js";
+import type { CellError, Staged } from "../kernel/session.js";
 import { renderClaims } from "../renderers/claims.js";
 import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim, type ClaimSpec, type Evidence } from "./claims.js";
+import { codeEvidence, codeNeeds, layoutEvidence, type CodeNeeds } from "./codeclaims.js";
 import { compileError } from "./dispatcher.js";
 import { decisionsIn, gcflagsFor } from "./escape.js";
 import type { Decl } from "../kernel/go/compose.js";
@@ -81,13 +82,19 @@ async function judgeClaims(ctx: MagicContext, parsed: Parsed): Promise<Claim[] |
     }
   });
   const evidence: Evidence = { benches: latestBenches(ctx) };
-  if (specs.some((s) => !(s instanceof Error) && "func" in s)) {
+  const valid = specs.filter((s): s is ClaimSpec => !(s instanceof Error));
+  if (valid.some((s) => "func" in s || s.type === "layout")) {
     const gathered = await decisions(ctx, parsed);
     if ("ename" in gathered) return gathered;
-    const { decls, ...found } = gathered;
+    const { decls, staged, ...found } = gathered;
     Object.assign(evidence, found);
-    const named = [...new Set(specs.flatMap((s) => (!(s instanceof Error) && s.type === "releases" ? s.releases : [])))];
-    if (named.length) evidence.releases = await decisionsByRelease(ctx, parsed, named, decls);
+    const needs = codeNeeds(valid);
+    const code = await codeEvidence(ctx, needs, decls);
+    if ("ename" in code) return code;
+    Object.assign(evidence, code);
+    if (needs.layout.length) evidence.layout = await layoutEvidence(ctx, staged, needs.layout);
+    const named = [...new Set(valid.flatMap((s) => (s.type === "releases" ? s.releases : [])))];
+    if (named.length) evidence.releases = await decisionsByRelease(ctx, parsed, named, decls, needs);
   }
   return specs.map((spec, i) => {
     const verdict = spec instanceof Error ? { passed: false, detail: spec.message } : judge(spec, evidence);
@@ -106,7 +113,7 @@ function latestBenches(ctx: MagicContext): BenchReport[] {
  * go line, the oldest release's. A release that cannot be used or cannot build the code is a
  * problem of the claims that name it, not of the cell.
  */
-async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: string[], decls: readonly Decl[]): Promise<NonNullable<Evidence["releases"]>> {
+async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: string[], decls: readonly Decl[], needs: CodeNeeds): Promise<NonNullable<Evidence["releases"]>> {
   const out: NonNullable<Evidence["releases"]> = {};
   const found = new Map<string, ToolchainInfo>();
   for (const name of names) {
@@ -117,15 +124,18 @@ async function decisionsByRelease(ctx: MagicContext, parsed: Parsed, names: stri
   const alongside = [...found.values()];
   for (const [name, toolchain] of found) {
     const compiled = await ctx.session.compile(gcflagsFor(parsed.options), ctx.signal, { toolchain, alongside });
-    out[name] = compiled.ok
-      ? { version: toolchain.version, diagnostics: decisionsIn(compiled.output, decls) }
-      : { problem: `the session's code does not build with ${toolchain.version}: ${compileError(compiled.output).evalue}` };
+    if (!compiled.ok) {
+      out[name] = { problem: `the session's code does not build with ${toolchain.version}: ${compileError(compiled.output).evalue}` };
+      continue;
+    }
+    const code = await codeEvidence(ctx, needs, decls, { toolchain, alongside });
+    out[name] = "ename" in code ? { problem: `${toolchain.version}: ${code.evalue}` } : { version: toolchain.version, diagnostics: decisionsIn(compiled.output, decls), ...code };
   }
   return out;
 }
 
 /** The session's decisions with their functions, compiled as %escape would (cached by the go command). */
-async function decisions(ctx: MagicContext, parsed: Parsed): Promise<(Required<Pick<Evidence, "diagnostics" | "funcs">> & { decls: readonly Decl[] }) | CellError> {
+async function decisions(ctx: MagicContext, parsed: Parsed): Promise<(Required<Pick<Evidence, "diagnostics" | "funcs">> & { decls: readonly Decl[]; staged: Staged }) | CellError> {
   // The session as it stands, this cell's own declarations included: staged without the cell's id,
   // an empty cell replaces nothing.
   const staged = await ctx.session.stage("", { ...ctx.cell, cellId: undefined });
@@ -135,5 +145,5 @@ async function decisions(ctx: MagicContext, parsed: Parsed): Promise<(Required<P
   const decls = staged.decls;
   const diagnostics = decisionsIn(compiled.output, decls);
   const funcs = decls.filter((d) => d.kind === "func" || d.kind === "method").map((d) => d.names[0]);
-  return { diagnostics, funcs, decls };
+  return { diagnostics, funcs, decls, staged };
 }

@@ -1,15 +1,19 @@
 // The table of magics. Adding a magic is adding a file and a line here.
 
+import { asm } from "./asm.js";
+import { bce } from "./bce.js";
 import { bench } from "./bench.js";
 import { escape } from "./escape.js";
 import { expect, predict } from "./expect.js";
 import { go } from "./go.js";
 import { help, lsmagic } from "./help.js";
+import { inline } from "./inline.js";
+import { layout } from "./layout.js";
 import { profile } from "./profile.js";
 import type { Magic } from "./types.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, go, help, lsmagic, profile];
+  return [escape, bench, expect, predict, go, help, lsmagic, asm, bce, inline, layout, profile];
 }
 
 export class Registry {

@@ -47,6 +47,17 @@ export interface CellSyntaxError {
 
 export type SplitResult = { ok: true; units: Unit[] } | { ok: false; error: CellSyntaxError };
 
+export interface LayoutResult {
+  types: import("../reports/layout.js").LayoutType[] | null;
+  /** The struct types the file declares, and its other named types. */
+  structs: string[] | null;
+  others: string[] | null;
+  missing?: string[];
+  notStruct?: string[];
+  /** The type checker's errors, in cell coordinates. */
+  errors?: string[];
+}
+
 export type Completeness = "complete" | "incomplete" | "invalid";
 
 export interface CellParserOptions {
@@ -118,6 +129,13 @@ export class CellParser {
     const pkgs = res.packages;
     if (pkgs && typeof pkgs === "object" && !Array.isArray(pkgs)) return pkgs as Record<string, string>;
     throw protocolError("stdlib", res);
+  }
+
+  /** How the named structs of a composed file are laid out for `goarch` (go/types' gc sizes). */
+  async layout(source: string, goroot: string, goarch: string, types: readonly string[], tags: { tool: string[]; release: string[] }): Promise<LayoutResult> {
+    const res = await this.request({ op: "layout", source, goroot, goarch, types, toolTags: tags.tool, releaseTags: tags.release });
+    if (res.layout && typeof res.layout === "object") return res.layout as LayoutResult;
+    throw protocolError("layout", res);
   }
 
   async close(): Promise<void> {

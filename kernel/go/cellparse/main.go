@@ -1,7 +1,7 @@
 // Command cellparse is goperf's Go cell parser. It splits a notebook cell into top-level
 // units (declarations and statements) with Go's own scanner and parser, answers whether a
-// cell is complete, which packages a file uses, and which packages the standard library
-// offers.
+// cell is complete, which packages a file uses, which packages the standard library offers,
+// and how the structs of a file are laid out for a GOARCH (layout.go).
 //
 // It is a long-lived helper: one JSON request per stdin line, one JSON response per stdout
 // line, until EOF. It must never die on bad input, because the kernel would then lose the
@@ -42,6 +42,11 @@ type request struct {
 	Op     string          `json:"op"`
 	Source string          `json:"source"`
 	Goroot string          `json:"goroot"`
+	Goarch string          `json:"goarch"`
+	Types  []string        `json:"types"`
+	// ToolTags and ReleaseTags: the go command's build context for the target (layout).
+	ToolTags    []string `json:"toolTags"`
+	ReleaseTags []string `json:"releaseTags"`
 }
 
 type response map[string]any
@@ -146,6 +151,8 @@ func handle(line []byte) (resp response) {
 			return errorResponse(err.Error())
 		}
 		return response{"packages": pkgs}
+	case "layout":
+		return response{"layout": Layout(req.Source, req.Goroot, req.Goarch, req.Types, req.ToolTags, req.ReleaseTags)}
 	default:
 		return errorResponse(fmt.Sprintf("unknown op %q", req.Op))
 	}
