@@ -3,9 +3,11 @@
 // flame graph (--cpu) or the GC chart (--gc), the raw profile as a download link, and the report.
 
 import type { MimeBundle } from "../kernel/protocol.js";
-import { PROFILE_MIME, type GcCycle, type ProfileFigures, type ProfileFunction, type ProfileLine, type ProfileReport } from "../kernel/reports/profile.js";
+import { PROFILE_MIME, type GcCycle, type ProfileFigures, type ProfileFunction, type ProfileReport } from "../kernel/reports/profile.js";
+import { annotatedHtml, annotatedText, legend, type AnnotatedCell, type BadgeKinds, type Mark } from "./annotated.js";
+import { ESCAPE_KINDS } from "./escape.js";
 import { flameGraph } from "./flamegraph.js";
-import { COLOR, STYLE, fragment, h, highlightGoLines, pill, raw, root, type Html } from "./html.js";
+import { COLOR, STYLE, h, root, type Html } from "./html.js";
 import { s } from "./svg.js";
 
 /** Rows of the functions table (the JSON keeps up to the report's own limit). */
@@ -57,11 +59,7 @@ function profileText(r: ProfileReport): string {
     for (const c of g.cycles) out.push(`  gc ${c.n} @${c.at_s}s: heap ${c.heap_start_mb}->${c.heap_end_mb}->${c.heap_live_mb} MB, goal ${c.heap_goal_mb} MB, pause ${num(c.pause_ms)} ms`);
     return out.concat(r.notes).join("\n");
   }
-  for (const l of r.lines) {
-    const decided = l.decisions.filter((d) => d.kind !== "caninline" && d.kind !== "cannotinline").map((d) => d.message);
-    const before = r.before ? `  [${r.before.go_version}: ${l.before ? figuresText(l.before, r.kind) : "—"}]${l.differs ? " DIFFERS" : ""}` : "";
-    out.push(`cell[${l.cell}]:${l.line}${l.func ? ` (${l.func})` : ""}: ${figuresText(l, r.kind, r.iterations)}${decided.length ? `  — ${decided.join("; ")}` : ""}${before}`);
-  }
+  out.push(...annotatedText(profileCells(r), viewOf(r)));
   if (r.lines.length === 0) out.push(r.kind === "mem" ? "no allocations on the cell lines: 0 allocs/op" : "no samples on the cell lines");
   if (r.kind === "mem") out.push(memTotal(r));
   out.push(`top functions (flat / cumulative):`);
@@ -79,13 +77,13 @@ function memTotal(r: ProfileReport): string {
 
 // ---- HTML -----------------------------------------------------------------------------------
 
-const BADGE = { mem: "#c92a2a", cpu: "#d9480f", block: "#7048e8", mutex: "#7048e8", gc: "#2f7fd0" } as const;
 
 function profileHtml(r: ProfileReport): Html {
   const parts: (Html | null)[] = [h("div", { style: STYLE.heading }, kindTitle(r))];
   if (r.kind === "gc") parts.push(gcChart(r.gc!.cycles), h("div", null, `${r.gc!.cycles.length} collections, ${num(r.gc!.gcs_per_op)} GCs/op`));
   else {
-    for (const c of r.cells) parts.push(annotatedCell(c.cell, c.source, r.lines.filter((l) => l.cell === c.cell), r));
+    const cells = profileCells(r);
+    parts.push(...annotatedHtml(cells, { ...viewOf(r), quiet: "run-time costs" }), legend(PROFILE_KINDS, cells.flatMap((c) => c.marks.map((m) => m.kind))));
     if (r.kind === "mem") parts.push(h("div", { style: STYLE.muted }, memTotal(r)));
     if (r.flame) parts.push(h("div", { style: STYLE.heading }, "flame graph"), flameGraph(r.flame, (v) => `${v} samples`));
     parts.push(functionsTable(r.functions.slice(0, TOP_FUNCTIONS), r.kind));
@@ -100,26 +98,35 @@ function profileHtml(r: ProfileReport): Html {
   return root(...parts);
 }
 
-/**
- * The cell's source with the profiled lines marked: a badge with the run-time figures and the
- * compiler's decisions beside it. (To become one badge kind of renderers/annotated.ts.)
- */
-function annotatedCell(cell: number, source: string, lines: ProfileLine[], r: ProfileReport): Html {
-  const by = new Map(lines.map((l) => [l.line, l]));
-  const code = highlightGoLines(source);
-  const width = String(code.length).length;
-  const rows = code.map((markup, i) => {
-    const l = by.get(i + 1);
-    const tint = l && hasCost(l, r.kind) ? "background:rgba(201,42,42,0.10)" : "";
-    const marks: (Html | string)[] = [];
-    if (l) {
-      marks.push("  ", pill(figuresText(l, r.kind, r.iterations), hasCost(l, r.kind) ? BADGE[r.kind] : COLOR.good, "#fff", "measured at run time"));
-      for (const d of l.decisions.filter((d) => d.kind === "heap" || d.kind === "escape" || d.kind === "inline")) marks.push(" ", h("span", { style: `color:${COLOR.muted}`, title: "the compiler's decision (-m=2)" }, d.message));
-      if (r.before) marks.push(" ", pill(`${r.before.go_version}: ${l.before ? figuresText(l.before, r.kind, r.before.iterations) : "—"}`, l.differs ? COLOR.warn : COLOR.muted, "#fff", l.differs ? "differs between the releases" : "the same under both releases"));
+/** Run-time figures as one more badge kind of the annotated view, beside the compiler's decision kinds. */
+export const PROFILE_KINDS: BadgeKinds = {
+  runtime: { badge: "run time", bg: "#c92a2a", fg: "#ffffff", meaning: "measured at run time: what this line costs per iteration (calls into other packages included)", tint: "rgba(201,42,42,0.13)", rank: -1 },
+  "runtime-none": { badge: "run time", bg: "#2b8a3e", fg: "#ffffff", meaning: "measured at run time: nothing per iteration on this line" },
+  ...ESCAPE_KINDS,
+};
+
+function viewOf(r: ProfileReport) {
+  return { kinds: PROFILE_KINDS, releases: r.before ? ([r.before.go_version, r.go_version] as const) : undefined };
+}
+
+/** Each cell's profiled lines as marks: the run-time figures (per release, where two differ), then the compiler's decisions. */
+export function profileCells(r: ProfileReport): AnnotatedCell[] {
+  return r.cells.map((c) => {
+    const marks: Mark[] = [];
+    for (const l of r.lines.filter((x) => x.cell === c.cell)) {
+      const runtime = (f: ProfileFigures, iterations: number, side?: "before" | "after"): Mark => {
+        const text = figuresText(f, r.kind, iterations);
+        return { cell: l.cell, line: l.line, kind: hasCost(f, r.kind) ? "runtime" : "runtime-none", text: l.func && !side ? `${text} (in ${l.func})` : text, badge: text, side };
+      };
+      if (r.before && l.differs) {
+        if (l.before) marks.push(runtime(l.before, r.before.iterations, "before"));
+        marks.push(runtime(l, r.iterations, "after"));
+      } else marks.push(runtime(l, r.iterations));
+      for (const d of l.decisions) if (d.kind in ESCAPE_KINDS) marks.push({ cell: l.cell, line: l.line, col: d.col, kind: d.kind, text: d.message });
     }
-    return h("div", { style: tint }, h("span", { style: STYLE.lineNo }, `${String(i + 1).padStart(width)}  `), raw(markup), ...marks);
+    const total = r.lines.filter((x) => x.cell === c.cell && hasCost(x, r.kind)).length;
+    return { cell: c.cell, source: c.source, marks, note: `${total} line${total === 1 ? "" : "s"} with run-time cost`, silence: "no run-time cost on this cell's lines" };
   });
-  return fragment(h("div", { style: `${STYLE.muted};${STYLE.small}` }, `cell[${cell}]`), h("div", { style: STYLE.codeBox }, ...rows));
 }
 
 function hasCost(l: ProfileFigures, kind: ProfileReport["kind"]): boolean {
