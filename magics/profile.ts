@@ -64,7 +64,11 @@ export const profile: Magic = {
     const report = await profileReport(ctx, parsed.args, kind, parsed.options.benchtime as string | undefined, parsed.options.go as string | undefined);
     if ("ename" in report) return report;
     ctx.state.set("profile:last", report);
-    if (kind === "mem") ctx.state.set(`profile:mem:${report.benchmark}`, report);
+    if (kind === "mem") {
+      // Re-inserted, so the state's order is newest last (claims read it newest first).
+      ctx.state.delete(`profile:mem:${report.benchmark}`);
+      ctx.state.set(`profile:mem:${report.benchmark}`, report);
+    }
     ctx.sink.display(renderProfile(report));
     return null;
   },

@@ -88,6 +88,12 @@ describe("%profile (real toolchain, Chapter 1)", function () {
     expect(l.decisions.map((d) => d.message)).to.include("x escapes to heap");
     expect(p.functions.find((f) => f.name === "SquareLogged")!.cum.allocs_per_op).to.equal(1);
     expect(p.functions.find((f) => f.name === "SquareQuiet")).to.equal(undefined);
+    // The same facts as %expect claims: they pass, and a wrong one fails the cell with the evidence.
+    const ok = await k.execute("%expect line 9 allocs/op == 1\n%expect line 8 allocs/op == 0\n%expect line 9 B/op == 8\n%expect fmt.Fprint allocs/op == 0");
+    expect(ok.reply.content.status).to.equal("ok");
+    const wrong = errorOf(await k.execute("%expect line 9 allocs/op == 0"));
+    expect(wrong.ename).to.equal("ClaimFailed");
+    expect(wrong.traceback.join("\n")).to.match(/cell\[\d+\]:9 `fmt.Fprint\(io.Discard, x\).*`: 1 allocs\/op in BenchmarkSquareLogged/);
   });
 
   it("shows an escape decision that costs nothing at run time (a small int is boxed from a static table)", async () => {

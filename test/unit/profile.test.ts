@@ -12,6 +12,7 @@ import { patchTinyProfiling } from "../../kernel/go/tinyoverlay.js";
 import { PROFILE_MIME, type FlameNode, type ProfileReport } from "../../kernel/reports/profile.js";
 import { assembleRun } from "../../magics/profilereport.js";
 import { renderProfile } from "../../renderers/profile.js";
+import { judge, parseClaim } from "../../magics/claims.js";
 import { fixture, readFixture } from "../helpers/paths.js";
 
 const PKG = "goperf.session";
@@ -113,5 +114,30 @@ describe("renderProfile", () => {
     expect(html).to.not.match(/<script/i);
     expect(html).to.match(/Truncated/);
     expect(bundle[PROFILE_MIME]).to.equal(report);
+  });
+});
+
+describe("run-time allocation claims", () => {
+  const p = load("mem-squarelogged.go1.26.8.pb.gz");
+  const measured = costs(p, { kind: "mem", benchmark: "BenchmarkSquareLogged", packagePath: PKG, iterations: 1000 });
+  const run = assembleRun({ kind: "mem", iterations: [1000], costs: [measured], raw: null, reported: { allocs_per_op: 1, bytes_per_op: 8 } }, { kind: "mem", version: "go1.26.8", decls: [], decisions: [] });
+  const source = readFixture("profile/source-main.go").split("//line cell[2]:1:1\n")[1].split("//line cell[3]")[0];
+  const report: ProfileReport = { ...run, kind: "mem", benchmark: "BenchmarkSquareLogged", cells: [{ cell: 2, source }], truncated: false, notes: [] };
+  const verdict = (text: string) => judge(parseClaim(text), { benches: [], profiles: [report] });
+
+  it("line N: the line's allocs/op and B/op in the newest profile that shows it", () => {
+    expect(verdict("line 9 allocs/op == 1")).to.deep.include({ passed: true });
+    expect(verdict("line 9 allocs/op == 1").detail).to.match(/^cell\[2\]:9 `fmt.Fprint\(io.Discard, x\).*`: 1 allocs\/op in BenchmarkSquareLogged/);
+    expect(verdict("cell[2]:9 B/op == 8").passed).to.equal(true);
+    expect(verdict("line 8 allocs/op == 0").passed).to.equal(true);
+    expect(verdict("line 9 allocs/op == 0").passed).to.equal(false);
+    expect(verdict("line 99 allocs/op == 0")).to.deep.include({ passed: false });
+    expect(judge(parseClaim("line 9 allocs/op == 1"), { benches: [] }).detail).to.match(/run %profile/);
+  });
+
+  it("FUNC allocs/op: FUNC with what it calls; a %bench result of the same name comes first", () => {
+    expect(verdict("SquareLogged allocs/op == 1").passed).to.equal(true);
+    expect(verdict("fmt.Fprint allocs/op == 0").passed).to.equal(true);
+    expect(verdict("NoSuchFunc allocs/op == 0").detail).to.match(/no results for NoSuchFunc/);
   });
 });
