@@ -30,6 +30,7 @@ export const bench: Magic = {
     { name: "save", type: "string", value: "NAME", description: "keep this result in the session under NAME" },
     { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME" },
     { ...GO_OPTION, description: "build and run with release A (1.22.12, local, or a path to go); A,B: with both, compared (before = A)" },
+    { name: "profile", type: "enum", values: ["mem", "cpu"], value: "mem|cpu", description: "then profile each benchmark as %profile --mem or --cpu does: costs per line of the source" },
   ],
   takesCode: true,
   run: runBench,
@@ -126,6 +127,13 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   ctx.state.set("bench:last", report);
   if (report.benchmarks.length || report.failures.length) ctx.sink.display(renderBench(report));
   if (ctx.signal.aborted) return error;
+  if (parsed.options.profile && !error && !report.failures.length) {
+    // Loaded only when asked for: the profiler's modules are not on %bench's path otherwise.
+    const { profileEach } = await import("./profile.js");
+    const targets = shorthands.length ? shorthands.map((s) => s.expr) : selected.map((n) => `^${n}$`);
+    const failed = await profileEach(ctx, targets, parsed.options.profile as "mem" | "cpu", parsed.options.benchtime as string | undefined, parsed.options.go as string | undefined);
+    if (failed) return failed;
+  }
   if (report.failures.length) {
     const text = `${report.failures.map((f) => f.name).join(", ")} failed`;
     return { ename: "BenchmarkFailed", evalue: text, traceback: report.failures.flatMap((f) => [`--- FAIL: ${f.name}`, ...f.output]) };

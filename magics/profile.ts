@@ -59,9 +59,18 @@ export const profile: Magic = {
     "packages land on the cell line that called into them; the functions table names them. The raw profile is linked\n" +
     "in the output (a data: URL) for go tool pprof.",
   takesCode: true,
-  run: async (ctx, parsed) => {
-    const kind = kindOf(parsed);
-    const report = await profileReport(ctx, parsed.args, kind, parsed.options.benchtime as string | undefined, parsed.options.go as string | undefined);
+  run: async (ctx, parsed) => profileEach(ctx, parsed.args, kindOf(parsed), parsed.options.benchtime as string | undefined, parsed.options.go as string | undefined, true),
+};
+
+/**
+ * Profiles and shows each target in turn (%bench --profile passes one per benchmark it ran;
+ * %profile passes its arguments as one target). The first error stops there.
+ */
+export async function profileEach(ctx: MagicContext, targets: string[], kind: Kind, benchtime: string | undefined, go: string | undefined, asOne = false): Promise<CellError | null> {
+  // %bench's -benchtime is a duration as often as not; allocation counts take the default count.
+  const bt = kind === "mem" && benchtime !== undefined && !/^\d+x$/.test(benchtime) && !asOne ? undefined : benchtime;
+  for (const args of asOne ? [targets] : targets.map((t) => [t])) {
+    const report = await profileReport(ctx, args, kind, bt, go);
     if ("ename" in report) return report;
     ctx.state.set("profile:last", report);
     if (kind === "mem") {
@@ -70,9 +79,9 @@ export const profile: Magic = {
       ctx.state.set(`profile:mem:${report.benchmark}`, report);
     }
     ctx.sink.display(renderProfile(report));
-    return null;
-  },
-};
+  }
+  return null;
+}
 
 function kindOf(parsed: Parsed): Kind {
   const chosen = KINDS.filter((k) => parsed.options[k]);
@@ -80,11 +89,8 @@ function kindOf(parsed: Parsed): Kind {
   return chosen[0] ?? "mem";
 }
 
-/**
- * Stages the cell, builds, profiles the one benchmark the arguments name and returns the report.
- * Also %bench --profile's entry (`names` then are benchmark names).
- */
-export async function profileReport(ctx: MagicContext, args: string[], kind: Kind, benchtime: string | undefined, go: string | undefined): Promise<ProfileReport | CellError> {
+/** Stages the cell, builds, profiles the one benchmark the arguments name and returns the report. */
+async function profileReport(ctx: MagicContext, args: string[], kind: Kind, benchtime: string | undefined, go: string | undefined): Promise<ProfileReport | CellError> {
   const { session } = ctx;
   const calls = args.filter(isCall);
   const patterns = args.filter((a) => !isCall(a));

@@ -46,7 +46,16 @@ export function figuresText(f: ProfileFigures, kind: ProfileReport["kind"], iter
 
 function kindTitle(report: ProfileReport): string {
   const what = { mem: "allocations", cpu: "CPU", block: "blocking", mutex: "lock contention", gc: "garbage collection" }[report.kind];
-  return `%profile --${report.kind} ${report.benchmark} (${report.go_version}): ${what}, ${report.iterations} iterations`;
+  const title = `%profile --${report.kind} ${report.benchmark} (${report.go_version}): ${what}, ${report.iterations} iterations`;
+  if (!report.before) return title;
+  const differ = report.lines.filter((l) => l.differs).length;
+  return `${title}; compared with ${report.before.go_version}: ${differ ? `${differ} line${differ === 1 ? "" : "s"} differ` : "every line the same"}`;
+}
+
+/** The functions worth a row: for allocations, those with some per iteration (the JSON keeps all). */
+function shownFunctions(r: ProfileReport): ProfileFunction[] {
+  const fs = r.kind === "mem" ? r.functions.filter((f) => (f.cum.allocs_per_op ?? 0) > 0 || (f.cum.bytes_per_op ?? 0) > 0) : r.functions;
+  return fs.slice(0, TOP_FUNCTIONS);
 }
 
 // ---- text -----------------------------------------------------------------------------------
@@ -63,7 +72,7 @@ function profileText(r: ProfileReport): string {
   if (r.lines.length === 0) out.push(r.kind === "mem" ? "no allocations on the cell lines: 0 allocs/op" : "no samples on the cell lines");
   if (r.kind === "mem") out.push(memTotal(r));
   out.push(`top functions (flat / cumulative):`);
-  for (const f of r.functions.slice(0, TOP_FUNCTIONS)) out.push(`  ${figuresText(f.flat, r.kind).padEnd(28)} ${figuresText(f.cum, r.kind).padEnd(28)} ${f.name}`);
+  for (const f of shownFunctions(r)) out.push(`  ${figuresText(f.flat, r.kind).padEnd(28)} ${figuresText(f.cum, r.kind).padEnd(28)} ${f.name}`);
   return out.concat(r.notes, r.truncated ? ["(truncated: small frames and functions beyond the top ones are left out)"] : []).join("\n");
 }
 
@@ -86,7 +95,7 @@ function profileHtml(r: ProfileReport): Html {
     parts.push(...annotatedHtml(cells, { ...viewOf(r), quiet: "run-time costs" }), legend(PROFILE_KINDS, cells.flatMap((c) => c.marks.map((m) => m.kind))));
     if (r.kind === "mem") parts.push(h("div", { style: STYLE.muted }, memTotal(r)));
     if (r.flame) parts.push(h("div", { style: STYLE.heading }, "flame graph"), flameGraph(r.flame, (v) => `${v} samples`));
-    parts.push(functionsTable(r.functions.slice(0, TOP_FUNCTIONS), r.kind));
+    parts.push(functionsTable(shownFunctions(r), r.kind));
   }
   for (const n of r.notes) parts.push(h("div", { style: STYLE.footer }, n));
   if (r.truncated) parts.push(h("div", { style: STYLE.footer }, "Truncated: frames under 0.5% and functions beyond the top ones are left out (the raw profile has everything)."));

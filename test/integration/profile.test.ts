@@ -115,6 +115,23 @@ describe("%profile (real toolchain, Chapter 1)", function () {
     expect(html).to.not.match(/<script/i);
   });
 
+  it("%bench --profile mem: the benchmark's results, then its per-line profile", async () => {
+    const x = await k.execute(`%bench ${FAST} --profile mem NewPointPtr(1, 2)`);
+    expect(reportWith<BenchReport>(x, BENCH_MIME).benchmarks[0].summary.allocs_per_op!.value).to.equal(1);
+    const l = line(profileOf(x), cells.POINTS, 5)!;
+    expect([l.allocs_per_op, l.bytes_per_op]).to.deep.equal([1, 16]);
+  });
+
+  it("--go 1.22.12,local: per-line allocations under both releases, marked where they differ", async () => {
+    const p = profileOf(await k.execute("%profile --go 1.22.12,local ClosureEscape"));
+    expect([p.before!.go_version, p.go_version]).to.deep.equal(["go1.22.12", "go1.26.8"]);
+    // MakeCounter: n moved to heap (8 B) and the closure (16 B), under both releases.
+    const at = (r: { lines: ProfileReport["lines"] }) => r.lines.filter((l) => l.cell === cells.CLOSURES).map((l) => [l.line, l.allocs_per_op, l.bytes_per_op]);
+    expect(at(p)).to.deep.equal([[3, 1, 8], [4, 1, 16]]);
+    expect(at(p.before!)).to.deep.equal(at(p));
+    expect(p.lines.filter((l) => l.cell === cells.CLOSURES).map((l) => l.differs)).to.deep.equal([false, false]);
+  });
+
   it("--cpu: a flame graph, the top table and per-line percentages", async () => {
     const x = await k.execute("%profile --cpu -benchtime 300ms SquareLogged(1<<20)");
     const p = profileOf(x);
