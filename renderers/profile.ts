@@ -125,7 +125,7 @@ export function profileCells(r: ProfileReport): AnnotatedCell[] {
     for (const l of r.lines.filter((x) => x.cell === c.cell)) {
       const runtime = (f: ProfileFigures, iterations: number, side?: "before" | "after"): Mark => {
         const text = figuresText(f, r.kind, iterations);
-        return { cell: l.cell, line: l.line, kind: hasCost(f, r.kind) ? "runtime" : "runtime-none", text: l.func && !side ? `${text} (in ${l.func})` : text, badge: text, side };
+        return { cell: l.cell, line: l.line, kind: hasCost(f, r.kind) ? "runtime" : "runtime-none", text: l.func && !side ? `${text} (in ${l.func})` : text, badge: figuresText(f, r.kind), side };
       };
       if (r.before && l.differs) {
         if (l.before) marks.push(runtime(l.before, r.before.iterations, "before"));
