@@ -24,7 +24,7 @@ import { isCall, selectBenchmarks, shorthandsOf } from "./bench.js";
 import { compileError } from "./dispatcher.js";
 import { decisionsIn } from "./escape.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
-import { assembleRun, markDifferences, type RunCosts } from "./profilereport.js";
+import { assembleRun, markDifferences, omissions, type RunCosts } from "./profilereport.js";
 import type { Magic, MagicContext } from "./types.js";
 
 export { PROFILE_MIME };
@@ -129,16 +129,18 @@ async function profileReport(ctx: MagicContext, args: string[], kind: Kind, benc
   // ---- the runs
   const runs: ProfileRun[] = [];
   const notes: string[] = [];
+  const left: string[] = [];
   for (const [i, b] of builds.entries()) {
     const measured = await measure(ctx, b.binary, benchmark, kind, benchtime, memIterations, releases?.[i]);
     if ("ename" in measured) return releases ? builtWith(measured, b.version) : measured;
     if (kind === "mem" && !b.tinyVisible) notes.push(`${b.version}: its runtime source has no tiny-allocator hook to patch, so objects the tiny allocator combines are not counted per line (unattributed_allocs_per_op)`);
     runs.push(assembleRun(measured, { kind, version: b.version, decls: staged.decls, decisions: decisionsBy[i] }));
+    left.push(...omissions(measured).map((o) => (builds.length > 1 ? `${b.version}: ${o}` : o)));
   }
   const cells = [...new Set(runs.flatMap((r) => r.lines.map((l) => l.cell)))].sort((a, b) => a - b);
   const sources = cells.map((cell) => ({ cell, source: cell === ctx.cell.count ? ctx.cell.source : session.liveCells().find((c) => c.count === cell)?.source ?? "" }));
   const last = runs[runs.length - 1];
-  const report: ProfileReport = { ...last, kind, benchmark, cells: sources, truncated: runs.some((r) => r.flame === undefined && kind === "cpu"), notes };
+  const report: ProfileReport = { ...last, kind, benchmark, cells: sources, truncated: left.length > 0, notes: [...notes, ...left.map((o) => `Truncated: ${o}.`)] };
   if (runs.length === 2) {
     report.before = runs[0];
     markDifferences(report);

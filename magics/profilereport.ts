@@ -63,6 +63,15 @@ export function assembleRun(m: RunCosts, ctx: { kind: ProfileKind | "gc"; versio
   return run;
 }
 
+/** What the report leaves out, in words (empty: nothing). */
+export function omissions(m: RunCosts): string[] {
+  const out: string[] = [];
+  const last = m.costs[m.costs.length - 1];
+  if (last?.truncated) out.push("small call-tree frames (under 0.5%) and functions beyond the top 60 are left out");
+  if (m.raw && m.raw.length > MAX_RAW_BYTES) out.push(`the raw profile (${Math.round(m.raw.length / 1024)} KB) is not attached: larger than ${MAX_RAW_BYTES / 1024} KB`);
+  return out;
+}
+
 /** The figure two releases are compared on. */
 function key(f: ProfileFigures | undefined, kind: ProfileReport["kind"]): number {
   if (!f) return 0;

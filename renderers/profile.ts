@@ -73,7 +73,7 @@ function profileText(r: ProfileReport): string {
   if (r.kind === "mem") out.push(memTotal(r));
   out.push(`top functions (flat / cumulative):`);
   for (const f of shownFunctions(r)) out.push(`  ${figuresText(f.flat, r.kind).padEnd(28)} ${figuresText(f.cum, r.kind).padEnd(28)} ${f.name}`);
-  return out.concat(r.notes, r.truncated ? ["(truncated: small frames and functions beyond the top ones are left out)"] : []).join("\n");
+  return out.concat(r.notes).join("\n");
 }
 
 function memTotal(r: ProfileReport): string {
@@ -98,7 +98,6 @@ function profileHtml(r: ProfileReport): Html {
     parts.push(functionsTable(shownFunctions(r), r.kind));
   }
   for (const n of r.notes) parts.push(h("div", { style: STYLE.footer }, n));
-  if (r.truncated) parts.push(h("div", { style: STYLE.footer }, "Truncated: frames under 0.5% and functions beyond the top ones are left out (the raw profile has everything)."));
   if (r.raw_base64) {
     parts.push(
       h("div", { style: STYLE.footer }, h("a", { href: `data:application/octet-stream;base64,${r.raw_base64}`, download: `${r.benchmark}.${r.kind}.pb.gz` }, "download the raw profile"), " (open it with go tool pprof)"),

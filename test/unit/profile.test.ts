@@ -107,7 +107,7 @@ describe("renderProfile", () => {
     );
     const many = Array.from({ length: 5000 }, (_, i) => ({ name: `pkg.F${i}`, flat: { allocs_per_op: 0 }, cum: { allocs_per_op: 0 } }));
     const big: FlameNode = { name: "all", value: 5000, children: Array.from({ length: 5000 }, (_, i) => ({ name: `pkg.F${i}`, value: 1, children: [] })) };
-    const report: ProfileReport = { ...run, functions: many, flame: big, kind: "mem", benchmark: "BenchmarkSquareLogged", cells: [{ cell: 2, source: "x\n".repeat(3000) }], truncated: true, notes: [] };
+    const report: ProfileReport = { ...run, functions: many, flame: big, kind: "mem", benchmark: "BenchmarkSquareLogged", cells: [{ cell: 2, source: "x\n".repeat(3000) }], truncated: true, notes: ["Truncated: small call-tree frames (under 0.5%) and functions beyond the top 60 are left out."] };
     const bundle = renderProfile(report);
     const html = String(bundle["text/html"]);
     expect(html.length).to.be.lessThan(400_000);
