@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { KernelClient } from "../kernel/client/client.js";
+import { asmCell, layoutCell } from "./compiled.js";
 import { ROOT, compareRow, goVersion, rss, time, type Row } from "./measure.js";
 
 const args = process.argv.slice(2);
@@ -159,6 +160,8 @@ async function main(): Promise<void> {
   if (wanted("escape")) rows.push(await escapeCell(k));
   if (wanted("bench")) rows.push(await benchCell(k));
   if (wanted("profile")) rows.push(await profileCell(k));
+  if (wanted("asm")) rows.push(await asmCell(k, rounds));
+  if (wanted("layout")) rows.push(await layoutCell(k, rounds));
   await k.close();
   if (wanted("first")) rows.push(await firstCell());
   if (wanted("long")) rows.push(...(await longSession()));

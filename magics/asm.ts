@@ -8,7 +8,7 @@ import type { AsmBuild, AsmReport } from "../kernel/reports/asm.js";
 import type { CellError } from "../kernel/session.js";
 import { renderAsm } from "../renderers/asm.js";
 import { UsageError, type Parsed } from "./args.js";
-import { ARCH_OPTION, checkArch, compileSession } from "./compiled.js";
+import { ARCHES_OPTION, checkArch, compileSession } from "./compiled.js";
 import { GO_OPTION } from "./go.js";
 import type { Magic, MagicContext } from "./types.js";
 
@@ -23,12 +23,12 @@ export const asm: Magic = {
     "from another function is marked with that function. %asm alone: every cell.",
   options: [
     { name: "func", type: "string", value: "NAME", description: "only function NAME (F, T.M, (*T).M, F[go.shape.int], F.func1)" },
-    ARCH_OPTION,
+    ARCHES_OPTION,
     { ...GO_OPTION, description: "compile with release A; A,B: both, side by side with per-function instruction counts" },
   ],
   details:
     "Pseudo-instructions (TEXT, FUNCDATA, PCDATA) are shown muted and not counted. --arch cross-compiles with the\n" +
-    "session's go command (GOARCH=arm64 …): no other toolchain is needed.",
+    "session's go command (GOARCH=arm64 …): no other toolchain is needed. --arch amd64,arm64 shows both side by side.",
   takesCode: true,
   async run(ctx, parsed) {
     const report = await asmReport(ctx, parsed);
@@ -39,8 +39,10 @@ export const asm: Magic = {
 };
 
 export async function asmReport(ctx: MagicContext, parsed: Parsed): Promise<AsmReport | CellError> {
-  const goarch = await checkArch(ctx, asm, parsed.options.arch as string | undefined);
-  const compiled = await compileSession(ctx, parsed, asm, ASM_FLAGS, goarch);
+  const arch = parsed.options.arch as string | undefined;
+  const arches: string[] = [];
+  for (const a of arch === undefined ? [] : arch.split(",")) arches.push((await checkArch(ctx, asm, a)) ?? a);
+  const compiled = await compileSession(ctx, parsed, asm, ASM_FLAGS, arches.length ? arches : undefined);
   if ("ename" in compiled) return compiled;
   const shown = new Set(compiled.cells.map((c) => c.cell));
   const func = parsed.options.func as string | undefined;

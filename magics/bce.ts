@@ -3,6 +3,7 @@
 // (one kept is one compare-and-branch to a panic), -d=nil each nil check it generates or folds into
 // a load. Silence means none were kept.
 
+import { declName } from "../kernel/go/asmlisting.js";
 import { cellOf, parseCompilerOutput } from "../kernel/go/diagnostics.js";
 import type { BceCheck, BceReport, CheckKind } from "../kernel/reports/bce.js";
 import { renderBce } from "../renderers/bce.js";
@@ -47,8 +48,10 @@ export async function bceReport(ctx: MagicContext, parsed: Parsed): Promise<BceR
   const goarch = await checkArch(ctx, bce, parsed.options.arch as string | undefined);
   const compiled = await compileSession(ctx, parsed, bce, BCE_FLAGS, goarch);
   if ("ename" in compiled) return compiled;
-  const func = parsed.options.func as string | undefined;
-  if (func !== undefined && !compiled.funcs.includes(func)) throw noSuchFunc(bce, func, compiled.funcs, "the cells shown");
+  // As the reader or the compiler writes it: (*T).M and T.M name the same declaration.
+  const written = parsed.options.func as string | undefined;
+  const func = written === undefined ? undefined : declName(written);
+  if (func !== undefined && !compiled.funcs.includes(func)) throw noSuchFunc(bce, written!, compiled.funcs, "the cells shown");
   const build = compiled.builds[compiled.builds.length - 1];
   return {
     go_version: build.version,

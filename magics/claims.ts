@@ -12,6 +12,7 @@
 //   BENCH ns/op < OTHER           a significant difference (Mann-Whitney U, α = 0.05) in that direction
 // The generated code (%bce, %inline, %asm, %layout evidence):
 //   FUNC: no bounds checks        -d=ssa/check_bce/debug=1 reports no IsInBounds/IsSliceInBounds in FUNC
+//   FUNC: bounds checks <= N      ... their number compared (== != < <= > >=)
 //   FUNC: inlined                 the compiler can inline FUNC ("can inline FUNC")
 //   FUNC: inline cost <= N        FUNC's inlining cost compared (== != < <= > >=)
 //   FUNC asm contains INSTR       an instruction of FUNC's -S listing contains INSTR (text, or /regexp/)
@@ -23,7 +24,7 @@
 //   FUNC allocs/op == 0           FUNC with what it calls, when no %bench result is named BenchmarkFUNC
 
 import { compare } from "../kernel/go/stats.js";
-import { matchesFunc } from "../kernel/go/asmlisting.js";
+import { declName, matchesFunc } from "../kernel/go/asmlisting.js";
 import { inliningOf } from "../kernel/go/inlining.js";
 import type { AsmFunction } from "../kernel/reports/asm.js";
 import type { BceCheck } from "../kernel/reports/bce.js";
@@ -40,6 +41,7 @@ export type DecisionClaim =
 /** Claims about a function's generated code: judged on %bce, %inline and %asm evidence. */
 export type CodeClaim =
   | { type: "no-bounds-checks"; func: string }
+  | { type: "bounds-checks"; func: string; op: Op; value: number }
   | { type: "inlined"; func: string }
   | { type: "inline-cost"; func: string; op: Op; value: number }
   | { type: "asm"; func: string; negated: boolean; pattern: string; regexp?: RegExp };
@@ -66,6 +68,7 @@ export const CLAIM_FORMS = [
   "BENCH allocs/op OP N     e.g. SquareLogged allocs/op == 1   (also B/op; OP is == != < <= > >=)",
   "BENCH ns/op < OTHER      e.g. SquareQuiet ns/op < SquareLogged   (significant at α = 0.05)",
   "FUNC: no bounds checks   e.g. SumHint: no bounds checks   (-d=ssa/check_bce/debug=1)",
+  "FUNC: bounds checks == N e.g. Load32Hint: bounds checks == 1   (OP is == != < <= > >=)",
   "FUNC: inlined            e.g. Small: inlined   (the compiler can inline it)",
   "FUNC: inline cost <= N   e.g. Small: inline cost <= 80   (OP is == != < <= > >=)",
   "FUNC asm contains INSTR  e.g. Sum asm contains VPADDQ   (also: FUNC asm not INSTR; INSTR may be /regexp/)",
@@ -86,11 +89,13 @@ function patternOf(text: string): { pattern: string; regexp?: RegExp } {
 
 /** The claims about generated code and layout; null when the text is none of them. */
 function parseCodeClaim(t: string): ClaimSpec | null {
-  let m = /^([A-Za-z_][\w.()*\[\]]*):\s*no bounds checks$/.exec(t);
+  let m = /^([A-Za-z_(][\w.()*\[\]]*):\s*no bounds checks$/.exec(t);
   if (m) return { type: "no-bounds-checks", func: m[1] };
-  m = /^([A-Za-z_][\w.()*\[\]]*):\s*inlined$/.exec(t);
+  m = /^([A-Za-z_(][\w.()*\[\]]*):\s*bounds checks\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
+  if (m) return { type: "bounds-checks", func: m[1], op: m[2] as Op, value: Number(m[3]) };
+  m = /^([A-Za-z_(][\w.()*\[\]]*):\s*inlined$/.exec(t);
   if (m) return { type: "inlined", func: m[1] };
-  m = /^([A-Za-z_][\w.()*\[\]]*):\s*inline cost\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
+  m = /^([A-Za-z_(][\w.()*\[\]]*):\s*inline cost\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
   if (m) return { type: "inline-cost", func: m[1], op: m[2] as Op, value: Number(m[3]) };
   m = /^(\S+?):?\s+asm\s+(contains|not contains|does not contain|not)\s+(.+)$/.exec(t);
   if (m) return { type: "asm", func: m[1], negated: m[2] !== "contains", ...patternOf(m[3].trim()) };
@@ -178,6 +183,7 @@ export function judge(claim: ClaimSpec, evidence: Evidence): Verdict {
     case "releases":
       return judgeReleases(claim, evidence);
     case "no-bounds-checks":
+    case "bounds-checks":
     case "inlined":
     case "inline-cost":
     case "asm":
@@ -204,17 +210,23 @@ function judgeCode(claim: CodeClaim, evidence: Evidence): Verdict {
     if (claim.negated) return hits.length === 0 ? { passed: true, detail: `none of ${claim.func}'s ${count} instructions contains ${claim.pattern}` } : { passed: false, detail: `${hits.length} instruction${hits.length === 1 ? "" : "s"}: ${show}` };
     return hits.length ? { passed: true, detail: `${hits.length} instruction${hits.length === 1 ? "" : "s"}: ${show}` } : { passed: false, detail: `none of ${claim.func}'s ${count} instructions contains ${claim.pattern}` };
   }
-  if (!evidence.funcs?.includes(claim.func)) {
+  // As the reader or the compiler writes it: (*T).M and T.M name the declaration T.M.
+  const decl = declName(claim.func);
+  if (!evidence.funcs?.includes(decl)) {
     return { passed: false, detail: `no function ${claim.func} in the session (functions: ${evidence.funcs?.join(", ") || "none"})` };
   }
-  if (claim.type === "no-bounds-checks") {
-    const kept = (evidence.bce ?? []).filter((c) => c.func === claim.func && (c.kind === "index" || c.kind === "slice"));
+  if (claim.type === "no-bounds-checks" || claim.type === "bounds-checks") {
+    const kept = (evidence.bce ?? []).filter((c) => c.func === decl && (c.kind === "index" || c.kind === "slice"));
+    if (claim.type === "bounds-checks") {
+      const where = kept.map((c) => `${at(c)}: ${c.message}`).join("; ");
+      return { passed: compareOp(kept.length, claim.op, claim.value), detail: `${kept.length} bounds check${kept.length === 1 ? "" : "s"} kept in ${claim.func}${where ? `: ${where}` : ""}` };
+    }
     return kept.length === 0
       ? { passed: true, detail: `the compiler kept no bounds checks in ${claim.func}` }
       : { passed: false, detail: `the compiler kept ${kept.length}: ${kept.map((c) => `${at(c)}: ${c.message}`).join("; ")}` };
   }
   const { functions } = inliningOf(evidence.diagnostics ?? []);
-  const f = functions.find((x) => x.name === claim.func);
+  const f = functions.find((x) => x.name === claim.func) ?? functions.find((x) => declName(x.name) === decl);
   if (!f) return { passed: false, detail: `the compiler said nothing about inlining ${claim.func} (compiled with -l?)` };
   const said = f.inlinable ? `can inline ${f.name}${f.cost !== undefined ? ` with cost ${f.cost}` : ""}` : `cannot inline ${f.name}: ${f.reason}`;
   if (claim.type === "inlined") return { passed: f.inlinable, detail: `${at(f)}: ${said}` };

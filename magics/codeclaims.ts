@@ -23,7 +23,7 @@ export interface CodeNeeds {
 export function codeNeeds(specs: readonly ClaimSpec[]): CodeNeeds {
   const inner = specs.map((s) => (s.type === "releases" ? s.inner : s));
   return {
-    bce: inner.some((s) => s.type === "no-bounds-checks"),
+    bce: inner.some((s) => s.type === "no-bounds-checks" || s.type === "bounds-checks"),
     asm: inner.some((s) => s.type === "asm"),
     layout: [...new Set(specs.flatMap((s) => (s.type === "layout" ? [s.typeName] : [])))],
   };

@@ -19,6 +19,14 @@ export const ARCH_OPTION: OptionSpec = {
   description: "compile for this GOARCH (amd64, arm64, 386, riscv64, …): the go command cross-compiles",
 };
 
+/** %asm's --arch: one GOARCH, or two compared side by side. */
+export const ARCHES_OPTION: OptionSpec = {
+  ...ARCH_OPTION,
+  value: "A[,B]",
+  description: "compile for GOARCH A (amd64, arm64, 386, riscv64, …; the go command cross-compiles); A,B: both, side by side",
+  check: (v) => (/^[^,\s]+(,[^,\s]+)?$/.test(String(v)) ? undefined : "give one GOARCH or two separated by a comma, e.g. amd64,arm64"),
+};
+
 export interface Build {
   version: string;
   goarch: string;
@@ -36,11 +44,14 @@ export interface Compiled {
   funcs: string[];
 }
 
-let archList: Promise<Map<string, string[]>> | undefined;
+const archLists = new Map<string, Promise<Map<string, string[]>>>();
 
-/** GOARCH → the GOOS values the toolchain supports it on (`go tool dist list`, asked once). */
+/** GOARCH → the GOOS values the toolchain supports it on (`go tool dist list`, asked once per toolchain). */
 function knownArches(go: ToolchainInfo, env: NodeJS.ProcessEnv): Promise<Map<string, string[]>> {
-  archList ??= run(go.binary, ["tool", "dist", "list"], { env, capture: true }).then((r) => {
+  const key = `${go.binary}\u0000${go.version}`;
+  let archList = archLists.get(key);
+  if (archList) return archList;
+  archList = run(go.binary, ["tool", "dist", "list"], { env: { ...env, GOTOOLCHAIN: go.gotoolchain ?? "local" }, capture: true }).then((r) => {
     const m = new Map<string, string[]>();
     for (const pair of r.stdout.split("\n")) {
       const [os, arch] = pair.trim().split("/");
@@ -48,6 +59,7 @@ function knownArches(go: ToolchainInfo, env: NodeJS.ProcessEnv): Promise<Map<str
     }
     return m;
   });
+  archLists.set(key, archList);
   return archList;
 }
 
@@ -68,19 +80,23 @@ export async function checkArch(ctx: MagicContext, magic: Magic, arch: string | 
  * Stages the cell, compiles the session's code with `gcflags` (per release with --go), commits
  * the cell when it has code. The cells shown: this one when it has code, else every live cell.
  */
-export async function compileSession(ctx: MagicContext, parsed: Parsed, magic: Magic, gcflags: string[], goarch?: string): Promise<Compiled | CellError> {
+export async function compileSession(ctx: MagicContext, parsed: Parsed, magic: Magic, gcflags: string[], goarch?: string | readonly string[]): Promise<Compiled | CellError> {
+  const arches: (string | undefined)[] = goarch === undefined ? [undefined] : typeof goarch === "string" ? [goarch] : [...goarch];
   const { session } = ctx;
   const onlyThisCell = ctx.code.trim() !== "";
   const staged = await session.stage(ctx.code, ctx.cell);
   if ("ename" in staged) return staged;
   const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), `%${magic.name} --go`);
   if (releases && !Array.isArray(releases)) return releases;
+  if (releases && releases.length > 1 && arches.length > 1) throw new UsageError(`%${magic.name}: compare two releases (--go A,B) or two architectures (--arch A,B), not both at once`, magic);
   const builds: Build[] = [];
   for (const toolchain of releases ?? [undefined]) {
-    const compiled = await session.compile(gcflags, ctx.signal, { toolchain, alongside: releases, goarch });
-    const version = toolchain?.version ?? session.go!.version;
-    if (!compiled.ok) return releases ? builtWith(compileError(compiled.output), version) : compileError(compiled.output);
-    builds.push({ version, goarch: goarch ?? session.go!.goarch, output: compiled.output });
+    for (const arch of arches) {
+      const compiled = await session.compile(gcflags, ctx.signal, { toolchain, alongside: releases, goarch: arch });
+      const version = toolchain?.version ?? session.go!.version;
+      if (!compiled.ok) return releases ? builtWith(compileError(compiled.output), version) : compileError(compiled.output);
+      builds.push({ version, goarch: arch ?? session.go!.goarch, output: compiled.output });
+    }
   }
   if (onlyThisCell) session.commit(staged);
   const cells = onlyThisCell ? [{ cell: ctx.cell.count, source: ctx.cell.source }] : session.liveCells().map((c) => ({ cell: c.count, source: c.source }));

@@ -2,6 +2,7 @@
 // the call sites inlined, and the functions almost inlinable: from the compiler's own -m=2 words
 // ("can inline F with cost N", "cannot inline F: function too complex: cost N exceeds budget 80").
 
+import { declName } from "../kernel/go/asmlisting.js";
 import { ALMOST_MARGIN, DEFAULT_BUDGET, inliningOf } from "../kernel/go/inlining.js";
 import type { InlineReport } from "../kernel/reports/inline.js";
 import type { CellError } from "../kernel/session.js";
@@ -42,7 +43,7 @@ export async function inlineReport(ctx: MagicContext, parsed: Parsed): Promise<I
   const compiled = await compileSession(ctx, parsed, inline, INLINE_FLAGS, goarch);
   if ("ename" in compiled) return compiled;
   const func = parsed.options.func as string | undefined;
-  if (func !== undefined && !compiled.funcs.includes(func)) throw noSuchFunc(inline, func, compiled.funcs, "the cells shown");
+  if (func !== undefined && !compiled.funcs.includes(declName(func))) throw noSuchFunc(inline, func, compiled.funcs, "the cells shown");
   const margin = (parsed.options.margin as number | undefined) ?? ALMOST_MARGIN;
   const shown = new Set(compiled.cells.map((c) => c.cell));
   const build = compiled.builds[compiled.builds.length - 1];

@@ -6,7 +6,7 @@
 
 import type { MimeBundle } from "../kernel/protocol.js";
 import { ASM_MIME, type AsmBuild, type AsmFunction, type AsmInstruction, type AsmReport } from "../kernel/reports/asm.js";
-import { annotatedHtml, groupByCell, type BadgeKinds, type Mark, type Panel } from "./annotated.js";
+import { annotatedHtml, groupByCell, legend, type BadgeKinds, type Mark, type Panel } from "./annotated.js";
 import { COLOR, FONT_MONO, STYLE, escapeHtml, h, raw, root, type Html } from "./html.js";
 
 export const ASM_KINDS: BadgeKinds = {
@@ -83,14 +83,23 @@ function delta(r: CountRow): string {
   return b === a ? "=" : `${b > a ? "+" : ""}${b - a}`;
 }
 
+/** A build's column label: what differs between the two (release, architecture, or both). */
+function label(b: AsmBuild, other: AsmBuild): string {
+  if (b.go_version === other.go_version) return b.goarch;
+  if (b.goarch === other.goarch) return b.go_version;
+  return `${b.go_version} ${b.goarch}`;
+}
+
 function comparisonText(report: AsmReport): string {
   const [a, b] = report.builds;
   const rows = countRows(report.builds);
   const w = Math.max(8, ...rows.map((r) => r.name.length));
+  const [la, lb] = [label(a, b), label(b, a)];
+  const cw = Math.max(10, la.length, lb.length);
   const out = [
     `instructions per function: ${a.go_version} ${a.goarch} vs ${b.go_version} ${b.goarch}`,
-    `${"function".padEnd(w)}  ${a.go_version.padStart(10)}  ${b.go_version.padStart(10)}  delta`,
-    ...rows.map((r) => `${r.name.padEnd(w)}  ${String(r.counts[0] ?? "—").padStart(10)}  ${String(r.counts[1] ?? "—").padStart(10)}  ${delta(r)}`),
+    `${"function".padEnd(w)}  ${la.padStart(cw)}  ${lb.padStart(cw)}  delta`,
+    ...rows.map((r) => `${r.name.padEnd(w)}  ${String(r.counts[0] ?? "—").padStart(cw)}  ${String(r.counts[1] ?? "—").padStart(cw)}  ${delta(r)}`),
     "",
   ];
   const sources = sourcesOf(report);
@@ -187,6 +196,12 @@ function buildHtml(b: AsmBuild, report: AsmReport): Html {
     badge: `${f.count} instr`,
     text: `${f.name}: ${f.count} instructions, ${f.size} bytes`,
   }));
+  // A line whose code also runs inside other functions (inlined there) says where.
+  for (const lc of lines) {
+    const into = lc.parts.filter((p) => p.instructions.some((i) => i.inlined)).map((p) => p.fn.name);
+    if (into.length) marks.push({ cell: lc.cell, line: lc.line, kind: "inlined", badge: `inlined into ${into.join(", ")}`, text: `also inlined into ${into.join(", ")}` });
+  }
+  marks.sort((x, y) => x.cell - y.cell || x.line - y.line);
   const cells = groupByCell(report.cells, [...marks, ...panels], report.func !== undefined).map((g) => ({
     cell: g.cell,
     source: g.source,
@@ -196,6 +211,7 @@ function buildHtml(b: AsmBuild, report: AsmReport): Html {
   }));
   return root(
     ...annotatedHtml(cells, { kinds: ASM_KINDS, quiet: "code" }),
+    legend(ASM_KINDS, marks.map((m) => m.kind)),
     h("div", { style: "margin-top:6px;font-weight:600" }, `${b.functions.length} function${b.functions.length === 1 ? "" : "s"}, ${b.functions.reduce((s, f) => s + f.count, 0)} instructions`),
     h("div", { style: STYLE.footer }, footerText(report, b)),
   );
@@ -208,7 +224,7 @@ function comparisonHtml(report: AsmReport): Html {
   const table = h(
     "table",
     { style: STYLE.table },
-    h("tr", { style: STYLE.tr }, ...["function", `${a.go_version} ${a.goarch}`, `${b.go_version} ${b.goarch}`, "delta"].map((t) => h("th", { style: STYLE.th }, t))),
+    h("tr", { style: STYLE.tr }, ...["function", label(a, b), label(b, a), "delta"].map((t) => h("th", { style: STYLE.th }, t))),
     ...rows.map((r) =>
       h(
         "tr",
@@ -231,7 +247,8 @@ function comparisonHtml(report: AsmReport): Html {
   const listings = rows.map((r) =>
     h(
       "details",
-      { style: STYLE.details },
+      // One function (--func): its listings open; several: each folded to its counts.
+      { style: STYLE.details, open: rows.length === 1 },
       h("summary", { style: `${STYLE.summary};font-family:${FONT_MONO}` }, `${r.name}: ${r.counts.map((c) => c ?? "—").join(" vs ")} instructions`),
       h("div", { style: "display:flex;gap:12px" }, column(a, r.name), column(b, r.name)),
     ),

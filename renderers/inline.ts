@@ -2,6 +2,7 @@
 // inlinable), and the same on the cell's source through the one annotated-source view, the call
 // sites inlined marked where they are.
 
+import { declName } from "../kernel/go/asmlisting.js";
 import type { MimeBundle } from "../kernel/protocol.js";
 import { INLINE_MIME, type InlineFunction, type InlineReport } from "../kernel/reports/inline.js";
 import { annotatedHtml, byMarkPosition, groupByCell, legend, type BadgeKinds, type Mark } from "./annotated.js";
@@ -28,8 +29,10 @@ export function costText(f: InlineFunction): string {
 }
 
 export function renderInline(report: InlineReport, func?: string): MimeBundle {
-  const fns = report.functions.filter((f) => func === undefined || f.name === func).sort(byMarkPosition);
-  const sites = report.sites.filter((s) => func === undefined || s.caller === func || s.callee === func).sort(byMarkPosition);
+  // --func as the reader or the compiler writes it: (*T).M and T.M are one declaration.
+  const same = (name: string | undefined) => func === undefined || (name !== undefined && declName(name) === declName(func));
+  const fns = report.functions.filter((f) => same(f.name)).sort(byMarkPosition);
+  const sites = report.sites.filter((s) => same(s.caller) || same(s.callee)).sort(byMarkPosition);
   const marks: Mark[] = [
     ...fns.map((f) => ({ cell: f.cell, line: f.line, col: f.col, kind: kindOf(f), badge: f.cost !== undefined ? `${INLINE_KINDS[kindOf(f)].badge} · ${f.cost}` : undefined, text: `${f.name}: ${costText(f)}` })),
     ...sites.map((s) => ({ cell: s.cell, line: s.line, col: s.col, kind: "site", text: `inlining call to ${s.callee}${s.caller ? ` in ${s.caller}` : ""}` })),

@@ -104,6 +104,7 @@ describe("%asm: the view", () => {
     expect(out).to.not.match(/<script|<style|<link|<img/i);
     expect(out).to.match(/border-left-color:#[0-9a-f]{6}">/);
     expect(out).to.match(/← inlined mul|\(inlined mul\):/);
+    expect(out).to.contain(">inlined into Sum</span>");
     writeArtifact("asm", out);
   });
 
@@ -213,7 +214,12 @@ describe("%expect: claims about generated code", () => {
     expect(parseClaim("T size == 24")).to.deep.equal({ type: "layout", typeName: "T", metric: "size", op: "==", value: 24 });
     expect(check("Quiet: no bounds checks").passed).to.equal(true);
     expect(check("Sum: no bounds checks")).to.deep.include({ passed: false });
+    expect(check("Big: bounds checks == 6")).to.deep.equal({ passed: true, detail: "6 bounds checks kept in Big: " + [8, 13, 20, 25, 32, 37].map((c) => `cell[1]:34:${c}: Found IsInBounds`).join("; ") });
+    expect(check("Quiet: bounds checks < 1").passed).to.equal(true);
     expect(check("mul: inlined").passed).to.equal(true);
+    expect(check("(*Point).Scale: inlined").passed).to.equal(true);
+    expect(check("Point.Scale: inline cost <= 8").passed).to.equal(true);
+    expect(check("(*Point).Scale: no bounds checks").passed).to.equal(true);
     expect(check("Big: inlined").passed).to.equal(false);
     expect(check("Big: inline cost <= 100").passed).to.equal(true);
     expect(check("Big: inline cost <= 80").detail).to.equal("cell[1]:27:6: cost 95 (budget 80)");

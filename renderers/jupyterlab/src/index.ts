@@ -5,10 +5,11 @@
 
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
+import { AsmView } from "./asm.js";
 import { benchView } from "./bench.js";
 import { el } from "./dom.js";
 import { EscapeView } from "./escape.js";
-import { BENCH_MIME, ESCAPE_MIME, isBenchReport, isEscapeReport } from "./schema.js";
+import { ASM_MIME, BENCH_MIME, ESCAPE_MIME, isAsmReport, isBenchReport, isEscapeReport } from "./schema.js";
 
 /** Below text/html's 50. */
 export const RANK = 40;
@@ -16,6 +17,7 @@ export const RANK = 40;
 class ReportRenderer extends Widget implements IRenderMime.IRenderer {
   private readonly mimeType: string;
   private escapeView: EscapeView | undefined;
+  private asmView: AsmView | undefined;
 
   constructor(options: IRenderMime.IRendererOptions) {
     super();
@@ -30,7 +32,10 @@ class ReportRenderer extends Widget implements IRenderMime.IRenderer {
     let view: HTMLElement;
     this.escapeView?.dispose();
     this.escapeView = undefined;
+    this.asmView?.dispose();
+    this.asmView = undefined;
     if (this.mimeType === ESCAPE_MIME && isEscapeReport(data)) view = (this.escapeView = new EscapeView(data)).node;
+    else if (this.mimeType === ASM_MIME && isAsmReport(data)) view = (this.asmView = new AsmView(data)).node;
     else if (this.mimeType === BENCH_MIME && isBenchReport(data)) view = benchView(data);
     else {
       // Not a report this version understands: say so and show the kernel's plain text.
@@ -48,6 +53,7 @@ class ReportRenderer extends Widget implements IRenderMime.IRenderer {
 
   override dispose(): void {
     this.escapeView?.dispose();
+    this.asmView?.dispose();
     super.dispose();
   }
 }
@@ -70,6 +76,7 @@ function extension(id: string, mimeType: string, name: string): IRenderMime.IExt
 const extensions: IRenderMime.IExtension[] = [
   extension("escape", ESCAPE_MIME, "goperf escape-analysis report"),
   extension("bench", BENCH_MIME, "goperf benchmark report"),
+  extension("asm", ASM_MIME, "goperf assembly report"),
 ];
 
 export default extensions;

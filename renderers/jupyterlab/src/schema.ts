@@ -5,6 +5,8 @@
 import type { BenchReport, EscapeReport } from "../../../magics/reports.js";
 
 export { BENCH_MIME, ESCAPE_MIME } from "../../../magics/reports.js";
+export { ASM_MIME } from "../../../kernel/reports/asm.js";
+import type { AsmReport } from "../../../kernel/reports/asm.js";
 export type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary, DiagnosticKind, EscapeDiagnostic, EscapeReport, Summary } from "../../../magics/reports.js";
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -27,5 +29,15 @@ export function isBenchReport(v: unknown): v is BenchReport {
     Array.isArray(v.benchmarks) &&
     v.benchmarks.every((b) => isObject(b) && typeof b.name === "string" && isObject(b.summary) && isObject(b.summary.ns_per_op)) &&
     Array.isArray(v.failures ?? [])
+  );
+}
+
+export function isAsmReport(v: unknown): v is AsmReport {
+  return (
+    isObject(v) &&
+    Array.isArray(v.cells) &&
+    Array.isArray(v.builds) &&
+    v.builds.length > 0 &&
+    v.builds.every((b) => isObject(b) && Array.isArray(b.functions) && b.functions.every((f) => isObject(f) && Array.isArray(f.instructions)))
   );
 }
