@@ -6,6 +6,7 @@ import { ASM_MIME } from "../kernel/reports/asm.js";
 import { BCE_MIME } from "../kernel/reports/bce.js";
 import { INLINE_MIME } from "../kernel/reports/inline.js";
 import { LAYOUT_MIME } from "../kernel/reports/layout.js";
+import { PROFILE_MIME } from "../kernel/reports/profile.js";
 
 export const MIME = {
   escape: ESCAPE_MIME,
@@ -15,6 +16,7 @@ export const MIME = {
   bce: BCE_MIME,
   inline: INLINE_MIME,
   layout: LAYOUT_MIME,
+  profile: PROFILE_MIME,
 } as const;
 
 export { renderEscape, visibleDiagnostics, silenceLine } from "./escape.js";
@@ -26,6 +28,8 @@ export { renderAsm } from "./asm.js";
 export { renderBce } from "./bce.js";
 export { renderInline } from "./inline.js";
 export { renderLayout } from "./layout.js";
+export { renderProfile, PROFILE_KINDS } from "./profile.js";
+export { flameGraph } from "./flamegraph.js";
 export { annotatedHtml, annotatedText, legend, type AnnotatedCell, type AnnotatedView, type BadgeKind, type BadgeKinds, type Mark, type Panel } from "./annotated.js";
 export { escapeHtml, h, raw, highlightGo, highlightGoLines, Html } from "./html.js";
 export { tokenizeGo, tokenizeGoLines } from "../kernel/go/gotokens.js";

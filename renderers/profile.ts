@@ -69,7 +69,7 @@ function profileText(r: ProfileReport): string {
     return out.concat(r.notes).join("\n");
   }
   out.push(...annotatedText(profileCells(r), viewOf(r)));
-  if (r.lines.length === 0) out.push(r.kind === "mem" ? "no allocations on the cell lines: 0 allocs/op" : "no samples on the cell lines");
+  if (r.lines.length === 0) out.push(r.kind === "mem" ? "no allocations on the cell lines: 0 allocs/op" : `${r.samples_total} samples, none on the cell lines`);
   if (r.kind === "mem") out.push(memTotal(r));
   out.push(`top functions (flat / cumulative):`);
   for (const f of shownFunctions(r)) out.push(`  ${figuresText(f.flat, r.kind).padEnd(28)} ${figuresText(f.cum, r.kind).padEnd(28)} ${f.name}`);

@@ -76,9 +76,9 @@ export function benchmarkSamples(profile: DecodedProfile, benchmark: string, pac
 export function costs(profile: DecodedProfile, opts: CostOptions): Costs {
   const { kind, iterations } = opts;
   const all = profile.samples.map((s) => ({ s, c: sampleCost(s, kind, profile.sampleTypes) })).filter((x) => x.c[0] !== 0 || x.c[1] !== 0);
-  // Allocations and waits per iteration count the benchmark's own; CPU shares count everything the
-  // process spent (the GC's workers run because the benchmark allocates).
-  const chosen = kind === "cpu" ? all : (() => {
+  // Allocations per iteration count the benchmark's own; CPU and waiting count everything the
+  // process spent (the GC's workers run, and runtime locks are contended, because of the benchmark).
+  const chosen = kind !== "mem" ? all : (() => {
     const keep = new Set(benchmarkSamples(profile, opts.benchmark, opts.packagePath));
     return all.filter((x) => keep.has(x.s));
   })();

@@ -152,6 +152,16 @@ describe("%profile (real toolchain, Chapter 1)", function () {
     expect(String(bundleWith(x, PROFILE_MIME)!["text/html"])).to.match(/<svg[^>]*aria-label="flame graph"/);
   });
 
+  it("--block: waiting per iteration on the line that blocks", async () => {
+    const cell = "func BenchmarkHandoff(b *testing.B) {\n\tc := make(chan int)\n\tgo func() {\n\t\tfor range c {\n\t\t\ttime.Sleep(time.Microsecond)\n\t\t}\n\t}()\n\tfor i := 0; i < b.N; i++ {\n\t\tc <- i\n\t}\n\tclose(c)\n}";
+    const x = await k.execute(`%profile --block -benchtime 2000x Handoff\n${cell}`);
+    const p = profileOf(x);
+    expect(p.kind).to.equal("block");
+    const send = line(p, x.reply.content.execution_count as number, 10)!; // c <- i
+    expect(send.delay_ns_per_op).to.be.greaterThan(0);
+    expect(p.functions.map((f) => f.name)).to.include("runtime.chansend1");
+  });
+
   it("--gc: one record per collection and GCs per op", async () => {
     const cell = "var sink []byte\n\nfunc BenchmarkGarbage(b *testing.B) {\n\tfor b.Loop() {\n\t\tsink = make([]byte, 64<<10)\n\t}\n}";
     const p = profileOf(await k.execute(`%profile --gc -benchtime 2000x Garbage\n${cell}`));
