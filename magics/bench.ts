@@ -256,7 +256,7 @@ function matches(pattern: string, name: string): boolean {
   }
 }
 
-function withOldGoHint(error: CellError, version: string | undefined, shorthands = false): CellError {
+export function withOldGoHint(error: CellError, version: string | undefined, shorthands = false): CellError {
   if (!error.traceback.some((l) => /b\.Loop undefined/.test(l))) return error;
   const hint =
     `testing.B.Loop needs Go 1.24 or newer; this build used ${version ?? "an older Go"}: ` +

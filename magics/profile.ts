@@ -20,7 +20,7 @@ import { PROFILE_MIME, type ProfileKind, type ProfileReport, type ProfileRun } f
 import type { CellError } from "../kernel/session.js";
 import { renderProfile } from "../renderers/profile.js";
 import { UsageError, type Parsed } from "./args.js";
-import { isCall, selectBenchmarks, shorthandsOf } from "./bench.js";
+import { isCall, selectBenchmarks, shorthandsOf, withOldGoHint } from "./bench.js";
 import { compileError } from "./dispatcher.js";
 import { decisionsIn } from "./escape.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
@@ -116,7 +116,10 @@ async function profileReport(ctx: MagicContext, args: string[], kind: Kind, benc
     const info = (toolchain ?? session.go)!;
     const overlay = kind === "mem" ? tinyProfilingOverlay(info.goroot, `${cacheDir(session.goEnv)}/profile-runtime`, TINY_COMBINED_SIZE) : null;
     const built = await session.buildTest(ctx.signal, { toolchain, alongside: releases }, overlay ? [`-overlay=${overlay}`] : []);
-    if (!built.ok) return releases ? builtWith(compileError(built.output), info.version) : compileError(built.output);
+    if (!built.ok) {
+      const error = withOldGoHint(compileError(built.output), info.version, shorthands.length > 0);
+      return releases ? builtWith(error, info.version) : error;
+    }
     builds.push({ version: info.version, binary: built.binary, tinyVisible: overlay !== null });
   }
   const decisionsBy: ReturnType<typeof decisionsIn>[] = [];

@@ -7,6 +7,7 @@ import { PROFILE_MIME, type GcCycle, type ProfileFigures, type ProfileFunction, 
 import { annotatedHtml, annotatedText, legend, type AnnotatedCell, type BadgeKinds, type Mark } from "./annotated.js";
 import { ESCAPE_KINDS } from "./escape.js";
 import { flameGraph } from "./flamegraph.js";
+import { figuresText, num } from "./profileformat.js";
 import { COLOR, STYLE, h, root, type Html } from "./html.js";
 import { s } from "./svg.js";
 
@@ -15,33 +16,6 @@ const TOP_FUNCTIONS = 15;
 
 export function renderProfile(report: ProfileReport): MimeBundle {
   return { "text/plain": profileText(report), "text/html": profileHtml(report).html, [PROFILE_MIME]: report };
-}
-
-// ---- numbers --------------------------------------------------------------------------------
-
-function num(x: number): string {
-  if (Number.isInteger(x)) return String(x);
-  return Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? String(Math.round(x * 100) / 100) : String(Math.round(x * 10000) / 10000);
-}
-
-function ns(x: number): string {
-  return x >= 1e6 ? `${num(x / 1e6)} ms` : x >= 1e3 ? `${num(x / 1e3)} µs` : `${num(x)} ns`;
-}
-
-/** The line's figures in words: "1 alloc/op, 8 B/op (+4 once)", "12.5% CPU", "3 µs/op blocked (40%)". */
-export function figuresText(f: ProfileFigures, kind: ProfileReport["kind"], iterations = 0): string {
-  switch (kind) {
-    case "mem": {
-      const a = f.allocs_per_op ?? 0;
-      const extra = (f.allocs_total ?? 0) - a * iterations;
-      const once = extra > 0 && iterations > 0 ? ` (+${extra} over the run)` : "";
-      return `${num(a)} alloc${a === 1 ? "" : "s"}/op, ${num(f.bytes_per_op ?? 0)} B/op${once}`;
-    }
-    case "cpu":
-      return `${num(f.cpu_pct ?? 0)}% CPU`;
-    default:
-      return `${ns(f.delay_ns_per_op ?? 0)}/op waiting (${num(f.delay_pct ?? 0)}%)`;
-  }
 }
 
 function kindTitle(report: ProfileReport): string {

@@ -6,6 +6,8 @@ import type { BenchReport, EscapeReport } from "../../../magics/reports.js";
 
 export { BENCH_MIME, ESCAPE_MIME } from "../../../magics/reports.js";
 export { ASM_MIME } from "../../../kernel/reports/asm.js";
+export { PROFILE_MIME } from "../../../kernel/reports/profile.js";
+import type { ProfileReport } from "../../../kernel/reports/profile.js";
 import type { AsmReport } from "../../../kernel/reports/asm.js";
 export type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary, DiagnosticKind, EscapeDiagnostic, EscapeReport, Summary } from "../../../magics/reports.js";
 
@@ -39,5 +41,17 @@ export function isAsmReport(v: unknown): v is AsmReport {
     Array.isArray(v.builds) &&
     v.builds.length > 0 &&
     v.builds.every((b) => isObject(b) && Array.isArray(b.functions) && b.functions.every((f) => isObject(f) && Array.isArray(f.instructions)))
+  );
+}
+
+export function isProfileReport(v: unknown): v is ProfileReport {
+  return (
+    isObject(v) &&
+    typeof v.kind === "string" &&
+    typeof v.benchmark === "string" &&
+    Array.isArray(v.cells) &&
+    Array.isArray(v.lines) &&
+    v.lines.every((l) => isObject(l) && typeof l.cell === "number" && typeof l.line === "number" && Array.isArray(l.decisions)) &&
+    Array.isArray(v.functions)
   );
 }
