@@ -10,7 +10,7 @@ import { decodeProfile, innermostCellFrame, symbolName } from "../../kernel/go/p
 import { TINY_COMBINED_SIZE, benchmarkSamples, costs } from "../../kernel/go/profilecost.js";
 import { patchTinyProfiling } from "../../kernel/go/tinyoverlay.js";
 import { PROFILE_MIME, type FlameNode, type ProfileReport } from "../../kernel/reports/profile.js";
-import { assembleRun } from "../../magics/profilereport.js";
+import { assembleRun, markDifferences } from "../../magics/profilereport.js";
 import { renderProfile } from "../../renderers/profile.js";
 import { judge, parseClaim } from "../../magics/claims.js";
 import { fixture, readFixture } from "../helpers/paths.js";
@@ -139,5 +139,26 @@ describe("run-time allocation claims", () => {
     expect(verdict("SquareLogged allocs/op == 1").passed).to.equal(true);
     expect(verdict("fmt.Fprint allocs/op == 0").passed).to.equal(true);
     expect(verdict("NoSuchFunc allocs/op == 0").detail).to.match(/no results for NoSuchFunc/);
+  });
+});
+
+describe("--go A,B: lines marked where the releases differ", () => {
+  it("keeps A's figures beside B's, marks a changed count and a line only one release allocates on", () => {
+    const p = load("mem-closureescape.go1.26.8.pb.gz");
+    const run = () => assembleRun({ kind: "mem", iterations: [1000], costs: [costs(p, { kind: "mem", benchmark: "BenchmarkClosureEscape", packagePath: PKG, iterations: 1000 })], raw: null, reported: { allocs_per_op: 2, bytes_per_op: 24 } }, { kind: "mem", version: "go1.26.8", decls: [], decisions: [] });
+    const before = run();
+    // As if release A had allocated n and the closure together on line 4 (one 24-byte object).
+    before.go_version = "go1.25.0";
+    before.lines = [{ ...before.lines[1], allocs_per_op: 1, bytes_per_op: 24 }];
+    const after = run();
+    const report: ProfileReport = { ...after, kind: "mem", benchmark: "BenchmarkClosureEscape", cells: [], truncated: false, notes: [], before };
+    markDifferences(report);
+    expect(report.lines.map((l) => [l.line, l.allocs_per_op, l.before?.allocs_per_op, l.differs])).to.deep.equal([
+      [3, 1, undefined, true],
+      [4, 1, 1, true],
+    ]);
+    const same: ProfileReport = { ...run(), kind: "mem", benchmark: "BenchmarkClosureEscape", cells: [], truncated: false, notes: [], before: run() };
+    markDifferences(same);
+    expect(same.lines.map((l) => l.differs)).to.deep.equal([false, false]);
   });
 });
