@@ -14,7 +14,6 @@ import { parseGcTrace } from "../kernel/go/gctrace.js";
 import { decodeProfile } from "../kernel/go/pprof.js";
 import { TINY_COMBINED_SIZE, costs, type Costs } from "../kernel/go/profilecost.js";
 import { tinyProfilingOverlay } from "../kernel/go/tinyoverlay.js";
-import type { ToolchainInfo } from "../kernel/go/toolchain.js";
 import { MODULE_PATH, cacheDir } from "../kernel/go/workspace.js";
 import { PROFILE_MIME, type ProfileKind, type ProfileReport, type ProfileRun } from "../kernel/reports/profile.js";
 import type { CellError } from "../kernel/session.js";
@@ -134,7 +133,7 @@ async function profileReport(ctx: MagicContext, args: string[], kind: Kind, benc
   const notes: string[] = [];
   const left: string[] = [];
   for (const [i, b] of builds.entries()) {
-    const measured = await measure(ctx, b.binary, benchmark, kind, benchtime, memIterations, releases?.[i]);
+    const measured = await measure(ctx, b.binary, benchmark, kind, benchtime, memIterations);
     if ("ename" in measured) return releases ? builtWith(measured, b.version) : measured;
     if (kind === "mem" && !b.tinyVisible) notes.push(`${b.version}: its runtime source has no tiny-allocator hook to patch, so objects the tiny allocator combines are not counted per line (unattributed_allocs_per_op)`);
     runs.push(assembleRun(measured, { kind, version: b.version, decls: staged.decls, decisions: decisionsBy[i] }));
@@ -160,14 +159,13 @@ function memIterationsOf(benchtime: string | undefined): number {
   return Number(m[1]);
 }
 
-/** What the runs of one release measured: raw costs (per run) and what the testing package printed. */
+/** What the run of one release measured, and what the testing package printed for it. */
 export interface Measured extends RunCosts {
   kind: Kind;
 }
 
 /** Runs the benchmark under the profiler, reads and removes the profile. An interrupt or a failing benchmark discards it. */
-async function measure(ctx: MagicContext, binary: string, benchmark: string, kind: Kind, benchtime: string | undefined, memN: number, toolchain?: ToolchainInfo): Promise<Measured | CellError> {
-  void toolchain;
+async function measure(ctx: MagicContext, binary: string, benchmark: string, kind: Kind, benchtime: string | undefined, memN: number): Promise<Measured | CellError> {
   const { session } = ctx;
   const file = session.workspace.path(`profile-${process.pid}-${Date.now()}.pb.gz`);
   const plan = kind === "mem" ? [`${memN}x`] : [benchtime];
