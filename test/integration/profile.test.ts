@@ -170,7 +170,7 @@ describe("%profile (real toolchain, Chapter 1)", function () {
     expect(p.gc!.gcs_per_op).to.be.greaterThan(0);
   });
 
-  it("errors as %bench does: no such benchmark, several at once, a failing one", async () => {
+  it("errors as %bench does: no such benchmark, several at once, a failing one, a panicking one", async () => {
     const none = errorOf(await k.execute("%profile NoSuchThing"));
     expect(none.evalue).to.match(/no benchmark matches; the benchmarks are: .*BenchmarkClosureLocal/);
     const several = errorOf(await k.execute("%profile Closure"));
@@ -178,6 +178,10 @@ describe("%profile (real toolchain, Chapter 1)", function () {
     const failing = errorOf(await k.execute('%profile Broken\nfunc BenchmarkBroken(b *testing.B) {\n\tb.Fatal("no good")\n}'));
     expect(failing.ename).to.equal("BenchmarkFailed");
     expect(failing.traceback.join("\n")).to.match(/cell\[\d+\]:3: no good/);
+    const panics = errorOf(await k.execute('%profile Panics\nfunc BenchmarkPanics(b *testing.B) {\n\tvar m map[string]int\n\tm["a"] = 1\n}'));
+    const benched = errorOf(await k.execute("%bench -benchtime 10x -count 1 Panics"));
+    expect([panics.ename, panics.evalue]).to.deep.equal([benched.ename, benched.evalue]);
+    expect(panics.traceback.join("\n")).to.match(/cell\[\d+\]:4/);
     const usage = errorOf(await k.execute("%profile -benchtime 1s SquareQuiet(1)"));
     expect(usage.ename).to.equal("UsageError");
   });
