@@ -31,6 +31,7 @@ export const bench: Magic = {
     { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME" },
     { ...GO_OPTION, description: "build and run with release A (1.22.12, local, or a path to go); A,B: with both, compared (before = A)" },
     { name: "profile", type: "enum", values: ["mem", "cpu"], value: "mem|cpu", description: "then profile each benchmark as %profile --mem or --cpu does: costs per line of the source" },
+    { name: "gc", type: "flag", description: "then run each benchmark with GODEBUG=gctrace=1, as %profile --gc does: heap, goal, pauses, GCs per op" },
   ],
   takesCode: true,
   run: runBench,
@@ -127,12 +128,15 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   ctx.state.set("bench:last", report);
   if (report.benchmarks.length || report.failures.length) ctx.sink.display(renderBench(report));
   if (ctx.signal.aborted) return error;
-  if (parsed.options.profile && !error && !report.failures.length) {
+  const kinds = [parsed.options.profile as "mem" | "cpu" | undefined, parsed.options.gc ? ("gc" as const) : undefined].filter((k) => k !== undefined);
+  if (kinds.length && !error && !report.failures.length) {
     // Loaded only when asked for: the profiler's modules are not on %bench's path otherwise.
     const { profileEach } = await import("./profile.js");
     const targets = shorthands.length ? shorthands.map((s) => s.expr) : selected.map((n) => `^${n}$`);
-    const failed = await profileEach(ctx, targets, parsed.options.profile as "mem" | "cpu", parsed.options.benchtime as string | undefined, parsed.options.go as string | undefined);
-    if (failed) return failed;
+    for (const kind of kinds) {
+      const failed = await profileEach(ctx, targets, kind, parsed.options.benchtime as string | undefined, parsed.options.go as string | undefined);
+      if (failed) return failed;
+    }
   }
   if (report.failures.length) {
     const text = `${report.failures.map((f) => f.name).join(", ")} failed`;

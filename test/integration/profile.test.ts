@@ -168,6 +168,10 @@ describe("%profile (real toolchain, Chapter 1)", function () {
     expect(p.kind).to.equal("gc");
     expect(p.gc!.cycles.length).to.be.greaterThan(0);
     expect(p.gc!.gcs_per_op).to.be.greaterThan(0);
+    // %bench --gc: the benchmark's results, then the same chart.
+    const x = await k.execute("%bench -benchtime 2000x -count 1 --gc Garbage");
+    expect(reportWith<BenchReport>(x, BENCH_MIME).benchmarks[0].summary.allocs_per_op!.value).to.equal(1);
+    expect(profileOf(x).gc!.cycles.length).to.be.greaterThan(0);
   });
 
   it("errors as %bench does: no such benchmark, several at once, a failing one, a panicking one", async () => {
