@@ -196,7 +196,9 @@ async function measure(ctx: MagicContext, binary: string, benchmark: string, kin
         kind === "gc" ? { GODEBUG: [session.goEnv.GODEBUG, "gctrace=1"].filter(Boolean).join(",") } : {},
       );
       const output = parser.end();
-      if (kind === "gc") ctx.sink.stream("stderr", parseGcTrace(stderr).rest.replace(/^\n+/, ""));
+      // The program's own stderr still reaches the reader; the trace lines become the chart.
+      const rest = kind === "gc" ? parseGcTrace(stderr).rest : "";
+      if (rest.trim()) ctx.sink.stream("stderr", rest.replace(/^\n+/, ""));
       if (ctx.signal.aborted) return error ?? { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
       if (output.failures.length) {
         const text = `${output.failures.map((f) => f.name).join(", ")} failed`;
