@@ -9,10 +9,10 @@
 // counts add up to %bench's allocs/op; the exact totals are in the report beside them.
 
 import { readFileSync, rmSync } from "node:fs";
-import { BenchStreamParser, type BenchOutput } from "../kernel/go/benchfmt.js";
+import { BenchStreamParser } from "../kernel/go/benchfmt.js";
 import { parseGcTrace } from "../kernel/go/gctrace.js";
 import { decodeProfile } from "../kernel/go/pprof.js";
-import { TINY_COMBINED_SIZE, costs, type Costs } from "../kernel/go/profilecost.js";
+import { TINY_COMBINED_SIZE, costs } from "../kernel/go/profilecost.js";
 import { tinyProfilingOverlay } from "../kernel/go/tinyoverlay.js";
 import { MODULE_PATH, cacheDir } from "../kernel/go/workspace.js";
 import { PROFILE_MIME, type ProfileKind, type ProfileReport, type ProfileRun } from "../kernel/reports/profile.js";
@@ -168,71 +168,60 @@ export interface Measured extends RunCosts {
 async function measure(ctx: MagicContext, binary: string, benchmark: string, kind: Kind, benchtime: string | undefined, memN: number): Promise<Measured | CellError> {
   const { session } = ctx;
   const file = session.workspace.path(`profile-${process.pid}-${Date.now()}.pb.gz`);
-  const plan = kind === "mem" ? [`${memN}x`] : [benchtime];
-  const results: { output: BenchOutput; costs: Costs | null; raw: Buffer | null; stderr: string }[] = [];
+  const flags = ["-test.run", "^$", "-test.bench", `^${benchmark}$`, "-test.benchmem", "-test.count", "1"];
+  const bt = kind === "mem" ? `${memN}x` : benchtime;
+  if (bt) flags.push("-test.benchtime", bt);
+  if (kind === "mem") flags.push("-test.memprofile", file, "-test.memprofilerate", "1");
+  if (kind === "cpu") flags.push("-test.cpuprofile", file);
+  if (kind === "block") flags.push("-test.blockprofile", file);
+  if (kind === "mutex") flags.push("-test.mutexprofile", file);
   const displayId = `goperf-profile-${ctx.cell.count}-${Date.now()}`;
   ctx.sink.display({ "text/plain": `profiling ${benchmark} (${kind})…` }, { displayId });
   try {
-    for (const bt of plan) {
-      const flags = ["-test.run", "^$", "-test.bench", `^${benchmark}$`, "-test.benchmem", "-test.count", "1"];
-      if (bt) flags.push("-test.benchtime", bt);
-      if (kind === "mem") flags.push("-test.memprofile", file, "-test.memprofilerate", "1");
-      if (kind === "cpu") flags.push("-test.cpuprofile", file);
-      if (kind === "block") flags.push("-test.blockprofile", file);
-      if (kind === "mutex") flags.push("-test.mutexprofile", file);
-      const parser = new BenchStreamParser();
-      let stderr = "";
-      const error = await session.runProgram(
-        binary,
-        flags,
-        {
-          stdout: (t) => void parser.push(t),
-          stderr: (t) => {
-            stderr += t;
-            if (kind !== "gc") ctx.sink.stream("stderr", t);
-          },
+    const parser = new BenchStreamParser();
+    let stderr = "";
+    const error = await session.runProgram(
+      binary,
+      flags,
+      {
+        stdout: (t) => void parser.push(t),
+        stderr: (t) => {
+          stderr += t;
+          if (kind !== "gc") ctx.sink.stream("stderr", t);
         },
-        ctx.signal,
-        kind === "gc" ? { GODEBUG: [session.goEnv.GODEBUG, "gctrace=1"].filter(Boolean).join(",") } : {},
-      );
-      const output = parser.end();
-      // The program's own stderr still reaches the reader; the trace lines become the chart.
-      const rest = kind === "gc" ? parseGcTrace(stderr).rest : "";
-      if (rest.trim()) ctx.sink.stream("stderr", rest.replace(/^\n+/, ""));
-      if (ctx.signal.aborted) return error ?? { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
-      if (output.failures.length) {
-        const text = `${output.failures.map((f) => f.name).join(", ")} failed`;
-        return { ename: "BenchmarkFailed", evalue: text, traceback: output.failures.flatMap((f) => [`--- FAIL: ${f.name}`, ...f.output]) };
-      }
-      if (error) return error;
-      const result = output.results.find((r) => r.name === benchmark);
-      if (!result) {
-        const text = `%profile: ${benchmark} printed no result`;
-        return { ename: "BenchmarkFailed", evalue: text, traceback: [text] };
-      }
-      let raw: Buffer | null = null;
-      let c: Costs | null = null;
-      if (kind !== "gc") {
-        raw = readFileSync(file);
-        const n = result.run.iterations;
-        c = costs(decodeProfile(raw), { kind, benchmark, packagePath: MODULE_PATH, iterations: n });
-      }
-      results.push({ output, costs: c, raw, stderr });
+      },
+      ctx.signal,
+      kind === "gc" ? { GODEBUG: [session.goEnv.GODEBUG, "gctrace=1"].filter(Boolean).join(",") } : {},
+    );
+    const output = parser.end();
+    // The program's own stderr still reaches the reader; the trace lines become the chart.
+    const trace = kind === "gc" ? parseGcTrace(stderr) : null;
+    if (trace?.rest.trim()) ctx.sink.stream("stderr", trace.rest.replace(/^\n+/, ""));
+    if (ctx.signal.aborted) return error ?? { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
+    if (output.failures.length) {
+      const text = `${output.failures.map((f) => f.name).join(", ")} failed`;
+      return { ename: "BenchmarkFailed", evalue: text, traceback: output.failures.flatMap((f) => [`--- FAIL: ${f.name}`, ...f.output]) };
     }
+    if (error) return error;
+    const result = output.results.find((r) => r.name === benchmark);
+    if (!result) {
+      const text = `%profile: ${benchmark} printed no result`;
+      return { ename: "BenchmarkFailed", evalue: text, traceback: [text] };
+    }
+    const { iterations, allocs_per_op, bytes_per_op } = result.run;
+    const raw = kind === "gc" ? null : readFileSync(file);
+    return {
+      kind,
+      iterations,
+      costs: raw && kind !== "gc" ? costs(decodeProfile(raw), { kind, benchmark, packagePath: MODULE_PATH, iterations }) : null,
+      raw,
+      gc: trace?.cycles,
+      reported: { allocs_per_op, bytes_per_op },
+    };
   } finally {
     rmSync(file, { force: true });
     ctx.sink.update(displayId, { "text/plain": ctx.signal.aborted ? `profiling ${benchmark}: interrupted, nothing kept` : `profiled ${benchmark} (${kind})` });
   }
-  const iterations = results.map((r) => r.output.results.find((x) => x.name === benchmark)!.run.iterations);
-  const lastRun = results[results.length - 1].output.results.find((x) => x.name === benchmark)!.run;
-  return {
-    kind,
-    iterations,
-    costs: results.map((r) => r.costs),
-    raw: results[results.length - 1].raw,
-    gc: kind === "gc" ? parseGcTrace(results[results.length - 1].stderr).cycles : undefined,
-    reported: { allocs_per_op: lastRun.allocs_per_op, bytes_per_op: lastRun.bytes_per_op },
-  };
 }
 
 export type { ProfileKind };

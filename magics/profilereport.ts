@@ -7,11 +7,11 @@ import type { GcCycle, LineDecision, ProfileFigures, ProfileFunction, ProfileKin
 import { enclosingFunc } from "./escape.js";
 import type { EscapeDiagnostic } from "./reports.js";
 
-/** What one release's run measured: its profile's costs (figures already per iteration, bar delays). */
+/** What one release's run measured: its profile's costs (figures already per iteration; none for gc). */
 export interface RunCosts {
   kind: ProfileKind | "gc";
-  iterations: number[];
-  costs: (Costs | null)[];
+  iterations: number;
+  costs: Costs | null;
   raw: Buffer | null;
   gc?: (GcCycle & { forced: boolean })[];
   reported: { allocs_per_op?: number; bytes_per_op?: number };
@@ -23,7 +23,7 @@ export const MAX_RAW_BYTES = 192 * 1024;
 const ALLOCATION_KINDS = new Set(["heap", "escape"]);
 
 export function assembleRun(m: RunCosts, ctx: { kind: ProfileKind | "gc"; version: string; decls: readonly Decl[]; decisions: readonly EscapeDiagnostic[] }): ProfileRun {
-  const n = m.iterations[m.iterations.length - 1];
+  const n = m.iterations;
   const run: ProfileRun = { go_version: ctx.version, iterations: n, lines: [], functions: [], samples_total: 0 };
   if (m.kind === "gc") {
     const cycles = (m.gc ?? []).map(({ forced: _f, ...c }) => c);
@@ -33,10 +33,9 @@ export function assembleRun(m: RunCosts, ctx: { kind: ProfileKind | "gc"; versio
     run.samples_total = cycles.length;
     return run;
   }
-  const last = m.costs[m.costs.length - 1]!;
-  const divide = (f: ProfileFigures): ProfileFigures => (f.delay_ns_per_op === undefined ? f : { ...f, delay_ns_per_op: f.delay_ns_per_op / n });
-  const lines = last.lines.map((l) => ({ cell: l.cell, line: l.line, figures: divide(l) }));
-  const functions: ProfileFunction[] = last.functions.map((f) => ({ name: f.name, flat: divide(f.flat), cum: divide(f.cum) }));
+  const last = m.costs!;
+  const lines = last.lines.map(({ cell, line, ...figures }) => ({ cell, line, figures: figures as ProfileFigures }));
+  const functions: ProfileFunction[] = last.functions;
   if (m.kind === "cpu") run.flame = last.flame;
   if (m.kind === "mem") {
     run.reported = m.reported;
@@ -66,8 +65,7 @@ export function assembleRun(m: RunCosts, ctx: { kind: ProfileKind | "gc"; versio
 /** What the report leaves out, in words (empty: nothing). */
 export function omissions(m: RunCosts): string[] {
   const out: string[] = [];
-  const last = m.costs[m.costs.length - 1];
-  if (last?.truncated) out.push("small call-tree frames (under 0.5%) and functions beyond the top 60 are left out");
+  if (m.costs?.truncated) out.push("small call-tree frames (under 0.5%) and functions beyond the top 60 are left out");
   if (m.raw && m.raw.length > MAX_RAW_BYTES) out.push(`the raw profile (${Math.round(m.raw.length / 1024)} KB) is not attached: larger than ${MAX_RAW_BYTES / 1024} KB`);
   return out;
 }

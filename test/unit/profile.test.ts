@@ -102,7 +102,7 @@ describe("renderProfile", () => {
     const p = load("mem-squarelogged.go1.26.8.pb.gz");
     const measured = costs(p, { kind: "mem", benchmark: "BenchmarkSquareLogged", packagePath: PKG, iterations: 1000 });
     const run = assembleRun(
-      { kind: "mem", iterations: [1000], costs: [measured], raw: readFileSync(fixture("profile/mem-squarelogged.go1.26.8.pb.gz")), reported: { allocs_per_op: 1, bytes_per_op: 8 } },
+      { kind: "mem", iterations: 1000, costs: measured, raw: readFileSync(fixture("profile/mem-squarelogged.go1.26.8.pb.gz")), reported: { allocs_per_op: 1, bytes_per_op: 8 } },
       { kind: "mem", version: "go1.26.8", decls: [], decisions: [] },
     );
     const many = Array.from({ length: 5000 }, (_, i) => ({ name: `pkg.F${i}`, flat: { allocs_per_op: 0 }, cum: { allocs_per_op: 0 } }));
@@ -120,7 +120,7 @@ describe("renderProfile", () => {
 describe("run-time allocation claims", () => {
   const p = load("mem-squarelogged.go1.26.8.pb.gz");
   const measured = costs(p, { kind: "mem", benchmark: "BenchmarkSquareLogged", packagePath: PKG, iterations: 1000 });
-  const run = assembleRun({ kind: "mem", iterations: [1000], costs: [measured], raw: null, reported: { allocs_per_op: 1, bytes_per_op: 8 } }, { kind: "mem", version: "go1.26.8", decls: [], decisions: [] });
+  const run = assembleRun({ kind: "mem", iterations: 1000, costs: measured, raw: null, reported: { allocs_per_op: 1, bytes_per_op: 8 } }, { kind: "mem", version: "go1.26.8", decls: [], decisions: [] });
   const source = readFixture("profile/source-main.go").split("//line cell[2]:1:1\n")[1].split("//line cell[3]")[0];
   const report: ProfileReport = { ...run, kind: "mem", benchmark: "BenchmarkSquareLogged", cells: [{ cell: 2, source }], truncated: false, notes: [] };
   const verdict = (text: string) => judge(parseClaim(text), { benches: [], profiles: [report] });
@@ -145,7 +145,7 @@ describe("run-time allocation claims", () => {
 describe("--go A,B: lines marked where the releases differ", () => {
   it("keeps A's figures beside B's, marks a changed count and a line only one release allocates on", () => {
     const p = load("mem-closureescape.go1.26.8.pb.gz");
-    const run = () => assembleRun({ kind: "mem", iterations: [1000], costs: [costs(p, { kind: "mem", benchmark: "BenchmarkClosureEscape", packagePath: PKG, iterations: 1000 })], raw: null, reported: { allocs_per_op: 2, bytes_per_op: 24 } }, { kind: "mem", version: "go1.26.8", decls: [], decisions: [] });
+    const run = () => assembleRun({ kind: "mem", iterations: 1000, costs: costs(p, { kind: "mem", benchmark: "BenchmarkClosureEscape", packagePath: PKG, iterations: 1000 }), raw: null, reported: { allocs_per_op: 2, bytes_per_op: 24 } }, { kind: "mem", version: "go1.26.8", decls: [], decisions: [] });
     const before = run();
     // As if release A had allocated n and the closure together on line 4 (one 24-byte object).
     before.go_version = "go1.25.0";
