@@ -72,6 +72,18 @@ describe("profiles (captured with go1.26.8)", () => {
     expect(sumChildren(c.flame)).to.equal(true);
   });
 
+  it("a block profile: each line's waiting per iteration is its delay over the run divided by N, once", () => {
+    const p = load("block-handoff.go1.26.8.pb.gz");
+    expect(p.sampleTypes.map((t) => t.type)).to.deep.equal(["contentions", "delay"]);
+    const c = costs(p, { kind: "block", benchmark: "BenchmarkHandoff", packagePath: PKG, iterations: 500 });
+    const send = c.lines.find((l) => l.cell === 3 && l.line === 9)!; // c <- i
+    const onLine = p.samples.filter((s) => innermostCellFrame(s.stack)?.line === 9).reduce((t, s) => t + s.values[1], 0);
+    expect(onLine).to.be.greaterThan(0);
+    expect(send.delay_ns_per_op).to.equal(onLine / 500);
+    const all = p.samples.reduce((t, s) => t + s.values[1], 0);
+    expect(send.delay_pct).to.equal((100 * onLine) / all);
+  });
+
   it("reads gctrace lines: heap, goal, pauses; forced collections marked", () => {
     const t = parseGcTrace(readFixture("profile/gctrace-closureescape.go1.26.8.txt"));
     expect(t.cycles.map((c) => [c.n, c.forced])).to.deep.equal([[1, true], [2, true], [3, true], [4, false]]);
