@@ -11,9 +11,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { BenchStreamParser } from "../kernel/go/benchfmt.js";
 import { parseGcTrace } from "../kernel/go/gctrace.js";
-import { decodeProfile } from "../kernel/go/pprof.js";
-import { TINY_COMBINED_SIZE, costs } from "../kernel/go/profilecost.js";
-import { tinyProfilingOverlay } from "../kernel/go/tinyoverlay.js";
+import { TINY_COMBINED_SIZE, tinyProfilingOverlay } from "../kernel/go/tinyoverlay.js";
 import { MODULE_PATH, cacheDir } from "../kernel/go/workspace.js";
 import { PROFILE_MIME, type ProfileKind, type ProfileReport, type ProfileRun } from "../kernel/reports/profile.js";
 import type { CellError } from "../kernel/session.js";
@@ -210,6 +208,8 @@ async function measure(ctx: MagicContext, binary: string, benchmark: string, kin
     }
     const { iterations, allocs_per_op, bytes_per_op } = result.run;
     const raw = kind === "gc" ? null : readFileSync(file);
+    // The decoder loads when a profile is read, not when the kernel starts (pprof-format: ~45 ms).
+    const [{ decodeProfile }, { costs }] = await Promise.all([import("../kernel/go/pprof.js"), import("../kernel/go/profilecost.js")]);
     return {
       kind,
       iterations,

@@ -10,13 +10,10 @@
 
 import { innermostCellFrame, shortFuncName, type DecodedProfile, type ProfileSample } from "./pprof.js";
 import type { FlameNode, ProfileFigures, ProfileFunction, ProfileKind } from "../reports/profile.js";
+import { TINY_COMBINED_SIZE } from "./tinyoverlay.js";
 
-/**
- * The size label the profiling build's runtime gives an allocation that the tiny allocator placed
- * inside an existing 16-byte block (see tinyoverlay.ts): counted as an allocation, with no bytes of
- * its own, as the testing package counts it (the block's 16 bytes go to the allocation that opened it).
- */
-export const TINY_COMBINED_SIZE = 1;
+export { TINY_COMBINED_SIZE };
+
 
 const HARNESS = /^(testing\.|runtime\.goexit$|runtime\.main$|main\.main$)/;
 
