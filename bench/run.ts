@@ -109,6 +109,28 @@ async function displayCell(k: KernelClient): Promise<Row> {
   return compareRow("a cell making one display", shown, "the same cell printing the text", printed, "≤ 1.05x");
 }
 
+async function profileCell(k: KernelClient): Promise<Row> {
+  const dir = rawModule();
+  const kernel: number[] = [];
+  const raw: number[] = [];
+  const logged = "//go:noinline\nfunc SquareLogged(n int) int {\n\tx := n * n\n\tfmt.Fprint(io.Discard, x)\n\treturn x\n}";
+  await k.execute(logged);
+  for (let i = 0; i < Math.max(3, Math.ceil(rounds / 2)) + 1; i++) {
+    // A new benchmark each round: both sides build the test binary again, from a warm cache.
+    const bench = `func BenchmarkLogged${i}(b *testing.B) {\n\tfor b.Loop() {\n\t\tSquareLogged(1 << 20)\n\t}\n}`;
+    writeFileSync(join(dir, "main.go"), `package main\n\nimport (\n\t"fmt"\n\t"io"\n)\n\n${logged}\n\nfunc main() {}\n`);
+    writeFileSync(join(dir, "main_test.go"), `package main\n\nimport "testing"\n\n${bench}\n`);
+    const r = await time(async () => {
+      go(dir, "test", "-run", "^$", "-bench", `^BenchmarkLogged${i}$`, "-benchmem", "-benchtime", "2000x", "-memprofile", "m.out", "-memprofilerate", "1", ".");
+      go(dir, "tool", "pprof", "-sample_index=alloc_objects", "-list", ".", "m.out");
+    });
+    const c = await time(() => k.execute(`%profile Logged${i}$\n${bench}`));
+    if (i > 0) (raw.push(r), kernel.push(c));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return compareRow("%profile --mem (2000x)", kernel, "`go test -bench X -memprofile m.out -memprofilerate 1` + `go tool pprof -list . m.out`", raw, "≤ 1.3x");
+}
+
 async function longSession(): Promise<Row[]> {
   const k = await KernelClient.launch();
   await k.execute(SQUARE);
@@ -152,6 +174,7 @@ async function main(): Promise<void> {
   if (wanted("plain")) rows.push(await plainCell(k));
   if (wanted("escape")) rows.push(await escapeCell(k));
   if (wanted("bench")) rows.push(await benchCell(k));
+  if (wanted("profile")) rows.push(await profileCell(k));
   if (wanted("asm")) rows.push(await asmCell(k, rounds));
   if (wanted("layout")) rows.push(await layoutCell(k, rounds));
   if (wanted("display")) rows.push(await displayCell(k));

@@ -231,13 +231,13 @@ export class Session {
   }
 
   /** Builds the candidate's test binary (benchmarks and tests beside the session's code). */
-  buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
-    return this.builds.buildTest(candidate, signal, use);
+  buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}, buildFlags: readonly string[] = []): Promise<BinaryResult> {
+    return this.builds.buildTest(candidate, signal, use, buildFlags);
   }
 
   /** Runs a built program, streaming its output; the death of the program becomes a CellError. */
-  runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal): Promise<CellError | null> {
-    return runProgram({ cwd: this.workspace.dir, env: this.env, track: (start) => this.track(start) }, binary, args, out, signal);
+  runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal, extraEnv: Record<string, string> = {}): Promise<CellError | null> {
+    return runProgram({ cwd: this.workspace.dir, env: { ...this.env, ...extraEnv }, track: (start) => this.track(start) }, binary, args, out, signal);
   }
 
   async close(): Promise<void> {

@@ -5,8 +5,8 @@
 import { copyFileSync } from "node:fs";
 import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
 import { summarize } from "../kernel/go/stats.js";
-import { benchmarkName, isCall, shorthandBenchmark } from "../kernel/go/shorthand.js";
-import type { BuildResult, CellError } from "../kernel/session.js";
+import { benchmarkName, isCall, shorthandBenchmark, type Shorthand } from "../kernel/go/shorthand.js";
+import type { BuildResult, Candidate, CellError } from "../kernel/session.js";
 import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
@@ -33,6 +33,8 @@ export const bench: Magic = {
     { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME" },
     { ...GO_OPTION, description: "build and run with release A (1.22.12, local, or a path to go); A,B: with both, compared (before = A)" },
     NO_LOCK_OPTION,
+    { name: "profile", type: "enum", values: ["mem", "cpu"], value: "mem|cpu", description: "then profile each benchmark as %profile --mem or --cpu does: costs per line of the source" },
+    { name: "gc", type: "flag", description: "then run each benchmark with GODEBUG=gctrace=1, as %profile --gc does: heap, goal, pauses, GCs per op" },
   ],
   takesCode: true,
   run: runBench,
@@ -49,10 +51,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
     throw new UsageError(`%bench: --compare ${compareTo}: no result saved under that name; saved: ${saved.join(", ") || "none (use --save NAME first)"}`, bench);
   }
 
-  const taken = new Set(session.declarations().flatMap((d) => d.names));
-  const shorthands = calls.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
-  const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
-  const generated = shorthands.map((s) => shorthandBenchmark(s, { cell: ctx.cell.count, line: ctx.line, col: magicLine.indexOf(s.expr) + 1 })).join("\n");
+  const { shorthands, generated } = shorthandsOf(ctx, calls);
   // --go: one release, or two compared (before = A, after = B); otherwise the session's toolchain.
   const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%bench --go");
   if (releases && !Array.isArray(releases)) return releases;
@@ -77,16 +76,8 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   }
   session.commit(staged, ...builds);
 
-  const defined = staged.decls.filter((d) => d.test && d.names[0]?.startsWith("Benchmark")).map((d) => d.names[0]);
-  const inCell = staged.units.filter((u) => u.kind === "func" && u.names[0]?.startsWith("Benchmark")).map((u) => u.names[0]);
-  const available = [...defined, ...generatedNames(staged.generatedTests)];
-  const selected = shorthands.length ? shorthands.map((s) => s.name) : patterns.length ? available.filter((n) => matches(patterns.join("|"), n)) : inCell.length ? inCell : available;
-  if (selected.length === 0) {
-    const text = patterns.length
-      ? `%bench ${patterns.join(" ")}: no benchmark matches; the benchmarks are: ${defined.join(", ") || "none"}`
-      : "%bench: the session defines no benchmarks. Define func BenchmarkX(b *testing.B) in a cell, or measure calls directly: %bench F(1<<20)";
-    return { ename: "UsageError", evalue: text, traceback: [text] };
-  }
+  const selected = selectBenchmarks(staged, shorthands, patterns, "%bench");
+  if (!Array.isArray(selected)) return selected;
 
   const count = parsed.options.count as number;
   const flags = ["-test.run", "^$", "-test.bench", `^(${selected.join("|")})$`, "-test.benchmem", "-test.count", String(count)];
@@ -152,6 +143,16 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   ctx.state.set("bench:last", report);
   if (report.benchmarks.length || report.failures.length) ctx.sink.display(renderBench(report));
   if (ctx.signal.aborted) return error;
+  const kinds = [parsed.options.profile as "mem" | "cpu" | undefined, parsed.options.gc ? ("gc" as const) : undefined].filter((k) => k !== undefined);
+  if (kinds.length && !error && !report.failures.length) {
+    // Loaded only when asked for: the profiler's modules are not on %bench's path otherwise.
+    const { profileEach } = await import("./profile.js");
+    const targets = shorthands.length ? shorthands.map((s) => s.expr) : selected.map((n) => `^${n}$`);
+    for (const kind of kinds) {
+      const failed = await profileEach(ctx, targets, { kind, benchtime: parsed.options.benchtime as string | undefined, go: parsed.options.go as string | undefined, noLock: Boolean(parsed.options["no-lock"]) });
+      if (failed) return failed;
+    }
+  }
   if (report.failures.length) {
     const text = `${report.failures.map((f) => f.name).join(", ")} failed`;
     return { ename: "BenchmarkFailed", evalue: text, traceback: report.failures.flatMap((f) => [`--- FAIL: ${f.name}`, ...f.output]) };
@@ -213,6 +214,33 @@ function generatedNames(code: string): string[] {
   return [...code.matchAll(/^func (Benchmark\w*)\(b \*testing\.B\) \{$/gm)].map((m) => m[1]);
 }
 
+/** The generated benchmarks for call shorthands on the magic's line (%bench, %profile). */
+export function shorthandsOf(ctx: MagicContext, calls: readonly string[]): { shorthands: Shorthand[]; generated: string } {
+  const taken = new Set(ctx.session.declarations().flatMap((d) => d.names));
+  const shorthands = calls.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
+  const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
+  const generated = shorthands.map((s) => shorthandBenchmark(s, { cell: ctx.cell.count, line: ctx.line, col: magicLine.indexOf(s.expr) + 1 })).join("\n");
+  return { shorthands, generated };
+}
+
+/**
+ * The benchmarks to run: the shorthands' own, those matching the patterns, the cell's, or else all
+ * of the session's (its own and the shorthands it keeps); none is an error that says which exist.
+ */
+export function selectBenchmarks(staged: Candidate, shorthands: readonly Shorthand[], patterns: readonly string[], what: string): string[] | CellError {
+  const defined = staged.decls.filter((d) => d.test && d.names[0]?.startsWith("Benchmark")).map((d) => d.names[0]);
+  const inCell = staged.units.filter((u) => u.kind === "func" && u.names[0]?.startsWith("Benchmark")).map((u) => u.names[0]);
+  const available = [...defined, ...generatedNames(staged.generatedTests)];
+  const selected = shorthands.length ? shorthands.map((s) => s.name) : patterns.length ? available.filter((n) => matches(patterns.join("|"), n)) : inCell.length ? inCell : available;
+  if (selected.length === 0) {
+    const text = patterns.length
+      ? `${what} ${patterns.join(" ")}: no benchmark matches; the benchmarks are: ${defined.join(", ") || "none"}`
+      : `${what}: the session defines no benchmarks. Define func BenchmarkX(b *testing.B) in a cell, or measure calls directly: ${what} F(1<<20)`;
+    return { ename: "UsageError", evalue: text, traceback: [text] };
+  }
+  return selected;
+}
+
 function matches(pattern: string, name: string): boolean {
   try {
     return new RegExp(pattern).test(name);
@@ -221,7 +249,7 @@ function matches(pattern: string, name: string): boolean {
   }
 }
 
-function withOldGoHint(error: CellError, version: string | undefined, shorthands = false): CellError {
+export function withOldGoHint(error: CellError, version: string | undefined, shorthands = false): CellError {
   if (!error.traceback.some((l) => /b\.Loop undefined/.test(l))) return error;
   const hint =
     `testing.B.Loop needs Go 1.24 or newer; this build used ${version ?? "an older Go"}: ` +

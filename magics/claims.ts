@@ -19,6 +19,9 @@
 //   FUNC asm not INSTR            ... none does
 //   TYPE size == N, TYPE padding == 0   the struct's size or padding bytes (go/types, the session's GOARCH)
 // The FUNC forms also take "differs between A and B" / "agrees between A and B".
+// Run time (%profile --mem evidence, magics/profileclaims.ts):
+//   line N allocs/op == 0         a line of the profiled cell (also cell[K]:N, and B/op)
+//   FUNC allocs/op == 0           FUNC with what it calls, when no %bench result is named BenchmarkFUNC
 
 import { compare } from "../kernel/go/stats.js";
 import { declName, matchesFunc } from "../kernel/compiled/asmlisting.js";
@@ -26,7 +29,8 @@ import { inliningOf } from "../kernel/compiled/inlining.js";
 import type { AsmFunction } from "../kernel/reports/asm.js";
 import type { BceCheck } from "../kernel/reports/bce.js";
 import type { LayoutType } from "../kernel/reports/layout.js";
-import type { BenchEntry, BenchReport, EscapeDiagnostic } from "../kernel/reports/index.js";
+import type { BenchEntry, BenchReport, EscapeDiagnostic, ProfileReport } from "../kernel/reports/index.js";
+import { judgeFuncCount, judgeLineClaim, parseLineClaim, type LineCountClaim } from "./profileclaims.js";
 
 export type DecisionClaim =
   | { type: "decision"; func: string; negated: boolean; pattern: string; regexp?: RegExp }
@@ -48,7 +52,8 @@ export type ClaimSpec =
   /** A claim about FUNC judged under two releases: it holds under exactly one (differs), or not (agrees). */
   | { type: "releases"; func: string; relation: "differs" | "agrees"; releases: [string, string]; inner: DecisionClaim | CodeClaim }
   | { type: "count"; bench: string; metric: "allocs/op" | "B/op"; op: Op; value: number }
-  | { type: "faster"; bench: string; op: "<" | ">"; other: string };
+  | { type: "faster"; bench: string; op: "<" | ">"; other: string }
+  | LineCountClaim;
 
 export type Op = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
@@ -67,6 +72,8 @@ export const CLAIM_FORMS = [
   "FUNC: inline cost <= N   e.g. Small: inline cost <= 80   (OP is == != < <= > >=)",
   "FUNC asm contains INSTR  e.g. Sum asm contains VPADDQ   (also: FUNC asm not INSTR; INSTR may be /regexp/)",
   "TYPE size == N           e.g. Packed size == 16   (also TYPE padding == 0; OP is == != < <= > >=)",
+  "line N allocs/op OP N    e.g. line 9 allocs/op == 1   (a line of the cell %profile showed; also cell[K]:N, B/op)",
+  "FUNC allocs/op OP N      e.g. fmt.Fprint allocs/op == 0   (from %profile: FUNC with what it calls)",
 ];
 
 function patternOf(text: string): { pattern: string; regexp?: RegExp } {
@@ -100,6 +107,8 @@ export class ClaimSyntaxError extends Error {}
 
 export function parseClaim(text: string): ClaimSpec {
   const t = text.trim();
+  const lineClaim = parseLineClaim(t);
+  if (lineClaim) return lineClaim;
   let m = /^(\S+)\s+(allocs\/op|B\/op)\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
   if (m) return { type: "count", bench: m[1], metric: m[2] as "allocs/op" | "B/op", op: m[3] as Op, value: Number(m[4]) };
   m = /^(\S+)\s+ns\/op\s*(<|>)\s*(\S+?)(?:\s+ns\/op)?$/.exec(t);
@@ -107,7 +116,7 @@ export function parseClaim(text: string): ClaimSpec {
   m = /^(.+?)\s+(differs|agrees)\s+between\s+(\S+)\s+and\s+(\S+)$/.exec(t);
   if (m) {
     const inner = parseClaim(m[1]);
-    if (inner.type === "count" || inner.type === "faster" || inner.type === "layout" || inner.type === "releases") {
+    if (inner.type === "count" || inner.type === "faster" || inner.type === "layout" || inner.type === "releases" || inner.type === "line-count") {
       throw new ClaimSyntaxError(`"${t}": only a claim about FUNC's decisions or generated code can differ or agree between releases`);
     }
     return { type: "releases", func: inner.func, relation: m[2] as "differs" | "agrees", releases: [m[3], m[4]], inner };
@@ -147,6 +156,8 @@ export interface Evidence {
   bce?: BceCheck[];
   asm?: AsmFunction[];
   layout?: LayoutType[];
+  /** %profile --mem reports, newest first. */
+  profiles?: ProfileReport[];
 }
 
 export type CodeEvidence = Pick<Evidence, "bce" | "asm">;
@@ -178,6 +189,8 @@ export function judge(claim: ClaimSpec, evidence: Evidence): Verdict {
       return judgeCode(claim, evidence);
     case "layout":
       return judgeLayout(claim, evidence);
+    case "line-count":
+      return judgeLineClaim(claim, evidence.profiles ?? [], compareOp);
   }
 }
 
@@ -285,7 +298,7 @@ function missingBench(name: string, benches: BenchReport[]): Verdict {
 
 function judgeCount(claim: Extract<ClaimSpec, { type: "count" }>, evidence: Evidence): Verdict {
   const entry = findBench(claim.bench, evidence.benches);
-  if (!entry) return missingBench(claim.bench, evidence.benches);
+  if (!entry) return judgeFuncCount(claim.bench, claim.metric, claim.op, claim.value, evidence.profiles ?? [], compareOp) ?? missingBench(claim.bench, evidence.benches);
   const summary = claim.metric === "allocs/op" ? entry.summary.allocs_per_op : entry.summary.bytes_per_op;
   if (!summary) return { passed: false, detail: `${entry.name} has no ${claim.metric} (run with -benchmem)` };
   const values = entry.runs.map((r) => (claim.metric === "allocs/op" ? r.allocs_per_op : r.bytes_per_op) ?? NaN);

@@ -11,6 +11,7 @@ import { decisionsIn, gcflagsFor } from "./escape.js";
 import type { ToolchainInfo } from "../kernel/go/toolchain.js";
 import type { BenchReport, Claim, ClaimReport } from "../kernel/reports/index.js";
 import type { Magic, MagicContext } from "./types.js";
+import type { ProfileReport } from "../kernel/reports/profile.js";
 import type { Parsed } from "./args.js";
 
 export const expect: Magic = {
@@ -80,7 +81,7 @@ async function judgeClaims(ctx: MagicContext, parsed: Parsed): Promise<Claim[] |
       throw err;
     }
   });
-  const evidence: Evidence = { benches: latestBenches(ctx) };
+  const evidence: Evidence = { benches: latestBenches(ctx), profiles: latestProfiles(ctx) };
   const valid = specs.filter((s): s is ClaimSpec => !(s instanceof Error));
   if (valid.some((s) => "func" in s || s.type === "layout")) {
     const gathered = await decisions(ctx, parsed);
@@ -99,6 +100,11 @@ async function judgeClaims(ctx: MagicContext, parsed: Parsed): Promise<Claim[] |
     const verdict = spec instanceof Error ? { passed: false, detail: spec.message } : judge(spec, evidence);
     return { text: parsed.args[i], line: ctx.lines[i] ?? ctx.line, ...verdict };
   });
+}
+
+/** %profile --mem reports, newest first (the magic keeps one per benchmark, the newest last). */
+function latestProfiles(ctx: MagicContext): ProfileReport[] {
+  return [...ctx.state.entries()].filter(([k]) => k.startsWith("profile:mem:")).map(([, v]) => v as ProfileReport).reverse();
 }
 
 function latestBenches(ctx: MagicContext): BenchReport[] {

@@ -9,10 +9,11 @@ import { go } from "./go.js";
 import { help, lsmagic } from "./help.js";
 import { inline } from "./inline.js";
 import { layout } from "./layout.js";
+import { profile } from "./profile.js";
 import type { Magic } from "./types.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, go, help, lsmagic, asm, bce, inline, layout];
+  return [escape, bench, expect, predict, go, help, lsmagic, asm, bce, inline, layout, profile];
 }
 
 export class Registry {

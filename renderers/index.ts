@@ -12,6 +12,8 @@ export { renderAsm } from "./asm.js";
 export { renderBce } from "./bce.js";
 export { renderInline } from "./inline.js";
 export { renderLayout } from "./layout.js";
+export { renderProfile, PROFILE_KINDS } from "./profile.js";
+export { flameGraph } from "./flamegraph.js";
 export { annotatedHtml, annotatedText, legend, type AnnotatedCell, type AnnotatedView, type BadgeKind, type BadgeKinds, type Mark, type Panel } from "./annotated.js";
 export { escapeHtml, h, raw, highlightGo, highlightGoLines, Html } from "./html.js";
 export { tokenizeGo, tokenizeGoLines } from "../kernel/go/gotokens.js";

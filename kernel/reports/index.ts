@@ -10,3 +10,4 @@ export * from "./asm.js";
 export * from "./bce.js";
 export * from "./inline.js";
 export * from "./layout.js";
+export * from "./profile.js";

@@ -9,6 +9,7 @@ import { Workspace, cacheDir, goLineFor, goMod } from "../go/workspace.js";
 import { oldestGoLine } from "../go/releases.js";
 import { buildChangingFlags } from "../go/goflags.js";
 import { displayModule, displayRequirement, usesDisplay } from "../go/displaymodule.js";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Candidate } from "./candidate.js";
 import { testBinaryKey } from "./binarykey.js";
@@ -108,12 +109,14 @@ export class Builds {
   }
 
   /** Builds the test binary (benchmarks and tests beside the session's code). */
-  async buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
+  async buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}, buildFlags: readonly string[] = []): Promise<BinaryResult> {
     await this.write(candidate);
     const { go, env } = await this.module(use);
-    const binary = this.host.workspace.path(`session-${go.version}.test`);
+    // More build flags (the profiling build's -overlay) make a binary of their own, kept beside the plain one.
+    const variant = buildFlags.length ? `-${createHash("sha256").update(buildFlags.join("\u0000")).digest("hex").slice(0, 12)}` : "";
+    const binary = this.host.workspace.path(`session-${go.version}${variant}.test`);
     // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
-    const args = ["test", "-c", "-ldflags=-s -w", "-o", binary, "."];
+    const args = ["test", "-c", "-ldflags=-s -w", ...buildFlags, "-o", binary, "."];
     // Once per change of what goes into it (see binarykey.ts): an unchanged %bench runs the binary it has.
     const key = testBinaryKey({
       toolchain: go,

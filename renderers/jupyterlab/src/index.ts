@@ -9,7 +9,8 @@ import { AsmView } from "./asm.js";
 import { benchView } from "./bench.js";
 import { el } from "./dom.js";
 import { EscapeView } from "./escape.js";
-import { ASM_MIME, BENCH_MIME, ESCAPE_MIME, isAsmReport, isBenchReport, isEscapeReport } from "../../../kernel/reports/index.js";
+import { ProfileView } from "./profile.js";
+import { ASM_MIME, BENCH_MIME, ESCAPE_MIME, PROFILE_MIME, isAsmReport, isBenchReport, isEscapeReport, isProfileReport } from "../../../kernel/reports/index.js";
 
 /** Below text/html's 50. */
 export const RANK = 40;
@@ -37,6 +38,7 @@ class ReportRenderer extends Widget implements IRenderMime.IRenderer {
     if (this.mimeType === ESCAPE_MIME && isEscapeReport(data)) view = (this.escapeView = new EscapeView(data)).node;
     else if (this.mimeType === ASM_MIME && isAsmReport(data)) view = (this.asmView = new AsmView(data)).node;
     else if (this.mimeType === BENCH_MIME && isBenchReport(data)) view = benchView(data);
+    else if (this.mimeType === PROFILE_MIME && isProfileReport(data)) view = new ProfileView(data).node;
     else {
       // Not a report this version understands: say so and show the kernel's plain text.
       const text = model.data["text/plain"];
@@ -77,6 +79,7 @@ const extensions: IRenderMime.IExtension[] = [
   extension("escape", ESCAPE_MIME, "goperf escape-analysis report"),
   extension("bench", BENCH_MIME, "goperf benchmark report"),
   extension("asm", ASM_MIME, "goperf assembly report"),
+  extension("profile", PROFILE_MIME, "goperf profile report"),
 ];
 
 export default extensions;
