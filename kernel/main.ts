@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
   // Bind at once and start the session (toolchain, parser, scratch module) meanwhile: requests that
   // arrive before the session is ready wait in order.
   const starting = Session.start();
+  starting.catch(() => undefined); // its failure (a private root refused) is reported where it is awaited
   let handler: Handler | undefined;
   const early: [Channel, Message][] = [];
   const transport = new Transport(

@@ -21,7 +21,8 @@ import { mergeUnits, showsValue, type CellRef } from "./go/declarations.js";
 import { DirectBuilder } from "./go/direct.js";
 import { PREDECLARED } from "./go/gotokens.js";
 import { reachableDecls } from "./go/reachable.js";
-import { Workspace, cacheDir, goLineFor, goMod, removeStale } from "./go/workspace.js";
+import { Workspace, cacheDir, goLineFor, goMod, privateRoot, removeStale } from "./go/workspace.js";
+import { formatRecord, recordOf } from "./go/processes.js";
 import { scanUses } from "./go/tolerant.js";
 import { detectToolchain, killGroup, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { MAX_TRACE, StderrSplitter, describeDeath } from "./go/runoutput.js";
@@ -86,8 +87,10 @@ export class Session {
 
   static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string } = {}): Promise<Session> {
     const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: "-buildvcs=false" };
-    await removeStale(options.scratchRoot);
-    const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(options.scratchRoot)]);
+    // This user's private root (refused with a clear error when another user could reach into it).
+    const root = options.scratchRoot ?? privateRoot(env);
+    await removeStale(root);
+    const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(root)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
     // The go command's work dirs go inside the scratch dir: one it was killed before removing (an
     // interrupted build, a shutdown) goes with the scratch dir instead of staying in /tmp.
@@ -498,11 +501,17 @@ export class Session {
     return this.track((onSpawn) => run(go.binary, args, { cwd: this.workspace.dir, env, capture: true, signal, onSpawn }));
   }
 
-  /** Records the running child's process group, so that a new kernel can kill it if this one dies. */
+  /**
+   * Records the running child's process group, so that a new kernel can kill it if this one dies:
+   * with its leader's start time and boot, so that it is killed only while it is this one.
+   */
   private async track(start: (onSpawn: (pid: number) => void) => Promise<RunResult>): Promise<RunResult> {
     const marker = this.workspace.path("running.pgid");
     try {
-      return await start((pid) => writeFileSync(marker, String(pid)));
+      return await start((pid) => {
+        const leader = recordOf(pid);
+        if (leader) writeFileSync(marker, formatRecord(leader));
+      });
     } finally {
       rmSync(marker, { force: true });
     }

@@ -4,6 +4,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
+import { recordOf, type ProcessRecord } from "./processes.js";
 
 export interface ToolchainInfo {
   /** The go binary, as given (a name on PATH or a path). */
@@ -79,10 +80,10 @@ export interface RunOptions {
 }
 
 /**
- * Told of every child's process group as it starts and ends: the kernel's watchdog keeps the list,
- * to kill what is left if the kernel itself is killed.
+ * Told of every child's process group as it starts (its leader's record: see processes.ts) and
+ * ends: the kernel's watchdog keeps the list, to kill what is left if the kernel itself is killed.
  */
-export const groupWatch: { started?: (pgid: number) => void; ended?: (pgid: number) => void } = {};
+export const groupWatch: { started?: (leader: ProcessRecord) => void; ended?: (pgid: number) => void } = {};
 
 export interface RunResult {
   code: number | null;
@@ -105,7 +106,8 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
       detached: true, // a process group of its own: killGroup reaches every descendant
     });
     live.add(child);
-    if (child.pid !== undefined) groupWatch.started?.(child.pid);
+    const leader = child.pid !== undefined ? recordOf(child.pid) : null;
+    if (leader) groupWatch.started?.(leader);
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = "";
     let stderr = "";

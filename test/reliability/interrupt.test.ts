@@ -1,8 +1,7 @@
 // Reliability 3: interrupts, shutdown, a killed kernel, restarts. What runs for a cell stops when
 // asked, and nothing the kernel started outlives it for long, however the kernel ends.
 import { expect } from "chai";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { KernelClient, streamText, type Exchange } from "../../kernel/client/client.js";
 import {
   Section,
@@ -10,10 +9,14 @@ import {
   errorsOf,
   groupMembers,
   launchKernel,
+  kernelEnv,
+  leftIn,
   ms,
   percentile,
   privateTmp,
   proc,
+  programOf,
+  recordedGroup,
   descendants,
   vmRssKiB,
   processesUsing,
@@ -38,27 +41,18 @@ const BENCH = "%bench -benchtime 10s Spin()";
 function runningProgram(tmp: string): number {
   const dir = scratchDirs(tmp)[0];
   if (!dir) return 0;
-  let pgid = 0;
-  try {
-    pgid = Number(readFileSync(join(dir, "running.pgid"), "utf8"));
-  } catch {
-    return 0;
-  }
+  const pgid = recordedGroup(dir);
   const p = pgid ? proc(pgid) : null;
-  // The program itself (argv[0]), not a go command or linker that names it.
-  return p && p.state !== "Z" && /(cell\.bin|\.test)$/.test(p.cmdline.split(" ")[0]) ? pgid : 0;
+  // The program itself (argv[0], or the launcher's), not a go command or linker that names it.
+  return p && p.state !== "Z" && /(cell\.bin|\.test)$/.test(programOf(p)) ? pgid : 0;
 }
 
 /** Whether the kernel's recorded child is a go command now (a build). */
 function goCommandRunning(tmp: string): boolean {
   const dir = scratchDirs(tmp)[0];
   if (!dir) return false;
-  try {
-    const p = proc(Number(readFileSync(join(dir, "running.pgid"), "utf8")));
-    return p !== null && p.state !== "Z" && /(^|\/)go$/.test(p.cmdline.split(" ")[0]);
-  } catch {
-    return false;
-  }
+  const p = proc(recordedGroup(dir));
+  return p !== null && p.state !== "Z" && /(^|\/)go$/.test(p.cmdline.split(" ")[0]);
 }
 
 describe("reliability 3: interrupt and shutdown", function () {
@@ -103,7 +97,7 @@ describe("reliability 3: interrupt and shutdown", function () {
         const next = await within(k.client.execute("fmt.Println(Alive())"), 60_000, `round ${round}: the next cell`);
         if (streamText(next, "stdout") === "alive\n") nextOk++;
       }
-      const workDirs = readdirSync(k.tmp).filter((n) => n.startsWith("go-build"));
+      const workDirs = leftIn(k.tmp).filter((n) => /(^|\/)go-build/.test(n));
       const all = [...toIdle.loop, ...toIdle.bench];
       section.add(
         "50 interrupts (25 `for {}` cells, 25 `%bench -benchtime 10s`): interrupt → idle",
@@ -140,10 +134,10 @@ describe("reliability 3: interrupt and shutdown", function () {
       times.push(Date.now() - asked);
       enames.push(...errorsOf(x).map((e) => e.ename));
     }
-    const outside = readdirSync(k.tmp).filter((n) => !n.startsWith("goperf-session-"));
+    const outside = leftIn(k.tmp).filter((n) => !/(^|\/)goperf-session-/.test(n));
     const next = await k.client.execute('fmt.Println("built fine")');
     await k.close();
-    const afterShutdown = readdirSync(k.tmp);
+    const afterShutdown = leftIn(k.tmp);
     removeTree(k.tmp);
     section.add(
       "5 interrupts during `go test -c` (a %bench cell's build)",
@@ -175,7 +169,7 @@ describe("reliability 3: interrupt and shutdown", function () {
     const goneIn = await waitFor(() => groupMembers(pgid).length === 0 && processesUsing(dir).length === 0, 5000, 5);
     const dirGone = !existsSync(dir);
     const watchdogGone = watchdog ? await waitFor(() => !alive(watchdog.pid), 5000, 10) : 0;
-    const leftInTmp = readdirSync(k.tmp);
+    const leftInTmp = leftIn(k.tmp);
     await k.close();
     removeTree(k.tmp);
     section.add(
@@ -263,7 +257,7 @@ describe("reliability 3: interrupt and shutdown", function () {
   it("restarts 5 times on the same connection file", async () => {
     const tmp = privateTmp("restart");
     const { file, connection } = await writeConnectionFile(tmp);
-    const env = { ...process.env, TMPDIR: tmp };
+    const env = kernelEnv(tmp);
     const times: number[] = [];
     let worked = 0;
     let kernel = spawnKernel(file, env);
