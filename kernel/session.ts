@@ -26,7 +26,7 @@ import { formatRecord, recordOf } from "./go/processes.js";
 import { scanUses } from "./go/tolerant.js";
 import { detectToolchain, killGroup, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { MAX_TRACE, StderrSplitter, describeDeath } from "./go/runoutput.js";
-import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "./go/guard.js";
+import { QUIT_GRACE_MS, guardCommand, memoryLimitError, prepareLauncher, whereInCell } from "./go/guard.js";
 import { ReleaseSyntaxError, oldestGoLine, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
 
 export type { CellRef };
@@ -90,6 +90,7 @@ export class Session {
     // This user's private root (refused with a clear error when another user could reach into it).
     const root = options.scratchRoot ?? privateRoot(env);
     await removeStale(root);
+    prepareLauncher(options.goBinary ?? "go", cacheDir(env), env);
     const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(root)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
     // The go command's work dirs go inside the scratch dir: one it was killed before removing (an
@@ -387,8 +388,9 @@ export class Session {
     };
     const stdout = capped(out.stdout);
     const stderr = capped(out.stderr);
-    // Under a memory cap (prlimit + GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
-    const guarded = guardCommand(binary, args, this.env);
+    // Through the launcher (what the program starts ends with it), under a memory cap (RLIMIT_DATA +
+    // GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
+    const guarded = await guardCommand(binary, args, this.env);
     let pgid = 0;
     const result = await this.track((onSpawn) =>
       run(guarded.binary, guarded.args, {

@@ -82,7 +82,7 @@ function watch(kernelPid: number): void {
     if (marked) groups.set(marked.pid, marked);
     for (const leader of groups.values()) {
       if (leader.pid === process.pid || whyNotOurs(leader) !== null) continue;
-      killGroup(leader.pid);
+      killGroup(leader.pid, leader);
     }
     // Only a scratch dir of this kernel's: the name has the prefix and its kernel.pid is the kernel's.
     if (dir && basename(dir).startsWith(SCRATCH_PREFIX) && parseRecord(readOr(join(dir, "kernel.pid"), ""))?.pid === kernelPid) {

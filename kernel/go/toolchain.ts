@@ -4,7 +4,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
-import { recordOf, type ProcessRecord } from "./processes.js";
+import { killDescendants, recordOf, whyNotOurs, type ProcessRecord } from "./processes.js";
 
 export interface ToolchainInfo {
   /** The go binary, as given (a name on PATH or a path). */
@@ -107,7 +107,10 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
     });
     live.add(child);
     const leader = child.pid !== undefined ? recordOf(child.pid) : null;
-    if (leader) groupWatch.started?.(leader);
+    if (leader) {
+      leaders.set(leader.pid, leader);
+      groupWatch.started?.(leader);
+    }
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = "";
     let stderr = "";
@@ -152,6 +155,7 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
         clearTimeout(grace);
         killGroup(child.pid); // what the child started dies with it
       }
+      if (leader) leaders.delete(leader.pid);
     };
     child.on("error", (err) => {
       settle();
@@ -177,9 +181,18 @@ function busyThread(pid: number): number | undefined {
   return undefined;
 }
 
-/** Kills a process group (a detached child's pid is its group's id). */
-export function killGroup(pgid: number | undefined): void {
+/** The records of the running children, by pid: what killGroup checks before walking /proc. */
+const leaders = new Map<number, ProcessRecord>();
+
+/**
+ * Kills a process group (a detached child's pid is its group's id), and first every descendant of
+ * its leader: a program's children that left the group (setsid) are still its leader's descendants
+ * while the leader, the launcher (kernel/go/launcher), lives to hold its orphans. The descendants
+ * only of a leader that is still the process recorded (`leader`, or this kernel's own child's).
+ */
+export function killGroup(pgid: number | undefined, leader = pgid === undefined ? undefined : leaders.get(pgid)): void {
   if (pgid === undefined) return;
+  if (leader?.pid === pgid && whyNotOurs(leader) === null) killDescendants(pgid);
   try {
     process.kill(-pgid, "SIGKILL");
   } catch {

@@ -234,7 +234,7 @@ export async function removeStale(root: string, log: Log = stderrLog): Promise<s
       const group = parseRecord(readIfExists(join(dir, "running.pgid")));
       if (group) {
         const why = whyNotOurs(group);
-        if (why === null) killGroup(group.pid);
+        if (why === null) killGroup(group.pid, group);
         else if (recordOf(group.pid)) log(`did not kill process group ${group.pid} recorded in ${dir}: ${why}`);
       }
       await rm(dir, { recursive: true, force: true });

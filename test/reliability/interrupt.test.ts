@@ -218,7 +218,9 @@ describe("reliability 3: interrupt and shutdown", function () {
     expect(dirGone, "the scratch dir is removed").to.not.equal(null);
   });
 
-  it("kill -9 of the kernel and its watchdog: the next kernel start kills the orphan and removes the stale dir", async () => {
+  // The launcher ends the program when the kernel dies (see test/integration/process-tree.test.ts);
+  // stopped, it cannot: the group outlives kernel and watchdog, its leader still the one recorded.
+  it("kill -9 of the kernel and its watchdog, the launcher stopped: the next kernel start kills the orphan and removes the stale dir", async () => {
     const tmp = privateTmp("stale");
     const k = await launchKernel("stale", {}, tmp);
     const dir = scratchDirs(tmp)[0];
@@ -226,6 +228,7 @@ describe("reliability 3: interrupt and shutdown", function () {
     expect(await waitFor(() => runningProgram(tmp) !== 0, 60_000, 10)).to.not.equal(null);
     const pgid = runningProgram(tmp);
     const watchdog = watchdogOf(k.pid)!;
+    process.kill(pgid, "SIGSTOP"); // the group's leader: the launcher
     process.kill(watchdog.pid, "SIGKILL");
     process.kill(k.pid, "SIGKILL");
     await within(k.client.waitForExit(), 5000, "the killed kernel's exit");
@@ -243,11 +246,11 @@ describe("reliability 3: interrupt and shutdown", function () {
     await next.close();
     removeTree(tmp);
     section.add(
-      "kill -9 of kernel and watchdog during `for {}`; next kernel start",
+      "kill -9 of kernel and watchdog during `for {}`, launcher stopped; next kernel start",
       `orphan still running 1 s later: ${orphanStillRuns ? "yes" : "no"}; the next kernel killed it ${ms(took)} after its launch (ready to answer) and removed the stale dir: ${staleGone ? "yes" : "NO"}`,
       killed !== null && staleGone,
     );
-    expect(orphanStillRuns, "without the watchdog the orphan survives the kernel").to.equal(true);
+    expect(orphanStillRuns, "without the watchdog and the launcher the orphan survives the kernel").to.equal(true);
     expect(killed, "the next kernel kills the orphan").to.not.equal(null);
     expect(staleGone, "the stale dir is removed").to.equal(true);
     expect(fresh).to.have.length(1);
