@@ -21,7 +21,7 @@ import { mergeUnits, showsValue, type CellRef } from "./go/declarations.js";
 import { DirectBuilder } from "./go/direct.js";
 import { PREDECLARED } from "./go/gotokens.js";
 import { reachableDecls } from "./go/reachable.js";
-import { Workspace, cacheDir, goLineFor, goMod, privateRoot, removeStale } from "./go/workspace.js";
+import { Workspace, cacheDir, goLineFor, goMod, privateDir, privateRoot, removeStale } from "./go/workspace.js";
 import { formatRecord, recordOf } from "./go/processes.js";
 import { scanUses } from "./go/tolerant.js";
 import { detectToolchain, killGroup, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
@@ -88,7 +88,7 @@ export class Session {
   static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string } = {}): Promise<Session> {
     const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: "-buildvcs=false" };
     // This user's private root (refused with a clear error when another user could reach into it).
-    const root = options.scratchRoot ?? privateRoot(env);
+    const root = options.scratchRoot === undefined ? privateRoot(env) : privateDir(options.scratchRoot, "TMPDIR");
     await removeStale(root);
     prepareLauncher(options.goBinary ?? "go", cacheDir(env), env);
     const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(root)]);

@@ -15,10 +15,24 @@ const BUILD_TIMEOUT_MS = 300_000;
 /** Builds in flight in this process, so two users of one helper build it once. */
 const builds = new Map<string, Promise<string>>();
 
+/** `go version` of each go binary, asked once: the helpers a kernel starts with share it. */
+const versions = new Map<string, Promise<CommandResult>>();
+
+function goVersion(goBinary: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  const key = `${goBinary}\0${env.GOTOOLCHAIN ?? ""}`;
+  let version = versions.get(key);
+  if (!version) {
+    version = runCommand(goBinary, ["version"], { env, timeoutMs: 60_000 });
+    versions.set(key, version);
+    version.then((v) => v.code !== 0 && versions.delete(key), () => versions.delete(key));
+  }
+  return version;
+}
+
 /** The path of helper `name`'s binary, built now if this Go release has not built these sources yet. */
 export async function ensureHelperBinary(name: string, goBinary: string, cacheDir: string, env: NodeJS.ProcessEnv): Promise<string> {
   const sourceDir = helperSourceDir(name);
-  const version = await runCommand(goBinary, ["version"], { env, timeoutMs: 60_000 });
+  const version = await goVersion(goBinary, env);
   if (version.code !== 0) throw new Error(`${name}: '${goBinary} version' failed: ${version.stderr.trim()}`);
   const hash = await helperHash(sourceDir, version.stdout);
   // The kernel executes what is there: the dir must be one no other user can write to.
