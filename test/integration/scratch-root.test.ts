@@ -112,6 +112,18 @@ describe("scratch dirs on a shared machine (a second local user)", function () {
     }
   });
 
+  it("two kernels starting at once in one root keep each other's session dir", async () => {
+    const tmp = newTemp("twins");
+    const kernels = await Promise.all([0, 1].map(() => KernelClient.launch({ env: kernelEnv(tmp) })));
+    try {
+      const outs = await Promise.all(kernels.map((k, i) => k.execute(`fmt.Println(${i})`)));
+      expect(outs.map((x) => streamText(x, "stdout"))).to.deep.equal(["0\n", "1\n"]);
+      expect(scratchDirs(tmp), "one session dir each").to.have.length(2);
+    } finally {
+      await Promise.all(kernels.map((k) => k.close()));
+    }
+  });
+
   for (const squat of ["owned by the other user", "a symlink to the other user's dir", "ours but group-writable"] as const) {
     it(`refuses a private root ${squat}, with an error that says what to do`, async () => {
       const tmp = newTemp("squat");

@@ -3,11 +3,11 @@
 // the private root is. (test/integration/scratch-root.test.ts plants a second user's dirs and pids
 // in front of the real kernel.)
 import { expect } from "chai";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatRecord, mismatch, parseRecord, parseStat, recordOf, whyNotOurs, descendants } from "../../kernel/go/processes.js";
-import { parentProblem, privateDirProblem, privateRootPath, tempDirOf, type DirFacts } from "../../kernel/go/workspace.js";
+import { FRESH_MS, SCRATCH_PREFIX, parentProblem, privateDir, privateDirProblem, privateRootPath, removeStale, tempDirOf, type DirFacts } from "../../kernel/go/workspace.js";
 
 const dir = (over: Partial<DirFacts> = {}): DirFacts => ({ symlink: false, directory: true, uid: 1000, mode: 0o700, ...over });
 
@@ -106,5 +106,39 @@ describe("process records: a pid with its start time and boot", () => {
     expect(whyNotOurs(me)).to.equal(null);
     expect(whyNotOurs({ ...me, start: me.start + 1 })).to.match(/start time differs/);
     expect(descendants(process.pid)).to.not.include(process.pid);
+  });
+});
+
+describe("stale session dirs: what removeStale removes", () => {
+  let root: string;
+  beforeEach(() => (root = privateDir(join(mkdtempSync(join(tmpdir(), "goperf-stale-")), "root"), "TMPDIR")));
+  afterEach(() => rmSync(join(root, ".."), { recursive: true, force: true }));
+
+  const make = (name: string, files: Record<string, string>, ageMs = 0) => {
+    const dir = join(root, name);
+    mkdirSync(dir, { mode: 0o700 });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    const when = (Date.now() - ageMs) / 1000;
+    utimesSync(dir, when, when);
+    return dir;
+  };
+
+  it("keeps a dir being created (no kernel.pid yet) and a live kernel's; removes a dead kernel's and an old unmarked one", async () => {
+    const creating = make(`${SCRATCH_PREFIX}creating`, {});
+    const live = make(`${SCRATCH_PREFIX}live`, { "kernel.pid": formatRecord(recordOf(process.pid)!) }, 10 * FRESH_MS);
+    const dead = make(`${SCRATCH_PREFIX}dead`, { "kernel.pid": formatRecord({ ...recordOf(process.pid)!, start: 1 }) });
+    const old = make(`${SCRATCH_PREFIX}old`, {}, 2 * FRESH_MS);
+    const other = make("not-a-session", {}, 2 * FRESH_MS);
+    const logged: string[] = [];
+    const removed = await removeStale(root, (line) => logged.push(line));
+    expect(removed.sort()).to.deep.equal([dead, old].sort());
+    for (const kept of [creating, live, other]) expect(existsSync(kept), kept).to.equal(true);
+    expect(logged).to.deep.equal([]);
+  });
+
+  it("logs, never throws, when the root cannot be listed", async () => {
+    const logged: string[] = [];
+    expect(await removeStale(join(root, "missing"), (line) => logged.push(line))).to.deep.equal([]);
+    expect(logged[0]).to.match(/^could not list .*missing for stale session dirs: ENOENT/);
   });
 });
