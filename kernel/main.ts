@@ -32,12 +32,13 @@ async function main(argv: string[]): Promise<void> {
   // Before any child starts: if this process is killed, the watchdog kills what it left running.
   const watchdog = Watchdog.start();
   if (watchdog) {
-    groupWatch.started = (pgid) => watchdog.started(pgid);
+    groupWatch.started = (leader) => watchdog.started(leader);
     groupWatch.ended = (pgid) => watchdog.ended(pgid);
   } else log("could not start the watchdog: children of a killed kernel wait for the next kernel start");
   // Bind at once and start the session (toolchain, parser, scratch module) meanwhile: requests that
   // arrive before the session is ready wait in order.
   const starting = Session.start();
+  starting.catch(() => undefined); // its failure (a private root refused) is reported where it is awaited
   let handler: Handler | undefined;
   const early: [Channel, Message][] = [];
   const transport = new Transport(

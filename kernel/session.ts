@@ -8,7 +8,9 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { CellParser, type LayoutResult, type SplitResult, type Unit } from "./go/parse.js";
 import type { Decl } from "./go/compose.js";
 import type { CellRef } from "./go/declarations.js";
-import { Workspace, cacheDir, goLineFor, goMod, removeStale } from "./go/workspace.js";
+import { Workspace, cacheDir, goLineFor, goMod, privateDir, privateRoot, removeStale } from "./go/workspace.js";
+import { formatRecord, recordOf } from "./go/processes.js";
+import { prepareLauncher } from "./go/guard.js";
 import { detectToolchain, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { sessionGoFlags } from "./go/goflags.js";
 import { usesDisplay } from "./go/displaymodule.js";
@@ -41,8 +43,11 @@ export class Session {
 
   static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string } = {}): Promise<Session> {
     const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: sessionGoFlags((options.env ?? process.env).GOFLAGS) };
-    await removeStale(options.scratchRoot);
-    const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(options.scratchRoot)]);
+    // This user's private root (refused with a clear error when another user could reach into it).
+    const root = options.scratchRoot === undefined ? privateRoot(env) : privateDir(options.scratchRoot, "TMPDIR");
+    await removeStale(root);
+    prepareLauncher(options.goBinary ?? "go", cacheDir(env), env);
+    const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(root)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
     // The go command's work dirs go inside the scratch dir: one it was killed before removing (an
     // interrupted build, a shutdown) goes with the scratch dir instead of staying in /tmp.
@@ -245,11 +250,17 @@ export class Session {
     this.workspace.removeSync();
   }
 
-  /** Records the running child's process group, so that a new kernel can kill it if this one dies. */
+  /**
+   * Records the running child's process group, so that a new kernel can kill it if this one dies:
+   * with its leader's start time and boot, so that it is killed only while it is this one.
+   */
   private async track(start: (onSpawn: (pid: number) => void) => Promise<RunResult>): Promise<RunResult> {
     const marker = this.workspace.path("running.pgid");
     try {
-      return await start((pid) => writeFileSync(marker, String(pid)));
+      return await start((pid) => {
+        const leader = recordOf(pid);
+        if (leader) writeFileSync(marker, formatRecord(leader));
+      });
     } finally {
       rmSync(marker, { force: true });
     }

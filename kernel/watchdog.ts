@@ -3,10 +3,12 @@
 // scratch dir. Without it a `for {}` cell would keep a core busy until the next kernel start.
 //
 // The kernel holds the write end of the watchdog's stdin and tells it, one line each:
-//   +PGID   a child's process group started        -PGID   it ended
-//   dir D   the session's scratch dir
+//   +PGID START BOOT   a child's process group started (its leader's record, processes.ts)
+//   -PGID              it ended
+//   dir D              the session's scratch dir
 // When the kernel dies, for whatever reason, the kernel's end of the pipe closes: the watchdog
-// reads end-of-file at once (no polling), kills the groups still listed, removes the dir, exits.
+// reads end-of-file at once (no polling), kills the groups still listed whose leader is still the
+// process recorded (a pid may be anyone's by then), removes the dir, exits.
 //
 // Usage (started by the kernel, never by hand): node dist/kernel/watchdog.js KERNEL_PID
 
@@ -15,6 +17,8 @@ import { readFileSync, realpathSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { SCRATCH_PREFIX } from "./go/workspace.js";
+import { formatRecord, parseRecord, whyNotOurs, type ProcessRecord } from "./go/processes.js";
+import { killGroup } from "./go/toolchain.js";
 
 /** The kernel's side: starts the watchdog and forwards what it must know. */
 export class Watchdog {
@@ -40,8 +44,8 @@ export class Watchdog {
     return this.child.pid;
   }
 
-  started(pgid: number): void {
-    this.tell(`+${pgid}`);
+  started(leader: ProcessRecord): void {
+    this.tell(`+${formatRecord(leader).trim()}`);
   }
 
   ended(pgid: number): void {
@@ -59,31 +63,29 @@ export class Watchdog {
 
 /** The watchdog's side. */
 function watch(kernelPid: number): void {
-  const groups = new Set<number>();
+  const groups = new Map<number, ProcessRecord>();
   let dir = "";
   let buffered = "";
   let done = false;
   const apply = (line: string) => {
     if (line.startsWith("dir ")) dir = line.slice(4);
-    else if (/^\+\d+$/.test(line)) groups.add(Number(line.slice(1)));
-    else if (/^-\d+$/.test(line)) groups.delete(Number(line.slice(1)));
+    else if (line.startsWith("+")) {
+      const leader = parseRecord(line.slice(1));
+      if (leader) groups.set(leader.pid, leader);
+    } else if (/^-\d+$/.test(line)) groups.delete(Number(line.slice(1)));
   };
   const cleanUp = () => {
     if (done) return;
     done = true;
     for (const line of buffered.split("\n")) apply(line);
-    const marked = dir ? Number(readOr(join(dir, "running.pgid"), "")) : 0;
-    if (marked > 0) groups.add(marked);
-    for (const pgid of groups) {
-      if (pgid <= 1 || pgid === process.pid) continue;
-      try {
-        process.kill(-pgid, "SIGKILL");
-      } catch {
-        // gone already
-      }
+    const marked = dir ? parseRecord(readOr(join(dir, "running.pgid"), "")) : null;
+    if (marked) groups.set(marked.pid, marked);
+    for (const leader of groups.values()) {
+      if (leader.pid === process.pid || whyNotOurs(leader) !== null) continue;
+      killGroup(leader.pid, leader);
     }
     // Only a scratch dir of this kernel's: the name has the prefix and its kernel.pid is the kernel's.
-    if (dir && basename(dir).startsWith(SCRATCH_PREFIX) && readOr(join(dir, "kernel.pid"), "") === String(kernelPid)) {
+    if (dir && basename(dir).startsWith(SCRATCH_PREFIX) && parseRecord(readOr(join(dir, "kernel.pid"), ""))?.pid === kernelPid) {
       rmSync(dir, { recursive: true, force: true });
     }
     process.exit(0);

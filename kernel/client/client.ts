@@ -6,12 +6,12 @@ import * as zmq from "zeromq";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { v4 as uuidv4 } from "uuid";
 import type { ConnectionInfo, Message } from "../protocol.js";
+import { privateRoot } from "../go/workspace.js";
 import { Signer, decode, encode, newHeader } from "../wire.js";
 import { KERNEL_NODE_FLAGS } from "../package.js";
 
@@ -61,7 +61,8 @@ export class KernelClient {
 
   /** Starts a kernel process on free loopback ports and waits until it answers kernel_info. */
   static async launch(options: LaunchOptions = {}): Promise<KernelClient> {
-    const dir = await mkdtemp(join(tmpdir(), "goperf-client-"));
+    // In the user's private root: the connection file holds the key that signs every message.
+    const dir = await mkdtemp(join(privateRoot(process.env), "goperf-client-"));
     const { file, connection } = await writeConnectionFile(dir);
     const client = new KernelClient(connection);
     client.tempDir = dir;
@@ -290,7 +291,7 @@ export async function writeConnectionFile(dir: string): Promise<{ file: string; 
     kernel_name: "goperf",
   };
   const file = join(dir, "kernel.json");
-  await writeFile(file, JSON.stringify(connection));
+  await writeFile(file, JSON.stringify(connection), { mode: 0o600 });
   return { file, connection };
 }
 

@@ -1,12 +1,17 @@
-// Guards around the user's program: a memory limit it cannot exceed, and the words for how it
-// ended when it hit one of the kernel's limits or was interrupted.
+// Guards around the user's program: nothing it starts outlives it, a memory limit it cannot
+// exceed, and the words for how it ended when it hit one of the kernel's limits or was interrupted.
 //
-// Node cannot set a child's resource limits, so the program is started through util-linux's
-// `prlimit` (argv only, no shell): RLIMIT_DATA caps the memory it can map, and GOMEMLIMIT makes
-// the Go collector work to stay under the cap before the cap is hit.
+// Node can neither set a child's resource limits nor make it a child subreaper, so the program is
+// started through goperf's launcher (kernel/go/launcher, argv only, no shell): it holds every
+// descendant of the program (setsid and double forks included) and kills what is left when the
+// program ends or the kernel dies, and it sets RLIMIT_DATA, the cap on the memory the program can
+// map. GOMEMLIMIT makes the Go collector work to stay under the cap before the cap is hit. Should
+// the launcher not build, util-linux's `prlimit` applies the cap instead (and the kernel's process
+// group kill is all there is).
 
 import { accessSync, constants, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { ensureHelperBinary } from "./helpers.js";
 
 /** The default cap on a cell program's memory; GOPERF_MEMORY_LIMIT_MIB overrides it (0: none). */
 export const DEFAULT_MEMORY_LIMIT_MIB = 2048;
@@ -17,8 +22,26 @@ export interface GuardedCommand {
   binary: string;
   args: string[];
   env: NodeJS.ProcessEnv;
-  /** The cap applied, in MiB; null when none could be (no prlimit, or turned off). */
+  /** The cap applied, in MiB; null when none could be (no launcher nor prlimit, or turned off). */
   limitMiB: number | null;
+}
+
+/** The launcher's binary once built (null: it could not be); undefined until prepareLauncher. */
+let launcher: Promise<string | null> | undefined;
+
+/**
+ * Builds the launcher (once per Go release, kept in goperf's cache dir) in the background: the
+ * kernel's start does not wait for it, the first program run does. A failure is logged once.
+ */
+export function prepareLauncher(goBinary: string, cacheDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void = stderrLog): void {
+  launcher ??= ensureHelperBinary("launcher", goBinary, cacheDir, env).catch((err: Error) => {
+    log(`the program launcher could not be built, so programs run without it: what a program starts with setsid or a double fork may outlive it. ${err.message}`);
+    return null;
+  });
+}
+
+function stderrLog(line: string): void {
+  process.stderr.write(`[goperf] ${line}\n`);
 }
 
 let prlimitPath: string | null | undefined;
@@ -50,17 +73,27 @@ export function memoryLimitMiB(env: NodeJS.ProcessEnv = process.env): number | n
   return Math.max(64, Math.floor(n));
 }
 
-/** The program's command with its memory cap: `prlimit --data=B:B -- binary args...`. */
-export function guardCommand(binary: string, args: string[], env: NodeJS.ProcessEnv): GuardedCommand {
+/**
+ * The program's command: `launcher -data=B -parent=KERNEL -- binary args...`, or without the
+ * launcher `prlimit --data=B:B -- binary args...`.
+ */
+export async function guardCommand(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<GuardedCommand> {
   const limit = memoryLimitMiB(env);
-  const prlimit = limit === null ? null : findPrlimit(env.PATH);
-  if (limit === null || prlimit === null) return { binary, args, env, limitMiB: null };
-  // Never above the hard limit the kernel already has (prlimit could not raise it, and would fail).
-  const bytes = Math.min(limit * 1024 * 1024, hardDataLimit());
+  const launcherPath = (await launcher) ?? null;
+  const prlimit = limit === null || launcherPath ? null : findPrlimit(env.PATH);
+  // Never above the hard limit the kernel already has (it could not be raised, the start would fail).
+  const bytes = limit === null ? 0 : Math.min(limit * 1024 * 1024, hardDataLimit());
+  const capped = bytes > 0 && (launcherPath !== null || prlimit !== null);
   const guardedEnv = { ...env };
   // The collector's soft goal, below the hard cap so that garbage is collected before the cap bites.
-  if (!guardedEnv.GOMEMLIMIT) guardedEnv.GOMEMLIMIT = `${Math.floor((bytes * 0.9) / 1024 / 1024)}MiB`;
-  return { binary: prlimit, args: [`--data=${bytes}:${bytes}`, "--", binary, ...args], env: guardedEnv, limitMiB: Math.floor(bytes / 1024 / 1024) };
+  if (capped && !guardedEnv.GOMEMLIMIT) guardedEnv.GOMEMLIMIT = `${Math.floor((bytes * 0.9) / 1024 / 1024)}MiB`;
+  const limitMiB = capped ? Math.floor(bytes / 1024 / 1024) : null;
+  if (launcherPath) {
+    const options = [...(capped ? [`-data=${bytes}`] : []), `-parent=${process.pid}`];
+    return { binary: launcherPath, args: [...options, "--", binary, ...args], env: guardedEnv, limitMiB };
+  }
+  if (!prlimit || !capped) return { binary, args, env, limitMiB: null };
+  return { binary: prlimit, args: [`--data=${bytes}:${bytes}`, "--", binary, ...args], env: guardedEnv, limitMiB };
 }
 
 let hardLimit: number | undefined;

@@ -4,11 +4,7 @@
 // process start.
 
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, readdir, rename, rm } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { ensureHelperBinary } from "./helpers.js";
 
 export type UnitKind = "import" | "func" | "method" | "type" | "var" | "const" | "stmt";
 
@@ -86,7 +82,6 @@ export interface CellParserOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const BUILD_TIMEOUT_MS = 300_000;
 const STDERR_TAIL_BYTES = 4096;
 
 type Response = Record<string, unknown>;
@@ -106,7 +101,7 @@ export class CellParser {
   /** Builds the helper if this Go version has not built this source yet, then starts it. */
   static async start(opts: CellParserOptions): Promise<CellParser> {
     const env = opts.env ?? process.env;
-    const binary = await ensureHelperBinary(opts.goBinary, opts.cacheDir, env);
+    const binary = await ensureHelperBinary("cellparse", opts.goBinary, opts.cacheDir, env);
     const parser = new CellParser(binary, env, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     parser.helper = Helper.spawn(binary, env);
     return parser;
@@ -311,96 +306,4 @@ function protocolError(op: string, res: Response): Error {
   const e = syntaxError(res);
   if (!e) return new Error(`cellparse ${op}: unexpected answer ${JSON.stringify(res).slice(0, 200)}`);
   return new Error(e.line > 0 ? `cellparse ${op}: ${e.line}:${e.col}: ${e.msg}` : `cellparse ${op}: ${e.msg}`);
-}
-
-// ---- building the helper ----------------------------------------------------------------
-
-/** Builds in flight in this process, so two parsers started together build once. */
-const builds = new Map<string, Promise<string>>();
-
-async function ensureHelperBinary(goBinary: string, cacheDir: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const sourceDir = helperSourceDir();
-  const version = await runCommand(goBinary, ["version"], { env, timeoutMs: 60_000 });
-  if (version.code !== 0) throw new Error(`cellparse: '${goBinary} version' failed: ${version.stderr.trim()}`);
-  const hash = await helperHash(sourceDir, version.stdout);
-  const binary = path.join(cacheDir, `cellparse-${hash}${process.platform === "win32" ? ".exe" : ""}`);
-  if (existsSync(binary)) return binary;
-  let build = builds.get(binary);
-  if (!build) {
-    build = buildHelper(goBinary, sourceDir, binary, env).finally(() => builds.delete(binary));
-    builds.set(binary, build);
-  }
-  return build;
-}
-
-/** The helper's Go source: kernel/go/cellparse under the package root, found from this module. */
-function helperSourceDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, "kernel", "go", "cellparse");
-    if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(candidate, "go.mod"))) return candidate;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`cellparse: no kernel/go/cellparse above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
-  }
-}
-
-/** Covers everything that shapes the binary: the helper's non-test sources and the toolchain. */
-async function helperHash(sourceDir: string, goVersion: string): Promise<string> {
-  const hash = createHash("sha256").update(goVersion.trim());
-  const files = (await readdir(sourceDir))
-    .filter((f) => f === "go.mod" || (f.endsWith(".go") && !f.endsWith("_test.go")))
-    .sort();
-  for (const f of files) {
-    hash.update(`\0${f}\0`).update(await readFile(path.join(sourceDir, f)));
-  }
-  return hash.digest("hex").slice(0, 16);
-}
-
-async function buildHelper(goBinary: string, sourceDir: string, binary: string, env: NodeJS.ProcessEnv): Promise<string> {
-  await mkdir(path.dirname(binary), { recursive: true });
-  // Build beside the target and rename: another kernel may be building the same helper.
-  const tmp = `${binary}.tmp-${process.pid}-${Date.now()}`;
-  // GOWORK=off: a go.work above the user's checkout must not pull this module in or out.
-  const buildEnv = { ...env, GOWORK: "off", CGO_ENABLED: "0" };
-  const res = await runCommand(goBinary, ["build", "-trimpath", "-o", tmp, "."], {
-    cwd: sourceDir,
-    env: buildEnv,
-    timeoutMs: BUILD_TIMEOUT_MS,
-  });
-  if (res.code !== 0) {
-    await rm(tmp, { force: true });
-    throw new Error(`cellparse: building the helper failed:\n${res.stderr.trim()}`);
-  }
-  await rename(tmp, binary);
-  return binary;
-}
-
-interface CommandResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCommand(
-  cmd: string,
-  args: string[],
-  opts: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs: number },
-): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cellparse: could not run '${cmd}': ${err.message}`));
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }

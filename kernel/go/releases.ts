@@ -5,10 +5,10 @@
 // be used when it cannot: a release that does not exist, a fetch that failed, a file that is not go.
 
 import { statSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { run, type RunResult, type ToolchainInfo } from "./toolchain.js";
-import { goLineFor } from "./workspace.js";
+import { goLineFor, privateRoot } from "./workspace.js";
 
 export type ReleaseSpec =
   /** The toolchain the kernel found at start (GOTOOLCHAIN=local). */
@@ -249,9 +249,13 @@ function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
-/** A directory with no go.mod above it: probes must not read the scratch module's go line. */
+/**
+ * A directory with no go.mod above it: probes must not read the scratch module's go line, nor a
+ * go.mod or go.work another user put in a shared dir. The user's private root: only the user
+ * writes in it, and the go command ignores a go.mod in the temp dir above it.
+ */
 function neutralDir(): string {
-  return tmpdir();
+  return privateRoot(process.env);
 }
 
 function defaultRunner(binary: string, args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<RunResult> {

@@ -4,6 +4,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
+import { killDescendants, recordOf, whyNotOurs, type ProcessRecord } from "./processes.js";
 
 export interface ToolchainInfo {
   /** The go binary, as given (a name on PATH or a path). */
@@ -79,10 +80,10 @@ export interface RunOptions {
 }
 
 /**
- * Told of every child's process group as it starts and ends: the kernel's watchdog keeps the list,
- * to kill what is left if the kernel itself is killed.
+ * Told of every child's process group as it starts (its leader's record: see processes.ts) and
+ * ends: the kernel's watchdog keeps the list, to kill what is left if the kernel itself is killed.
  */
-export const groupWatch: { started?: (pgid: number) => void; ended?: (pgid: number) => void } = {};
+export const groupWatch: { started?: (leader: ProcessRecord) => void; ended?: (pgid: number) => void } = {};
 
 export interface RunResult {
   code: number | null;
@@ -105,7 +106,11 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
       detached: true, // a process group of its own: killGroup reaches every descendant
     });
     live.add(child);
-    if (child.pid !== undefined) groupWatch.started?.(child.pid);
+    const leader = child.pid !== undefined ? recordOf(child.pid) : null;
+    if (leader) {
+      leaders.set(leader.pid, leader);
+      groupWatch.started?.(leader);
+    }
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = "";
     let stderr = "";
@@ -147,6 +152,7 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
         clearTimeout(grace);
         killGroup(child.pid); // what the child started dies with it
       }
+      if (leader) leaders.delete(leader.pid);
     };
     child.on("error", (err) => {
       settle();
@@ -172,9 +178,18 @@ function busyThread(pid: number): number | undefined {
   return undefined;
 }
 
-/** Kills a process group (a detached child's pid is its group's id). */
-export function killGroup(pgid: number | undefined): void {
+/** The records of the running children, by pid: what killGroup checks before walking /proc. */
+const leaders = new Map<number, ProcessRecord>();
+
+/**
+ * Kills a process group (a detached child's pid is its group's id), and first every descendant of
+ * its leader: a program's children that left the group (setsid) are still its leader's descendants
+ * while the leader, the launcher (kernel/go/launcher), lives to hold its orphans. The descendants
+ * only of a leader that is still the process recorded (`leader`, or this kernel's own child's).
+ */
+export function killGroup(pgid: number | undefined, leader = pgid === undefined ? undefined : leaders.get(pgid)): void {
   if (pgid === undefined) return;
+  if (leader?.pid === pgid && whyNotOurs(leader) === null) killDescendants(pgid);
   try {
     process.kill(-pgid, "SIGKILL");
   } catch {

@@ -46,8 +46,9 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
   };
   const stdout = capped(out.stdout);
   const stderr = capped(out.stderr);
-  // Under a memory cap (prlimit + GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
-  const guarded = guardCommand(binary, args, place.env);
+  // Through the launcher (what the program starts ends with it), under a memory cap (RLIMIT_DATA +
+  // GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
+  const guarded = await guardCommand(binary, args, place.env);
   let pgid = 0;
   const toStderr = (chunk: string) => {
     stderr(splitter.push(chunk));

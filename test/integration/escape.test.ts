@@ -3,9 +3,10 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cellOf, parseCompilerOutput } from "../../kernel/go/diagnostics.js";
+import { parseRecord } from "../../kernel/go/processes.js";
+import { privateRootPath } from "../../kernel/go/workspace.js";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
 import type { EscapeReport } from "../../kernel/reports/index.js";
 import { bundleWith, reportWith } from "../helpers/outputs.js";
@@ -185,11 +186,12 @@ describe("%escape (real compiler, Chapter 1)", function () {
 });
 
 function scratchDirOf(pid: number): string {
-  for (const name of readdirSync(tmpdir())) {
+  const root = privateRootPath(process.env);
+  for (const name of readdirSync(root)) {
     if (!name.startsWith("goperf-session-")) continue;
-    const dir = join(tmpdir(), name);
+    const dir = join(root, name);
     try {
-      if (readFileSync(join(dir, "kernel.pid"), "utf8").trim() === String(pid)) return dir;
+      if (parseRecord(readFileSync(join(dir, "kernel.pid"), "utf8"))?.pid === pid) return dir;
     } catch {
       // another kernel's dir, going away
     }

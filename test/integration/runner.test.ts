@@ -233,10 +233,18 @@ describe("goperf run / check / export (real kernel, real go)", function () {
     });
 
     it("names the cell when the kernel dies, and writes the partial notebook marked incomplete", async () => {
+      const KILL_KERNEL = [
+        "stat, _ := os.ReadFile(fmt.Sprintf(\"/proc/%d/stat\", os.Getppid()))",
+        "launcher := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))",
+        "kernel, _ := strconv.Atoi(launcher[1])",
+        "syscall.Kill(kernel, syscall.SIGKILL)",
+        "time.Sleep(5 * time.Second)",
+      ].join("\n");
       const nb = join(dir, "dies.ipynb");
       const cells = [
         { cell_type: "code", id: "first", metadata: {}, source: 'fmt.Println("before")', execution_count: null, outputs: [] },
-        { cell_type: "code", id: "kill", metadata: {}, source: "syscall.Kill(os.Getppid(), syscall.SIGKILL)\ntime.Sleep(5 * time.Second)", execution_count: null, outputs: [] },
+        // The kernel is the parent of the program's launcher (kernel/go/launcher).
+        { cell_type: "code", id: "kill", metadata: {}, source: KILL_KERNEL, execution_count: null, outputs: [] },
         { cell_type: "code", id: "never", metadata: {}, source: 'fmt.Println("after")', execution_count: null, outputs: [] },
       ];
       writeFileSync(nb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }));

@@ -1,11 +1,9 @@
 // Reliability 2: cells that fail in every way a Go program can. Each answers one clear error in the
 // cell's own coordinates, the kernel stays usable, and what earlier cells declared still works.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { streamText, type Exchange } from "../../kernel/client/client.js";
 import { DEFAULT_MEMORY_LIMIT_MIB } from "../../kernel/go/guard.js";
-import { Section, errorsOf, launchKernel, proc, removeTree, scratchDirs, sleep, waitFor, within, type Kernel } from "./helpers.js";
+import { Section, errorsOf, launchKernel, proc, programOf, recordedGroup, removeTree, scratchDirs, sleep, waitFor, within, type Kernel } from "./helpers.js";
 
 const section = new Section("faulty", "2. Faulty cells");
 
@@ -91,14 +89,9 @@ describe("reliability 2: faulty cells", function () {
   function programRunning(): boolean {
     const dir = scratchDirs(k.tmp)[0];
     if (!dir) return false;
-    let pgid = 0;
-    try {
-      pgid = Number(readFileSync(join(dir, "running.pgid"), "utf8"));
-    } catch {
-      return false;
-    }
+    const pgid = recordedGroup(dir);
     const p = pgid ? proc(pgid) : null;
-    return p !== null && p.state !== "Z" && /cell\.bin$/.test(p.cmdline.split(" ")[0]);
+    return p !== null && p.state !== "Z" && /cell\.bin$/.test(programOf(p));
   }
 
   for (const c of CASES) {

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlink
 import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { KERNEL_NODE_FLAGS, KernelClient, defaultKernelMain, writeConnectionFile, type Exchange } from "../../kernel/client/client.js";
+import { parseRecord } from "../../kernel/go/processes.js";
+import { privateRootPath } from "../../kernel/go/workspace.js";
 import { ROOT } from "../helpers/paths.js";
 
 export const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
@@ -46,7 +48,7 @@ export interface Kernel {
 
 /** A kernel whose scratch root is a private dir; `env` adds to the environment. */
 export async function launchKernel(label: string, env: Record<string, string> = {}, tmp = privateTmp(label)): Promise<Kernel> {
-  const client = await KernelClient.launch({ env: { ...process.env, TMPDIR: tmp, ...env } });
+  const client = await KernelClient.launch({ env: { ...kernelEnv(tmp), ...env } });
   return {
     client,
     pid: client.pid!,
@@ -58,15 +60,55 @@ export async function launchKernel(label: string, env: Record<string, string> = 
   };
 }
 
-/** The scratch dirs under a kernel's TMPDIR. */
+/** The environment of a kernel whose temp dir is `tmp` (and no XDG_RUNTIME_DIR: its root is in `tmp`). */
+export function kernelEnv(tmp: string): NodeJS.ProcessEnv {
+  return { ...process.env, TMPDIR: tmp, XDG_RUNTIME_DIR: "" };
+}
+
+/** The private root of a kernel whose temp dir is `tmp`: its scratch dirs are there. */
+export function scratchRoot(tmp: string): string {
+  return privateRootPath({ TMPDIR: tmp });
+}
+
+/** The scratch dirs of kernels whose temp dir is `tmp`. */
 export function scratchDirs(tmp: string): string[] {
+  const root = scratchRoot(tmp);
   try {
-    return readdirSync(tmp)
+    return readdirSync(root)
       .filter((n) => n.startsWith("goperf-session-"))
-      .map((n) => join(tmp, n));
+      .map((n) => join(root, n));
   } catch {
     return [];
   }
+}
+
+/** What is in a kernel's temp dir besides its private root, and in that root (names relative to `tmp`). */
+export function leftIn(tmp: string): string[] {
+  const root = scratchRoot(tmp);
+  const inRoot = (() => {
+    try {
+      return readdirSync(root).map((n) => join(root, n).slice(tmp.length + 1));
+    } catch {
+      return [];
+    }
+  })();
+  return [...readdirSync(tmp).filter((n) => join(tmp, n) !== root), ...inRoot];
+}
+
+/** The process group a scratch dir records as running (running.pgid: "PGID START BOOT"), or 0. */
+export function recordedGroup(dir: string): number {
+  try {
+    return parseRecord(readFileSync(join(dir, "running.pgid"), "utf8"))?.pid ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The program a process runs: its argv[0], or under goperf's launcher the program after "--". */
+export function programOf(p: Proc): string {
+  const argv = p.cmdline.split(" ");
+  const dash = argv.indexOf("--");
+  return /(^|\/)launcher-[0-9a-f]+$/.test(argv[0]) && dash > 0 ? (argv[dash + 1] ?? "") : argv[0];
 }
 
 // ---- a kernel on a connection file of our own (restart on the same file) -------------------------

@@ -1,8 +1,7 @@
 // Reliability 3: interrupts, shutdown, a killed kernel, restarts. What runs for a cell stops when
 // asked, and nothing the kernel started outlives it for long, however the kernel ends.
 import { expect } from "chai";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { KernelClient, streamText, type Exchange } from "../../kernel/client/client.js";
 import {
   Section,
@@ -10,10 +9,14 @@ import {
   errorsOf,
   groupMembers,
   launchKernel,
+  kernelEnv,
+  leftIn,
   ms,
   percentile,
   privateTmp,
   proc,
+  programOf,
+  recordedGroup,
   descendants,
   vmRssKiB,
   processesUsing,
@@ -38,27 +41,18 @@ const BENCH = "%bench -benchtime 10s Spin()";
 function runningProgram(tmp: string): number {
   const dir = scratchDirs(tmp)[0];
   if (!dir) return 0;
-  let pgid = 0;
-  try {
-    pgid = Number(readFileSync(join(dir, "running.pgid"), "utf8"));
-  } catch {
-    return 0;
-  }
+  const pgid = recordedGroup(dir);
   const p = pgid ? proc(pgid) : null;
-  // The program itself (argv[0]), not a go command or linker that names it.
-  return p && p.state !== "Z" && /(cell\.bin|\.test)$/.test(p.cmdline.split(" ")[0]) ? pgid : 0;
+  // The program itself (argv[0], or the launcher's), not a go command or linker that names it.
+  return p && p.state !== "Z" && /(cell\.bin|\.test)$/.test(programOf(p)) ? pgid : 0;
 }
 
 /** Whether the kernel's recorded child is a go command now (a build). */
 function goCommandRunning(tmp: string): boolean {
   const dir = scratchDirs(tmp)[0];
   if (!dir) return false;
-  try {
-    const p = proc(Number(readFileSync(join(dir, "running.pgid"), "utf8")));
-    return p !== null && p.state !== "Z" && /(^|\/)go$/.test(p.cmdline.split(" ")[0]);
-  } catch {
-    return false;
-  }
+  const p = proc(recordedGroup(dir));
+  return p !== null && p.state !== "Z" && /(^|\/)go$/.test(p.cmdline.split(" ")[0]);
 }
 
 describe("reliability 3: interrupt and shutdown", function () {
@@ -103,7 +97,7 @@ describe("reliability 3: interrupt and shutdown", function () {
         const next = await within(k.client.execute("fmt.Println(Alive())"), 60_000, `round ${round}: the next cell`);
         if (streamText(next, "stdout") === "alive\n") nextOk++;
       }
-      const workDirs = readdirSync(k.tmp).filter((n) => n.startsWith("go-build"));
+      const workDirs = leftIn(k.tmp).filter((n) => /(^|\/)go-build/.test(n));
       const all = [...toIdle.loop, ...toIdle.bench];
       section.add(
         "50 interrupts (25 `for {}` cells, 25 `%bench -benchtime 10s`): interrupt → idle",
@@ -140,10 +134,10 @@ describe("reliability 3: interrupt and shutdown", function () {
       times.push(Date.now() - asked);
       enames.push(...errorsOf(x).map((e) => e.ename));
     }
-    const outside = readdirSync(k.tmp).filter((n) => !n.startsWith("goperf-session-"));
+    const outside = leftIn(k.tmp).filter((n) => !/(^|\/)goperf-session-/.test(n));
     const next = await k.client.execute('fmt.Println("built fine")');
     await k.close();
-    const afterShutdown = readdirSync(k.tmp);
+    const afterShutdown = leftIn(k.tmp);
     removeTree(k.tmp);
     section.add(
       "5 interrupts during `go test -c` (a %bench cell's build)",
@@ -175,7 +169,7 @@ describe("reliability 3: interrupt and shutdown", function () {
     const goneIn = await waitFor(() => groupMembers(pgid).length === 0 && processesUsing(dir).length === 0, 5000, 5);
     const dirGone = !existsSync(dir);
     const watchdogGone = watchdog ? await waitFor(() => !alive(watchdog.pid), 5000, 10) : 0;
-    const leftInTmp = readdirSync(k.tmp);
+    const leftInTmp = leftIn(k.tmp);
     await k.close();
     removeTree(k.tmp);
     section.add(
@@ -224,7 +218,9 @@ describe("reliability 3: interrupt and shutdown", function () {
     expect(dirGone, "the scratch dir is removed").to.not.equal(null);
   });
 
-  it("kill -9 of the kernel and its watchdog: the next kernel start kills the orphan and removes the stale dir", async () => {
+  // The launcher ends the program when the kernel dies (see test/integration/process-tree.test.ts);
+  // stopped, it cannot: the group outlives kernel and watchdog, its leader still the one recorded.
+  it("kill -9 of the kernel and its watchdog, the launcher stopped: the next kernel start kills the orphan and removes the stale dir", async () => {
     const tmp = privateTmp("stale");
     const k = await launchKernel("stale", {}, tmp);
     const dir = scratchDirs(tmp)[0];
@@ -232,6 +228,7 @@ describe("reliability 3: interrupt and shutdown", function () {
     expect(await waitFor(() => runningProgram(tmp) !== 0, 60_000, 10)).to.not.equal(null);
     const pgid = runningProgram(tmp);
     const watchdog = watchdogOf(k.pid)!;
+    process.kill(pgid, "SIGSTOP"); // the group's leader: the launcher
     process.kill(watchdog.pid, "SIGKILL");
     process.kill(k.pid, "SIGKILL");
     await within(k.client.waitForExit(), 5000, "the killed kernel's exit");
@@ -249,11 +246,11 @@ describe("reliability 3: interrupt and shutdown", function () {
     await next.close();
     removeTree(tmp);
     section.add(
-      "kill -9 of kernel and watchdog during `for {}`; next kernel start",
+      "kill -9 of kernel and watchdog during `for {}`, launcher stopped; next kernel start",
       `orphan still running 1 s later: ${orphanStillRuns ? "yes" : "no"}; the next kernel killed it ${ms(took)} after its launch (ready to answer) and removed the stale dir: ${staleGone ? "yes" : "NO"}`,
       killed !== null && staleGone,
     );
-    expect(orphanStillRuns, "without the watchdog the orphan survives the kernel").to.equal(true);
+    expect(orphanStillRuns, "without the watchdog and the launcher the orphan survives the kernel").to.equal(true);
     expect(killed, "the next kernel kills the orphan").to.not.equal(null);
     expect(staleGone, "the stale dir is removed").to.equal(true);
     expect(fresh).to.have.length(1);
@@ -263,7 +260,7 @@ describe("reliability 3: interrupt and shutdown", function () {
   it("restarts 5 times on the same connection file", async () => {
     const tmp = privateTmp("restart");
     const { file, connection } = await writeConnectionFile(tmp);
-    const env = { ...process.env, TMPDIR: tmp };
+    const env = kernelEnv(tmp);
     const times: number[] = [];
     let worked = 0;
     let kernel = spawnKernel(file, env);

@@ -1,10 +1,8 @@
 // Reliability 4: load. Five hundred execute_requests queued at once come back in order with
 // consecutive counts; control requests stay fast while a long cell runs; memory stays flat.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { streamText, type Exchange } from "../../kernel/client/client.js";
-import { Section, errorsOf, launchKernel, ms, percentile, proc, removeTree, scratchDirs, sleep, vmRssKiB, waitFor, within, type Kernel } from "./helpers.js";
+import { Section, errorsOf, launchKernel, ms, percentile, proc, programOf, recordedGroup, removeTree, scratchDirs, sleep, vmRssKiB, waitFor, within, type Kernel } from "./helpers.js";
 
 const section = new Section("load", "4. Load");
 const QUEUED = 500;
@@ -65,12 +63,8 @@ describe("reliability 4: load", function () {
   it("answers kernel_info and interrupt on control within 100 ms while a long cell runs (50 each)", async () => {
     const running = () => {
       const dir = scratchDirs(k.tmp)[0];
-      try {
-        const p = proc(Number(readFileSync(join(dir, "running.pgid"), "utf8")));
-        return p !== null && p.state !== "Z" && /cell\.bin$/.test(p.cmdline.split(" ")[0]);
-      } catch {
-        return false;
-      }
+      const p = dir ? proc(recordedGroup(dir)) : null;
+      return p !== null && p.state !== "Z" && /cell\.bin$/.test(programOf(p));
     };
     // A long cell that also keeps the kernel busy relaying its output.
     const LONG = "for i := 0; ; i++ {\n\tfmt.Println(i)\n\ttime.Sleep(time.Millisecond)\n}";

@@ -1,0 +1,3 @@
+module goperf/launcher
+
+go 1.21
