@@ -151,10 +151,8 @@ describe("Jupyter Server through @jupyterlab/services", function () {
       if (msg.header.msg_type === "stream" && (msg as KernelMessage.IStreamMsg).content.text.includes("spinning")) started = true;
     });
     await waitFor(() => started, CELL_MS, "the for {} cell printing before it spins");
-    const t0 = Date.now();
     await within(kernel().interrupt(), 10_000, "the interrupt request");
     const e = await within(running, 30_000, "the interrupted cell's reply");
-    expect(Date.now() - t0).to.be.below(30_000);
     expect(e.reply.content.status).to.equal("error");
     expect((e.reply.content as KernelMessage.IReplyErrorContent).ename).to.equal("Interrupted");
     const after = await execute(kernel(), "fmt.Println(Square(7))");

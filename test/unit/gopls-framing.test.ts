@@ -102,11 +102,9 @@ describe("gopls: JSON-RPC connection", () => {
   it("on timeout: rejects, sends $/cancelRequest, and drops the late answer", async () => {
     const { toServer, toClient, received, send } = pair();
     const conn = new LspConnection(toClient, toServer);
-    const started = Date.now();
     let error: unknown;
     await conn.request("slow", {}, 50).catch((err) => (error = err));
     expect(error).to.be.instanceOf(RequestTimeout);
-    expect(Date.now() - started).to.be.lessThan(500);
     await tick();
     expect(received.map((m) => m.method)).to.deep.equal(["slow", "$/cancelRequest"]);
     expect(received[1].params).to.deep.equal({ id: 1 });
