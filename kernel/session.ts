@@ -24,6 +24,7 @@ import { reachableDecls } from "./go/reachable.js";
 import { Workspace, cacheDir, goLineFor, goMod, removeStale } from "./go/workspace.js";
 import { scanUses } from "./go/tolerant.js";
 import { detectToolchain, killGroup, run, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
+import { goEnv } from "./go/env.js";
 import { MAX_TRACE, StderrSplitter, describeDeath } from "./go/runoutput.js";
 import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "./go/guard.js";
 import { ReleaseSyntaxError, oldestGoLine, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
@@ -84,10 +85,12 @@ export class Session {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string } = {}): Promise<Session> {
-    const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: "-buildvcs=false" };
+  /** `detection`: the toolchain found already (the kernel looks before its session starts), made
+   * with `goEnv` of the same `env`. */
+  static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string; detection?: Promise<Detection> } = {}): Promise<Session> {
+    const env: NodeJS.ProcessEnv = goEnv(options.env ?? process.env);
     await removeStale(options.scratchRoot);
-    const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(options.scratchRoot)]);
+    const [toolchain, workspace] = await Promise.all([options.detection ?? detectToolchain(options.goBinary ?? "go", env), Workspace.create(options.scratchRoot)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
     // The go command's work dirs go inside the scratch dir: one it was killed before removing (an
     // interrupted build, a shutdown) goes with the scratch dir instead of staying in /tmp.

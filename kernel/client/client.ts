@@ -9,8 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
-import { v4 as uuidv4 } from "uuid";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { ConnectionInfo, Message } from "../protocol.js";
 import { Signer, decode, encode, newHeader } from "../wire.js";
 
@@ -21,7 +20,7 @@ export interface Exchange {
 }
 
 export interface LaunchOptions {
-  /** The kernel's entry point; defaults to this package's dist/kernel/main.js. */
+  /** The kernel's entry point; defaults to this package's bundle, as the kernelspec starts it. */
   kernelMain?: string;
   env?: NodeJS.ProcessEnv;
   /** Where the kernel's stderr goes (its log). Defaults to being collected in `kernelLog`. */
@@ -38,7 +37,7 @@ interface Pending {
 }
 
 export class KernelClient {
-  readonly session = uuidv4();
+  readonly session = randomUUID();
   kernelLog = "";
   private readonly signer: Signer;
   private readonly shell = new zmq.Dealer();
@@ -176,7 +175,7 @@ export class KernelClient {
   /** One heartbeat round trip; false when the kernel did not echo within 2 s. */
   async heartbeat(): Promise<boolean> {
     try {
-      const ping = Buffer.from(uuidv4());
+      const ping = Buffer.from(randomUUID());
       await this.hb.send(ping);
       const [pong] = await this.hb.receive();
       return pong.equals(ping);
@@ -268,9 +267,10 @@ export function streamText(exchange: Exchange, name: "stdout" | "stderr"): strin
 /** As the kernelspec runs the kernel (install.js KERNEL_NODE_FLAGS): a small young generation. */
 export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=2"];
 
+/** The kernel as the kernelspec starts it (install.js KERNEL_MAIN): the bundle `npm run build` makes. */
 export function defaultKernelMain(): string {
-  // dist/kernel/client/client.js -> dist/kernel/main.js
-  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "main.js");
+  // dist/kernel/client/client.js -> dist/bundle/kernel.cjs
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "bundle", "kernel.cjs");
 }
 
 /** A connection file on free loopback ports with a fresh key, written as DIR/kernel.json. */

@@ -28,7 +28,7 @@ import { ensureVenv, repoRoot, run, venvPython } from '../venv.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const requirements = path.join(here, 'requirements.txt');
 const installJs = path.join(repoRoot, 'install.js');
-const kernelMain = path.join(repoRoot, 'dist', 'kernel', 'main.js');
+const kernelMain = path.join(repoRoot, 'dist', 'bundle', 'kernel.cjs');
 const suiteFile = 'test_goperf.py';
 const timeoutSeconds = Number(process.env.GOPERF_CONFORMANCE_TIMEOUT ?? '900');
 

@@ -185,7 +185,7 @@ describe("Jupyter Server through @jupyterlab/services", function () {
     const pid = server!.process.pid!;
     await server!.stop();
     expect(server!.process.exitCode !== null || server!.process.signalCode !== null, "the server exited").to.equal(true);
-    const left = processesMentioning(runTmp()).filter((p) => p.pid === pid || p.cmdline.includes(server!.rootDir) || p.cmdline.includes("dist/kernel/main.js"));
+    const left = processesMentioning(runTmp()).filter((p) => p.pid === pid || p.cmdline.includes(server!.rootDir) || p.cmdline.includes("dist/bundle/kernel.cjs"));
     expect(left, JSON.stringify(left)).to.deep.equal([]);
   });
 });

@@ -79,7 +79,7 @@ export interface KernelProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `node dist/kernel/main.js FILE` as a front end would. */
+/** Starts `node dist/bundle/kernel.cjs FILE` as a front end would. */
 export function spawnKernel(file: string, env: NodeJS.ProcessEnv): KernelProcess {
   const child = spawn(process.execPath, [defaultKernelMain(), file], { env, stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
