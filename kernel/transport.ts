@@ -10,6 +10,7 @@ import type * as Zmq from "zeromq";
 const zmq = createRequire(import.meta.url)("zeromq") as typeof Zmq;
 import type { ConnectionInfo, Header, Message } from "./protocol.js";
 import { DigestHistory, MAX_FRAME_BYTES, Signer, decode, encode, newHeader, signatureOf } from "./wire.js";
+import { LARGE_MESSAGE, droppedLarge } from "./memory.js";
 
 export type Channel = "shell" | "control" | "stdin";
 
@@ -118,6 +119,8 @@ export class Transport {
   private async receive(channel: Channel): Promise<void> {
     try {
       for await (const frames of this.sockets[channel]) {
+        const bytes = frames.reduce((n, f) => n + f.length, 0);
+        if (bytes >= LARGE_MESSAGE) droppedLarge(bytes); // counted now, collected after this turn
         const decoded = decode(frames, this.signer);
         if (!decoded.ok) {
           this.options.log(`dropped a message on ${channel}: ${decoded.reason}`);
