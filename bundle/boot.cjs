@@ -25,17 +25,17 @@ const stat = fs.statSync(body);
 const cacheFile = path.join(cacheDir, `kernel-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.cache`);
 
 /** True when `p` is the user's own and only the user can write it. */
-function private_(p, st = fs.lstatSync(p)) {
+function ownOnly(p, st = fs.lstatSync(p)) {
   return typeof process.getuid !== 'function' || (st.uid === process.getuid() && (st.mode & 0o022) === 0);
 }
 
 function readCache() {
   let fd;
   try {
-    if (!private_(cacheDir)) return undefined;
+    if (!ownOnly(cacheDir)) return undefined;
     fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     const st = fs.fstatSync(fd);
-    if (!st.isFile() || !private_(cacheFile, st)) return undefined;
+    if (!st.isFile() || !ownOnly(cacheFile, st)) return undefined;
     return fs.readFileSync(fd);
   } catch {
     return undefined; // none yet, or unreadable: compiled from source, and written at exit
@@ -47,7 +47,7 @@ function readCache() {
 function writeCache(data) {
   try {
     fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-    if (!private_(cacheDir)) return;
+    if (!ownOnly(cacheDir)) return;
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
     fs.renameSync(tmp, cacheFile);

@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<void> {
   const replier: Replier = {
     reply: async (channel, msgType, content, parent) => {
       await transport.reply(channel, { msgType, content, parent });
-      if (!replied) {
+      if (!replied && msgType !== "shutdown_reply") {
         replied = true;
         begin();
       }
