@@ -69,6 +69,16 @@ export function scratchDirs(tmp: string): string[] {
   }
 }
 
+/**
+ * The scratch dir of the one kernel using `tmp`, once its session has made it: a kernel answers
+ * kernel_info first and starts its session right after (kernel/starting.ts). Throws if none
+ * appears within 60 s.
+ */
+export async function sessionDir(tmp: string): Promise<string> {
+  if ((await waitFor(() => scratchDirs(tmp).length > 0, 60_000, 10)) === null) throw new Error(`no scratch dir appeared under ${tmp}`);
+  return scratchDirs(tmp)[0];
+}
+
 // ---- a kernel on a connection file of our own (restart on the same file) -------------------------
 
 export { writeConnectionFile };

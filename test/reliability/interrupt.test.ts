@@ -19,6 +19,7 @@ import {
   processesUsing,
   removeTree,
   scratchDirs,
+  sessionDir,
   sleep,
   spawnKernel,
   waitFor,
@@ -189,7 +190,7 @@ describe("reliability 3: interrupt and shutdown", function () {
 
   it("kill -9 of the kernel mid-cell: the watchdog kills the orphan at once and removes the scratch dir", async () => {
     const k = await launchKernel("kill9");
-    const dir = scratchDirs(k.tmp)[0];
+    const dir = await sessionDir(k.tmp);
     const running = k.client.execute(LOOP);
     expect(await waitFor(() => runningProgram(k.tmp) !== 0, 60_000, 10)).to.not.equal(null);
     const pgid = runningProgram(k.tmp);
@@ -224,7 +225,7 @@ describe("reliability 3: interrupt and shutdown", function () {
   it("kill -9 of the kernel and its watchdog: the next kernel start kills the orphan and removes the stale dir", async () => {
     const tmp = privateTmp("stale");
     const k = await launchKernel("stale", {}, tmp);
-    const dir = scratchDirs(tmp)[0];
+    const dir = await sessionDir(tmp);
     void k.client.execute(LOOP).catch(() => undefined);
     expect(await waitFor(() => runningProgram(tmp) !== 0, 60_000, 10)).to.not.equal(null);
     const pgid = runningProgram(tmp);
