@@ -27,6 +27,12 @@ export const LOGO_FILES = Object.freeze(['logo-32x32.png', 'logo-64x64.png', 'lo
 /** Absolute path of the repository (the directory holding this file). */
 export const REPO_ROOT = path.dirname(fileURLToPath(import.meta.url));
 
+/**
+ * The kernel as the kernelspec starts it: the bundle `npm run build` makes (bundle/build.mjs), which
+ * starts faster than dist/kernel/main.js, the same kernel as ES modules.
+ */
+export const KERNEL_MAIN = path.join(REPO_ROOT, 'dist', 'bundle', 'kernel.cjs');
+
 /** Name of the JupyterLab MIME renderer extension (`labextensions/goperf-renderer`). */
 export const LABEXTENSION_NAME = 'goperf-renderer';
 
@@ -78,8 +84,8 @@ export const GATEWAY_LOCAL_PROXY = 'enterprise_gateway.services.processproxies.p
 /**
  * Builds the kernel.json object. Pure.
  * @param {{ node: string, mainJs: string, gatewayPath?: string }} opts absolute paths of the node
- *   binary and of `dist/kernel/main.js`; `gatewayPath`: the PATH a gateway-launched kernel gets
- *   (with --gateway)
+ *   binary and of the kernel's entry point (KERNEL_MAIN); `gatewayPath`: the PATH a
+ *   gateway-launched kernel gets (with --gateway)
  * @returns {KernelJson}
  */
 export function createKernelJson({ node, mainJs, gatewayPath }) {
@@ -239,7 +245,7 @@ export function parseArgs(args) {
  */
 export function install(dest, opts = {}) {
   const node = opts.node ?? process.execPath;
-  const mainJs = opts.mainJs ?? path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
+  const mainJs = opts.mainJs ?? KERNEL_MAIN;
   const logoDir = opts.logoDir ?? path.join(REPO_ROOT, 'kernel', 'kernelspec');
   const spec = createKernelJson({ node, mainJs, gatewayPath: opts.gatewayPath });
   replaceDir(dest, KERNEL_NAME, (staging) => {
@@ -345,9 +351,8 @@ export function main(args) {
       if (uninstallLabextension(extDest)) console.log(`Removed JupyterLab extension ${LABEXTENSION_NAME} from ${extDest}`);
       return 0;
     }
-    const mainJs = path.join(REPO_ROOT, 'dist', 'kernel', 'main.js');
-    if (!fs.existsSync(mainJs)) console.error(`install.js: warning: ${mainJs} does not exist yet: run npm run build`);
-    install(dest, { mainJs, gatewayPath: cli.gateway ? (process.env.PATH ?? '') : undefined });
+    if (!fs.existsSync(KERNEL_MAIN)) console.error(`install.js: warning: ${KERNEL_MAIN} does not exist yet: run npm run build`);
+    install(dest, { mainJs: KERNEL_MAIN, gatewayPath: cli.gateway ? (process.env.PATH ?? '') : undefined });
     console.log(`Installed kernelspec ${KERNEL_NAME} (goperf ${VERSION}) in ${dest}${cli.gateway ? ' (for Enterprise Gateway: LocalProcessProxy, with this PATH)' : ''}`);
     if (fs.existsSync(path.join(LABEXTENSION_BUILD_DIR, 'package.json'))) {
       installLabextension(extDest);

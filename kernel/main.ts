@@ -1,19 +1,26 @@
 // The composition root: reads the connection file, wires transport -> handler -> dispatcher -> session.
-// Usage: node dist/kernel/main.js CONNECTION_FILE
+// Usage: node dist/kernel/main.js CONNECTION_FILE, or as the kernelspec starts it, the bundle of this
+// module and all it imports: node dist/bundle/kernel.cjs CONNECTION_FILE (bundle/build.mjs)
+//
+// Start-up order, for a kernel that answers kernel_info about as soon as a bare Node could: load
+// zeromq, bind, answer. kernel_info's release comes from the go command's GOROOT/VERSION file
+// (go/goroot.ts). Everything else — the toolchain detection (`go env`), the watchdog, the scratch
+// module, the parser, the magics — is loaded by dynamic import and started after the first reply
+// has gone out, or by the first request that needs it. Where the release cannot be read that way,
+// the detection runs first and kernel_info waits for it.
 
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
-import { v4 as uuidv4 } from "uuid";
-import { Handler, type Replier } from "./handler.js";
-import { VERSION } from "./package.js";
+import { Handler, type Executor, type Replier } from "./handler.js";
 import type { ConnectionInfo, Message } from "./protocol.js";
-import { Session } from "./session.js";
 import { Transport, type Channel } from "./transport.js";
-import { groupWatch, killAllChildren } from "./go/toolchain.js";
-import { Watchdog } from "./watchdog.js";
-import { Dispatcher } from "../magics/dispatcher.js";
-import { Registry, builtinMagics } from "../magics/registry.js";
-
+import { goEnv } from "./go/env.js";
+import { releaseOnPath } from "./go/goroot.js";
+import { StartingExecutor } from "./starting.js";
+import type { Session } from "./session.js";
+import type { Detection } from "./go/toolchain.js";
+import { VERSION } from "./package.js";
 
 function log(line: string): void {
   process.stderr.write(`[goperf] ${line}\n`);
@@ -29,50 +36,80 @@ async function main(argv: string[]): Promise<void> {
   // A gateway launches kernels with only the variables it is told to pass on; the go command
   // needs a home for its build and module caches, so a missing HOME is the account's own.
   if (!process.env.HOME) process.env.HOME = userInfo().homedir;
-  // Before any child starts: if this process is killed, the watchdog kills what it left running.
-  const watchdog = Watchdog.start();
-  if (watchdog) {
-    groupWatch.started = (leader) => watchdog.started(leader);
-    groupWatch.ended = (pgid) => watchdog.ended(pgid);
-  } else log("could not start the watchdog: children of a killed kernel wait for the next kernel start");
-  // Bind at once and start the session (toolchain, parser, scratch module) meanwhile: requests that
-  // arrive before the session is ready wait in order.
-  const starting = Session.start();
-  starting.catch(() => undefined); // its failure (a private root refused) is reported where it is awaited
+  const release = releaseOnPath(goEnv(process.env));
+  let detection: Promise<Detection> | undefined;
+  const detect = async () => (detection ??= import("./go/toolchain.js").then(({ detectToolchain }) => detectToolchain("go", goEnv(process.env))));
+  if (!release) void detect();
+  /** Kills the children the session started; set once the session's modules are loaded. */
+  let killAllChildren = () => {};
   let handler: Handler | undefined;
   const early: [Channel, Message][] = [];
   const transport = new Transport(
     { connection, log, onMessage: (channel, message) => (handler ? handler.dispatch(channel, message) : early.push([channel, message])) },
-    uuidv4(),
+    randomUUID(),
   );
   await transport.bind();
-  const session = await starting;
-  watchdog?.scratchDir(session.workspace.dir);
-  const dispatcher = new Dispatcher(session, new Registry(builtinMagics()), log);
+
+  let session: Session | undefined;
+  const startSession = async (): Promise<Executor> => {
+    const [toolchain, { Watchdog }, { Session }, { Dispatcher }, { Registry, builtinMagics }] = await Promise.all([
+      import("./go/toolchain.js"),
+      import("./watchdog.js"),
+      import("./session.js"),
+      import("../magics/dispatcher.js"),
+      import("../magics/registry.js"),
+    ]);
+    const { groupWatch } = toolchain;
+    killAllChildren = toolchain.killAllChildren;
+    // Before the session's children start (the detection's `go env` ends by itself): if this
+    // process is killed, the watchdog kills what it left running.
+    const watchdog = Watchdog.start();
+    if (watchdog) {
+      groupWatch.started = (leader) => watchdog.started(leader);
+      groupWatch.ended = (pgid) => watchdog.ended(pgid);
+    } else log("could not start the watchdog: children of a killed kernel wait for the next kernel start");
+    session = await Session.start({ detection: detect() });
+    watchdog?.scratchDir(session.workspace.dir);
+    return new Dispatcher(session, new Registry(builtinMagics()), log);
+  };
+  const executor = new StartingExecutor(release ? { release } : await detect(), startSession);
+  const begin = () =>
+    void executor.begin().catch((err: Error) => {
+      log(`fatal: the session did not start: ${err.stack ?? err}`);
+      killAllChildren();
+      process.exit(1);
+    });
+
+  let replied = false;
   const replier: Replier = {
-    reply: (channel, msgType, content, parent) => transport.reply(channel, { msgType, content, parent }),
+    reply: async (channel, msgType, content, parent) => {
+      await transport.reply(channel, { msgType, content, parent });
+      if (!replied && msgType !== "shutdown_reply") {
+        replied = true;
+        begin();
+      }
+    },
     publish: (msgType, content, parent) => transport.publish({ msgType, content, parent }),
   };
   const exit = async (code: number) => {
     killAllChildren();
-    await session.close().catch(() => undefined);
+    await session?.close().catch(() => undefined);
     await transport.close();
     process.exit(code);
   };
-  handler = new Handler(dispatcher, replier, { implementationVersion: VERSION, log, onShutdown: () => void exit(0) });
+  handler = new Handler(executor, replier, { implementationVersion: VERSION, log, onShutdown: () => void exit(0) });
   for (const [channel, message] of early.splice(0)) handler.dispatch(channel, message);
 
   // Signal-mode interrupts reach the whole process group; Node would die of SIGINT without this.
-  process.on("SIGINT", () => dispatcher.interrupt());
+  process.on("SIGINT", () => executor.interrupt());
   process.on("SIGTERM", () => void exit(0));
   process.on("exit", () => {
     killAllChildren();
-    session.workspace.removeSync();
+    session?.workspace.removeSync();
   });
 }
 
 main(process.argv.slice(2)).catch((err) => {
   log(`fatal: ${(err as Error).stack ?? err}`);
-  killAllChildren();
-  process.exit(1);
+  process.exit(1); // the session's failures end the process where killAllChildren is at hand
 });

@@ -12,7 +12,7 @@ import { Workspace, cacheDir, goLineFor, goMod, privateDir, privateRoot, removeS
 import { formatRecord, recordOf } from "./go/processes.js";
 import { prepareLauncher } from "./go/guard.js";
 import { detectToolchain, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
-import { sessionGoFlags } from "./go/goflags.js";
+import { goEnv } from "./go/env.js";
 import { usesDisplay } from "./go/displaymodule.js";
 import { ReleaseSyntaxError, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
 import { EMPTY, committedFrom, composeCandidate, composePreview, type Candidate, type CellSource, type Committed, type Composer } from "./session/candidate.js";
@@ -41,13 +41,15 @@ export class Session {
     this.builds = new Builds({ workspace, env, go: () => this.go, localGo: () => this.localGo, track: (start) => this.track(start) });
   }
 
-  static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string } = {}): Promise<Session> {
-    const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GOTOOLCHAIN: "local", GOWORK: "off", GOFLAGS: sessionGoFlags((options.env ?? process.env).GOFLAGS) };
+  /** `detection`: the toolchain found already (the kernel looks before its session starts), made
+   * with `goEnv` of the same `env`. */
+  static async start(options: { goBinary?: string; env?: NodeJS.ProcessEnv; scratchRoot?: string; detection?: Promise<Detection> } = {}): Promise<Session> {
+    const env: NodeJS.ProcessEnv = goEnv(options.env ?? process.env);
     // This user's private root (refused with a clear error when another user could reach into it).
     const root = options.scratchRoot === undefined ? privateRoot(env) : privateDir(options.scratchRoot, "TMPDIR");
     await removeStale(root);
     prepareLauncher(options.goBinary ?? "go", cacheDir(env), env);
-    const [toolchain, workspace] = await Promise.all([detectToolchain(options.goBinary ?? "go", env), Workspace.create(root)]);
+    const [toolchain, workspace] = await Promise.all([options.detection ?? detectToolchain(options.goBinary ?? "go", env), Workspace.create(root)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
     // The go command's work dirs go inside the scratch dir: one it was killed before removing (an
     // interrupted build, a shutdown) goes with the scratch dir instead of staying in /tmp.

@@ -2,9 +2,15 @@
 // It binds the five sockets of a connection file, verifies and decodes what arrives,
 // and signs and sends what leaves, one send at a time per socket.
 
-import * as zmq from "zeromq";
+import { createRequire } from "node:module";
+import type * as Zmq from "zeromq";
+
+// zeromq is a CommonJS package: imported from ESM, Node would first scan its source for export
+// names (cjs-module-lexer), a quarter of the kernel's start-up work. Required, it is just loaded.
+const zmq = createRequire(import.meta.url)("zeromq") as typeof Zmq;
 import type { ConnectionInfo, Header, Message } from "./protocol.js";
 import { DigestHistory, MAX_FRAME_BYTES, Signer, decode, encode, newHeader, signatureOf } from "./wire.js";
+import { LARGE_MESSAGE, droppedLarge } from "./memory.js";
 
 export type Channel = "shell" | "control" | "stdin";
 
@@ -25,7 +31,7 @@ export interface TransportOptions {
 /** Serializes sends on one socket: zeromq refuses concurrent sends (EBUSY). */
 class SendQueue {
   private tail: Promise<void> = Promise.resolve();
-  constructor(private readonly socket: zmq.Writable, private readonly log: (line: string) => void) {}
+  constructor(private readonly socket: Zmq.Writable, private readonly log: (line: string) => void) {}
 
   send(frames: Buffer[]): Promise<void> {
     const next = this.tail.then(() => this.socket.send(frames)).catch((err: Error) => this.log(`send failed: ${err.message}`));
@@ -37,7 +43,7 @@ class SendQueue {
 export class Transport {
   readonly session: string;
   private readonly signer: Signer;
-  private readonly sockets: { shell: zmq.Router; control: zmq.Router; stdin: zmq.Router; iopub: zmq.Publisher; hb: zmq.Reply };
+  private readonly sockets: { shell: Zmq.Router; control: Zmq.Router; stdin: Zmq.Router; iopub: Zmq.Publisher; hb: Zmq.Reply };
   private readonly queues: Record<Channel | "iopub", SendQueue>;
   private closed = false;
   /** Signatures already accepted: a verified message seen twice is a replay, dropped. */
@@ -113,6 +119,8 @@ export class Transport {
   private async receive(channel: Channel): Promise<void> {
     try {
       for await (const frames of this.sockets[channel]) {
+        const bytes = frames.reduce((n, f) => n + f.length, 0);
+        if (bytes >= LARGE_MESSAGE) droppedLarge(bytes); // counted now, collected after this turn
         const decoded = decode(frames, this.signer);
         if (!decoded.ok) {
           this.options.log(`dropped a message on ${channel}: ${decoded.reason}`);

@@ -26,7 +26,8 @@ export class Watchdog {
 
   static start(): Watchdog | null {
     try {
-      const child = spawn(process.execPath, [fileURLToPath(import.meta.url), String(process.pid)], {
+      // This module's own file, or in the kernel bundle (bundle/build.mjs) the watchdog's bundle beside it.
+      const child = spawn(process.execPath, [fileURLToPath(new URL("./watchdog.js", import.meta.url)), String(process.pid)], {
         detached: true, // its own process group: an interrupt signal to the kernel's group spares it
         stdio: ["pipe", "ignore", "ignore"],
       });

@@ -1,8 +1,7 @@
 // The pure wire layer: multipart frames <-> messages, HMAC signing and verification.
 // No sockets here; transport.ts and the client feed it frames.
 
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { v4 as uuidv4 } from "uuid";
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Header, Message } from "./protocol.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
 
@@ -124,7 +123,7 @@ export function encode(message: Omit<Message, "buffers"> & { buffers?: Buffer[] 
 
 export function newHeader(msgType: string, session: string, username = "kernel"): Header {
   return {
-    msg_id: uuidv4(),
+    msg_id: randomUUID(),
     session,
     username,
     date: new Date().toISOString(),

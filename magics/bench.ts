@@ -200,7 +200,7 @@ export function buildReport(output: BenchOutput, raw: string, goVersion: string,
   };
 }
 
-function countSummary(values: (number | undefined)[]): CountSummary | undefined {
+export function countSummary(values: (number | undefined)[]): CountSummary | undefined {
   const xs = values.filter((v): v is number => v !== undefined);
   if (xs.length === 0) return undefined;
   const min = Math.min(...xs);

@@ -4,17 +4,18 @@
 
 import type { ExecuteContext, ExecuteOutcome, Executor } from "../kernel/handler.js";
 import type { MimeBundle, Payload } from "../kernel/protocol.js";
+import { banner, languageVersion } from "../kernel/info.js";
 import { interrupted, type CellError, type CellSource, type Session } from "../kernel/session.js";
 import { UsageError, parseArgs, usage, type Parsed } from "./args.js";
 import { splitMagics, splitWords, type MagicLine } from "../kernel/magicline.js";
-import { Editing } from "./editing.js";
+import type { Editing } from "./editing.js";
 import type { Registry } from "./registry.js";
 import type { Magic, MagicContext, MagicState } from "./types.js";
 
 export class Dispatcher implements Executor {
   private current: AbortController | null = null;
   private readonly state: MagicState = new Map();
-  private editor: Editing | undefined;
+  private editor: Promise<Editing> | undefined;
 
   constructor(
     private readonly session: Session,
@@ -23,14 +24,11 @@ export class Dispatcher implements Executor {
   ) {}
 
   languageVersion(): string {
-    return this.session.go?.version.replace(/^go/, "") ?? "unknown";
+    return languageVersion(this.session.go);
   }
 
   banner(): string {
-    const go = this.session.go;
-    return go
-      ? `goperf: Go ${go.version} (${go.goos}/${go.goarch}) for performance experiments. %help lists the magics.`
-      : `goperf: ${this.session.toolchainError()?.evalue}`;
+    return banner(this.session.go, this.session.toolchainError()?.evalue);
   }
 
   async execute(source: string, ctx: ExecuteContext): Promise<ExecuteOutcome> {
@@ -161,17 +159,17 @@ export class Dispatcher implements Executor {
     const chars = [...code];
     // cursor_pos comes from the client: clamped to the code before anything walks it.
     cursorPos = Math.min(chars.length, Math.max(0, Math.trunc(cursorPos) || 0));
-    return this.editing.complete(code, cursorPos);
+    return (await this.editing()).complete(code, cursorPos);
   }
 
   async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<{ found: boolean; data: MimeBundle }> {
     cursorPos = Math.min([...code].length, Math.max(0, Math.trunc(cursorPos) || 0));
-    return this.editing.inspect(code, cursorPos, detailLevel);
+    return (await this.editing()).inspect(code, cursorPos, detailLevel);
   }
 
-  /** Completion and inspection (gopls, started on first use). */
-  private get editing(): Editing {
-    this.editor ??= new Editing({ session: this.session, magics: () => this.magics.all(), log: this.log });
+  /** Completion and inspection (gopls, started on first use): loaded then too, not with the kernel. */
+  private editing(): Promise<Editing> {
+    this.editor ??= import("./editing.js").then(({ Editing }) => new Editing({ session: this.session, magics: () => this.magics.all(), log: this.log }));
     return this.editor;
   }
 
@@ -181,7 +179,7 @@ export class Dispatcher implements Executor {
 
   async shutdown(): Promise<void> {
     this.current?.abort();
-    this.editor?.close();
+    (await this.editor?.catch(() => undefined))?.close();
     await this.session.close();
   }
 }

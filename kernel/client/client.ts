@@ -8,8 +8,7 @@ import { createServer } from "node:net";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
-import { v4 as uuidv4 } from "uuid";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { ConnectionInfo, Message } from "../protocol.js";
 import { privateRoot } from "../go/workspace.js";
 import { Signer, decode, encode, newHeader } from "../wire.js";
@@ -22,7 +21,7 @@ export interface Exchange {
 }
 
 export interface LaunchOptions {
-  /** The kernel's entry point; defaults to this package's dist/kernel/main.js. */
+  /** The kernel's entry point; defaults to this package's bundle, as the kernelspec starts it. */
   kernelMain?: string;
   env?: NodeJS.ProcessEnv;
   /** Where the kernel's stderr goes (its log). Defaults to being collected in `kernelLog`. */
@@ -39,7 +38,7 @@ interface Pending {
 }
 
 export class KernelClient {
-  readonly session = uuidv4();
+  readonly session = randomUUID();
   kernelLog = "";
   private readonly signer: Signer;
   private readonly shell = new zmq.Dealer();
@@ -178,7 +177,7 @@ export class KernelClient {
   /** One heartbeat round trip; false when the kernel did not echo within 2 s. */
   async heartbeat(): Promise<boolean> {
     try {
-      const ping = Buffer.from(uuidv4());
+      const ping = Buffer.from(randomUUID());
       await this.hb.send(ping);
       const [pong] = await this.hb.receive();
       return pong.equals(ping);
@@ -270,9 +269,10 @@ export function streamText(exchange: Exchange, name: "stdout" | "stderr"): strin
 /** As the kernelspec runs the kernel: the flags package.json declares. */
 export { KERNEL_NODE_FLAGS };
 
+/** The kernel as the kernelspec starts it (install.js KERNEL_MAIN): the bundle `npm run build` makes. */
 export function defaultKernelMain(): string {
-  // dist/kernel/client/client.js -> dist/kernel/main.js
-  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "main.js");
+  // dist/kernel/client/client.js -> dist/bundle/kernel.cjs
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "bundle", "kernel.cjs");
 }
 
 /** A connection file on free loopback ports with a fresh key, written as DIR/kernel.json. */

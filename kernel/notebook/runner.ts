@@ -25,7 +25,7 @@ export interface ExecuteOptions {
   onProgress?: (line: string) => void;
   /** The kernel's environment (defaults to this process's). */
   env?: NodeJS.ProcessEnv;
-  /** The kernel's entry point (defaults to dist/kernel/main.js). */
+  /** The kernel's entry point (defaults to the bundle, dist/bundle/kernel.cjs). */
   kernelMain?: string;
   /** Aborting interrupts the running cell and stops the run after it. */
   signal?: AbortSignal;

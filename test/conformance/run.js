@@ -28,7 +28,7 @@ import { ensureVenv, repoRoot, run, venvPython } from '../venv.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const requirements = path.join(here, 'requirements.txt');
 const installJs = path.join(repoRoot, 'install.js');
-const kernelMain = path.join(repoRoot, 'dist', 'kernel', 'main.js');
+const kernelMain = path.join(repoRoot, 'dist', 'bundle', 'kernel.cjs');
 const suiteFile = 'test_goperf.py';
 const timeoutSeconds = Number(process.env.GOPERF_CONFORMANCE_TIMEOUT ?? '900');
 
@@ -110,9 +110,19 @@ async function main() {
     const proc = spawn(venvPython, args, { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'pipe'] });
     child = proc;
     let tail = '';
+    let partial = '';
+    /** @type {string[]} */
+    const skipped = [];
     proc.stderr?.on('data', (/** @type {Buffer} */ chunk) => {
       process.stderr.write(chunk);
       tail = (tail + chunk.toString('utf8')).slice(-8192);
+      // unittest -v: "test_x (module.Class.test_x) ... skipped 'why'", one test a line.
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^(test_\w+) \(.*\) \.\.\. skipped/.exec(line);
+        if (m) skipped.push(m[1]);
+      }
     });
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -127,6 +137,8 @@ async function main() {
     });
     clearTimeout(timer);
     const summary = summarize(tail);
+    // test/run.js checks these names against the declared skips (test/skips.js).
+    for (const name of skipped) console.log(`conformance skipped: ${name}`);
     if (summary) console.log(`conformance: ${summary}`);
     status = timedOut ? 1 : code ?? (signal ? 128 + (os.constants.signals[/** @type {NodeJS.Signals} */ (signal)] ?? 0) : 1);
   } catch (err) {

@@ -61,7 +61,7 @@ function processesOf(uid: number): { pid: number; cmdline: string }[] {
   return found;
 }
 
-const kernelsOf = (u: User) => processesOf(u.uid).filter((p) => p.cmdline.includes(join("dist", "kernel", "main.js")));
+const kernelsOf = (u: User) => processesOf(u.uid).filter((p) => p.cmdline.includes(join("dist", "bundle", "kernel.cjs")));
 
 async function execute(kernel: Kernel.IKernelConnection, code: string): Promise<{ reply: KernelMessage.IExecuteReplyMsg; iopub: KernelMessage.IIOPubMessage[] }> {
   const future = kernel.requestExecute({ code, stop_on_error: true, store_history: true });

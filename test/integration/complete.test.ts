@@ -1,6 +1,8 @@
 // complete_request and inspect_request through the real kernel: with the real gopls (package
 // members, fields and methods, docs), without one (session names, keywords, magics, and one log
-// line saying how to install it), and with one that never answers (answers within 2 s anyway).
+// line saying how to install it), and with one that never answers (the kernel answers anyway).
+// Magic completion and %help paging need no gopls and run with GOPERF_GOPLS=off. How fast the
+// answers come is measured in bench/completion.ts, not asserted here.
 import { expect } from "chai";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -22,26 +24,18 @@ interface InspectReply {
   data: Record<string, string>;
 }
 
-const LIMIT_MS = 2000;
-
-async function complete(k: KernelClient, code: string, cursor = [...code].length): Promise<CompleteReply & { ms: number }> {
-  const started = Date.now();
+async function complete(k: KernelClient, code: string, cursor = [...code].length): Promise<CompleteReply> {
   const x = await k.request("shell", "complete_request", { code, cursor_pos: cursor });
-  const ms = Date.now() - started;
   const reply = x.reply.content as unknown as CompleteReply;
   expect(reply.status, JSON.stringify(reply)).to.equal("ok");
-  expect(ms, `complete_request ${JSON.stringify(code)} answered in ${ms} ms`).to.be.lessThan(LIMIT_MS);
-  return { ...reply, ms };
+  return reply;
 }
 
-async function inspect(k: KernelClient, code: string, cursor = [...code].length, detail = 0): Promise<InspectReply & { ms: number }> {
-  const started = Date.now();
+async function inspect(k: KernelClient, code: string, cursor = [...code].length, detail = 0): Promise<InspectReply> {
   const x = await k.request("shell", "inspect_request", { code, cursor_pos: cursor, detail_level: detail });
-  const ms = Date.now() - started;
   const reply = x.reply.content as unknown as InspectReply;
   expect(reply.status).to.equal("ok");
-  expect(ms, `inspect_request answered in ${ms} ms`).to.be.lessThan(LIMIT_MS);
-  return { ...reply, ms };
+  return reply;
 }
 
 /** Asks until gopls answers with members (it starts on the first request and loads packages). */
@@ -101,7 +95,7 @@ describe("completion and inspection with gopls (real kernel)", function () {
     await k?.close();
   });
 
-  it("answers the first request within 2 s while gopls starts, then package members", async () => {
+  it("answers the first request while gopls starts, then package members", async () => {
     const first = await complete(k, "fmt.Sprin");
     expect(first).to.include({ cursor_start: 4, cursor_end: 9 });
     const r = await untilMembers(k, "fmt.Sprin");
@@ -137,12 +131,6 @@ describe("completion and inspection with gopls (real kernel)", function () {
     expect(garbage.matches).to.be.an("array");
   });
 
-  it("completes magics and their options from their declarations", async () => {
-    expect((await complete(k, "%es")).matches).to.deep.equal(["%escape"]);
-    expect((await complete(k, "%bench -co")).matches).to.have.members(["-count", "-compare"]);
-    expect((await complete(k, "%escape --only h")).matches).to.deep.equal(["heap"]);
-  });
-
   it("inspects standard-library and session names: signature and doc comment", async () => {
     const std = await inspect(k, "fmt.Println");
     expect(std.found).to.equal(true);
@@ -158,23 +146,11 @@ describe("completion and inspection with gopls (real kernel)", function () {
     expect(source.data["text/plain"]).to.match(/cell\[\d+\]:6:\n\/\/ Square returns n squared\.\nfunc Square/);
   });
 
-  it("%help pages every magic, and a magic's options, end to end", async () => {
-    const x = await k.execute("%help");
-    const payload = (x.reply.content as { payload: { source: string; data: Record<string, string> }[] }).payload;
-    expect(payload).to.have.length(1);
-    expect(payload[0].source).to.equal("page");
-    for (const name of ["bench", "escape", "expect", "help", "lsmagic", "predict"]) expect(payload[0].data["text/plain"]).to.contain(`%${name} `);
-    const bench = await k.execute("%help bench");
-    const text = (bench.reply.content as { payload: { data: Record<string, string> }[] }).payload[0].data["text/plain"];
-    expect(text).to.match(/^usage: %bench/);
-    expect(text).to.contain("-count N");
-  });
-
   it("restarts gopls when it dies", async () => {
     const [pid] = goplsPids(k.kernelLog);
     process.kill(pid, "SIGKILL");
     expect(await gone(pid)).to.equal(true);
-    await complete(k, "Squ"); // within 2 s, whatever gopls is doing
+    await complete(k, "Squ"); // answered whatever gopls is doing
     const r = await untilMembers(k, "fmt.Sprin");
     expect(r.matches).to.deep.equal(["Sprint", "Sprintf", "Sprintln"]);
     const pids = goplsPids(k.kernelLog);
@@ -183,12 +159,8 @@ describe("completion and inspection with gopls (real kernel)", function () {
     expect(k.kernelLog).to.match(/gopls was killed by SIGKILL; it restarts on the next completion/);
   });
 
-  it("is fast once warm, and gopls dies with the kernel", async () => {
-    await complete(k, "fmt.Sprin");
-    const times: number[] = [];
-    for (let i = 0; i < 10; i++) times.push((await complete(k, i % 2 ? "fmt.Sprin" : "p := Point{}\np.")).ms);
-    times.sort((a, b) => a - b);
-    expect(times[5], `median of ${times.join(", ")} ms`).to.be.lessThan(300);
+  it("gopls dies with the kernel", async () => {
+    expect((await complete(k, "fmt.Sprin")).matches).to.deep.equal(["Sprint", "Sprintf", "Sprintln"]);
     const pid = goplsPids(k.kernelLog).pop()!;
     expect(alive(pid)).to.equal(true);
     await k.close();
@@ -230,7 +202,7 @@ describe("completion and inspection without a working gopls (real kernel)", func
     }
   });
 
-  it("with a gopls that never answers: answers within 2 s, and never holds up the next cell", async () => {
+  it("with a gopls that never answers: answers anyway, and never holds up the next cell", async () => {
     const fake = join(dir, "gopls-hung");
     // Reads everything, answers nothing, keeps its output open.
     await writeFile(fake, "#!/bin/sh\nwhile IFS= read -r _; do :; done\n");
@@ -240,17 +212,14 @@ describe("completion and inspection without a working gopls (real kernel)", func
       await k.execute("func Square(n int) int { return n * n }");
       const first = await complete(k, "Squ");
       expect(first.matches).to.deep.equal(["Square"]);
-      const second = await complete(k, "Squ");
-      expect(second.ms, "a server that timed out is waited for briefly").to.be.lessThan(1000);
+      expect((await complete(k, "Squ")).matches).to.deep.equal(["Square"]);
       expect((await inspect(k, "Square")).found).to.equal(true);
       // A completion and a cell sent together: the cell runs right after the completion's answer.
-      const sent = Date.now();
       const asked = complete(k, "Squ");
       const ran = k.execute('fmt.Println("ran")');
       const [c, x] = await Promise.all([asked, ran]);
       expect(c.matches).to.deep.equal(["Square"]);
       expect(streamText(x, "stdout")).to.equal("ran\n");
-      expect(Date.now() - sent).to.be.lessThan(LIMIT_MS + 5000);
       const control = await k.request("control", "kernel_info_request", {});
       expect(control.reply.header.msg_type).to.equal("kernel_info_reply");
       const [pid] = goplsPids(k.kernelLog);
@@ -260,5 +229,39 @@ describe("completion and inspection without a working gopls (real kernel)", func
     } finally {
       await k.close();
     }
+  });
+});
+
+describe("magic completion and %help paging (real kernel, GOPERF_GOPLS=off)", function () {
+  this.timeout(120_000);
+  let k: KernelClient;
+
+  before(async () => {
+    k = await KernelClient.launch({ env: { ...process.env, GOPERF_GOPLS: "off" } });
+  });
+  after(async () => {
+    await k?.close();
+  });
+
+  it("completes magics and their options from their declarations", async () => {
+    expect((await complete(k, "%es")).matches).to.deep.equal(["%escape"]);
+    expect((await complete(k, "%bench -co")).matches).to.have.members(["-count", "-compare"]);
+    expect((await complete(k, "%escape --only h")).matches).to.deep.equal(["heap"]);
+  });
+
+  it("%help pages every magic, and a magic's options, end to end", async () => {
+    const x = await k.execute("%help");
+    const payload = (x.reply.content as { payload: { source: string; data: Record<string, string> }[] }).payload;
+    expect(payload).to.have.length(1);
+    expect(payload[0].source).to.equal("page");
+    for (const name of ["bench", "escape", "expect", "help", "lsmagic", "predict"]) expect(payload[0].data["text/plain"]).to.contain(`%${name} `);
+    const bench = await k.execute("%help bench");
+    const text = (bench.reply.content as { payload: { data: Record<string, string> }[] }).payload[0].data["text/plain"];
+    expect(text).to.match(/^usage: %bench/);
+    expect(text).to.contain("-count N");
+  });
+
+  it("started no gopls", () => {
+    expect(k.kernelLog).to.not.match(/gopls started/);
   });
 });

@@ -145,8 +145,12 @@ describe("scratch dirs on a shared machine (a second local user)", function () {
         if (squat === "ours but group-writable") chmodSync(root, 0o770);
         else chownSync(root, uid, gid);
       }
-      const { file } = await writeConnectionFile(newTemp("conn"));
+      const { file, connection } = await writeConnectionFile(newTemp("conn"));
       const kernel = spawnKernel(file, kernelEnv(tmp));
+      // As every front end does: ask for kernel_info at once. The kernel answers it, starts its
+      // session right after (kernel/starting.ts), and that is where the root is refused.
+      const client = await KernelClient.attach(connection);
+      void client.request("shell", "kernel_info_request", {}).catch(() => undefined);
       try {
         const code = await within(kernel.exited, 30_000, "the kernel's exit");
         expect(code, kernel.log()).to.not.equal(0);
@@ -154,6 +158,7 @@ describe("scratch dirs on a shared machine (a second local user)", function () {
         expect(kernel.log()).to.match(/set TMPDIR to a directory of your own/);
         expect(readdirSync(tmp).filter((n) => n.startsWith("goperf-session-")), "nothing made beside the root").to.deep.equal([]);
       } finally {
+        await client.close().catch(() => undefined);
         kernel.child.kill("SIGKILL"); // one that started after all
       }
     });

@@ -110,7 +110,7 @@ export function processesMentioning(needle: string): ProcessInfo[] {
 
 /** The goperf kernel processes started for this run (their connection files are in its runtime dir). */
 export function goperfKernels(): ProcessInfo[] {
-  return processesMentioning(runTmp()).filter((p) => p.cmdline.includes(join("dist", "kernel", "main.js")));
+  return processesMentioning(runTmp()).filter((p) => p.cmdline.includes(join("dist", "bundle", "kernel.cjs")));
 }
 
 export interface CommandResult {

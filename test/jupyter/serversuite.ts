@@ -183,10 +183,8 @@ export function describeJupyterServer(title: string, start: () => Promise<Server
         if (msg.header.msg_type === "stream" && (msg as KernelMessage.IStreamMsg).content.text.includes("spinning")) started = true;
       });
       await waitFor(() => started, CELL_MS, "the for {} cell printing before it spins");
-      const t0 = Date.now();
       await within(kernel().interrupt(), 10_000, "the interrupt request");
       const e = await within(running, 30_000, "the interrupted cell's reply");
-      expect(Date.now() - t0).to.be.below(30_000);
       expect(e.reply.content.status).to.equal("error");
       expect((e.reply.content as KernelMessage.IReplyErrorContent).ename).to.equal("Interrupted");
       const after = await execute(kernel(), "fmt.Println(Square(7))");
@@ -221,7 +219,7 @@ export function describeJupyterServer(title: string, start: () => Promise<Server
       await behind?.();
       behind = undefined;
       expect(server!.process.exitCode !== null || server!.process.signalCode !== null, "the server exited").to.equal(true);
-      const left = processesMentioning(runTmp()).filter((p) => p.pid === pid || p.cmdline.includes(server!.rootDir) || p.cmdline.includes("dist/kernel/main.js"));
+      const left = processesMentioning(runTmp()).filter((p) => p.pid === pid || p.cmdline.includes(server!.rootDir) || p.cmdline.includes("dist/bundle/kernel.cjs"));
       expect(left, JSON.stringify(left)).to.deep.equal([]);
     });
   });

@@ -111,6 +111,16 @@ export function programOf(p: Proc): string {
   return /(^|\/)launcher-[0-9a-f]+$/.test(argv[0]) && dash > 0 ? (argv[dash + 1] ?? "") : argv[0];
 }
 
+/**
+ * The scratch dir of the one kernel using `tmp`, once its session has made it: a kernel answers
+ * kernel_info first and starts its session right after (kernel/starting.ts). Throws if none
+ * appears within 60 s.
+ */
+export async function sessionDir(tmp: string): Promise<string> {
+  if ((await waitFor(() => scratchDirs(tmp).length > 0, 60_000, 10)) === null) throw new Error(`no scratch dir appeared under ${tmp}`);
+  return scratchDirs(tmp)[0];
+}
+
 // ---- a kernel on a connection file of our own (restart on the same file) -------------------------
 
 export { writeConnectionFile };
@@ -121,7 +131,7 @@ export interface KernelProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `node dist/kernel/main.js FILE` as a front end would. */
+/** Starts `node dist/bundle/kernel.cjs FILE` as a front end would. */
 export function spawnKernel(file: string, env: NodeJS.ProcessEnv): KernelProcess {
   const child = spawn(process.execPath, [...KERNEL_NODE_FLAGS, defaultKernelMain(), file], { env, stdio: ["ignore", "ignore", "pipe"] });
   let log = "";

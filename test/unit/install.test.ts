@@ -206,7 +206,7 @@ describe('install.js', () => {
       expect(listTree(dest)).to.deep.equal(['kernel.json', 'logo-32x32.png', 'logo-64x64.png', 'logo-svg.svg']);
       const spec = JSON.parse(fs.readFileSync(path.join(dest, 'kernel.json'), 'utf8')) as KernelJson;
       expect(spec).to.deep.equal(
-        inst.createKernelJson({ node: process.execPath, mainJs: path.join(repoRoot, 'dist', 'kernel', 'main.js') }),
+        inst.createKernelJson({ node: process.execPath, mainJs: path.join(repoRoot, 'dist', 'bundle', 'kernel.cjs') }),
       );
       for (const [file, size] of [
         ['logo-32x32.png', 32],

@@ -1,6 +1,8 @@
 import { expect } from "chai";
-import { compare, geomean, summarize } from "../../kernel/go/stats.js";
-import type { BenchComparison, BenchEntry, BenchReport, CountSummary } from "../../kernel/reports/index.js";
+import { summarize } from "../../kernel/go/stats.js";
+import { countSummary } from "../../magics/bench.js";
+import { compareReports } from "../../magics/benchcompare.js";
+import type { BenchComparison, BenchEntry, BenchReport } from "../../kernel/reports/index.js";
 import { MIME, renderBench } from "../../renderers/index.js";
 import { displayName, formatCount, formatDuration, formatSecPerOp } from "../../renderers/benchformat.js";
 import { niceTicks } from "../../renderers/svg.js";
@@ -8,12 +10,8 @@ import { expectBalanced, writeArtifact } from "../helpers/html.js";
 
 // Chapter 1's benchmarks with run-to-run numbers like go1.26.8's on a shared linux/amd64 machine
 // (the medians follow the chapter: Quiet ≈ 1.1 ns and 0 allocs, Logged ≈ 15 ns and 1 alloc of 8 B).
-
-function counts(xs: number[]): CountSummary | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  return { value: s[Math.floor(s.length / 2)], exact: s[0] === s[s.length - 1], min: s[0], max: s[s.length - 1] };
-}
+// Summaries and comparisons come from the production code (countSummary, compareReports), as
+// %bench builds them: these tests are about rendering, not about a copy of the arithmetic.
 
 function entry(name: string, procs: number, ns: number[], bytes: number[], allocs: number[]): BenchEntry {
   const runs = ns.map((v, i) => ({ iterations: 1_000_000, ns_per_op: v, bytes_per_op: bytes[i % bytes.length], allocs_per_op: allocs[i % allocs.length], metrics: {} }));
@@ -24,8 +22,8 @@ function entry(name: string, procs: number, ns: number[], bytes: number[], alloc
     summary: {
       runs: runs.length,
       ns_per_op: summarize(ns),
-      bytes_per_op: counts(runs.map((r) => r.bytes_per_op)),
-      allocs_per_op: counts(runs.map((r) => r.allocs_per_op)),
+      bytes_per_op: countSummary(runs.map((r) => r.bytes_per_op)),
+      allocs_per_op: countSummary(runs.map((r) => r.allocs_per_op)),
       warnings: [],
     },
   };
@@ -61,18 +59,9 @@ function comparison(): BenchComparison {
   // Before: the logged variant; after: the log line removed (a real change), and an unchanged Quiet.
   const quietAfter = [1.11, 1.09, 1.12, 1.1, 1.1, 1.12];
   const loggedAfter = [1.12, 1.1, 1.11, 1.13, 1.1, 1.09];
-  const row = (name: string, before: number[], after: number[], allocs: { before: number; after: number }) => ({
-    name,
-    procs: 8,
-    before: summarize(before),
-    after: summarize(after),
-    ...compare(before, after),
-    allocs,
-  });
-  const rows = [row("BenchmarkSquareQuiet", QUIET, quietAfter, { before: 0, after: 0 }), row("BenchmarkSquareLogged", LOGGED, loggedAfter, { before: 1, after: 0 })];
-  const g0 = geomean(rows.map((r) => r.before.median));
-  const g1 = geomean(rows.map((r) => r.after.median));
-  return { baseline: "logged", current: "quiet", rows, geomean: { before: g0, after: g1, deltaPct: ((g1 - g0) / g0) * 100 }, alpha: 0.05 };
+  const before = report({ benchmarks: [entry("BenchmarkSquareQuiet", 8, QUIET, [0], [0]), entry("BenchmarkSquareLogged", 8, LOGGED, [8], [1])] });
+  const after = report({ benchmarks: [entry("BenchmarkSquareQuiet", 8, quietAfter, [0], [0]), entry("BenchmarkSquareLogged", 8, loggedAfter, [0], [0])] });
+  return compareReports(before, after, "logged", "quiet");
 }
 
 const text = (r: BenchReport) => renderBench(r)["text/plain"] as string;
@@ -172,8 +161,9 @@ describe("renderBench: text/plain", () => {
   });
 
   it("shows ~ and says why when there are too few runs to tell", () => {
-    const c = comparison();
-    c.rows[1] = { ...c.rows[1], ...compare(LOGGED.slice(0, 3), [1.1, 1.2, 1.3]), before: summarize(LOGGED.slice(0, 3)), after: summarize([1.1, 1.2, 1.3]) };
+    const before = report({ benchmarks: [entry("BenchmarkSquareLogged", 8, LOGGED.slice(0, 3), [8], [1])] });
+    const after = report({ benchmarks: [entry("BenchmarkSquareLogged", 8, [1.1, 1.2, 1.3], [0], [0])] });
+    const c = compareReports(before, after, "logged", "quiet");
     const lines = text(report({ benchmarks: [], comparison: c })).split("\n");
     expect(lines.find((l) => l.startsWith("SquareLogged-8"))).to.match(/  ~ \(p=0\.100 n=3\)/);
     expect(lines).to.include("~: too few runs on one side to detect a difference at α=0.05");

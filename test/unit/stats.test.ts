@@ -172,14 +172,12 @@ describe("stats: Mann-Whitney U", () => {
     expect(mannWhitneyU([], [1, 2]).p).to.equal(1);
   });
 
-  it("stays exact and quick at the 50-per-side limit", () => {
+  it("stays exact at the 50-per-side limit", () => {
     const xs = Array.from({ length: 50 }, (_, i) => i * 2);
     const ys = Array.from({ length: 50 }, (_, i) => i * 2 + 1);
-    const started = Date.now();
     const { u, p } = mannWhitneyU(xs, ys);
     expect(u).to.equal(1225);
     close(p, 0.8664717523984028, 1e-12); // scipy, method="exact"
-    expect(Date.now() - started).to.be.below(1000);
   });
 });
 
