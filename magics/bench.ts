@@ -5,14 +5,14 @@
 import { copyFileSync } from "node:fs";
 import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
 import { lineDirective, cellFile } from "../kernel/go/compose.js";
-import { summarize } from "../kernel/go/stats.js";
+import { countSummary, summarize } from "../kernel/go/stats.js";
 import type { CellError } from "../kernel/session.js";
 import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
 import { compareReports } from "./benchcompare.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
-import type { BenchEntry, BenchReport, CountSummary } from "./reports.js";
+import type { BenchEntry, BenchReport } from "./reports.js";
 import type { Magic, MagicContext } from "./types.js";
 
 export const bench: Magic = {
@@ -144,6 +144,8 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   return error;
 }
 
+export { countSummary };
+
 export function buildReport(output: BenchOutput, raw: string, goVersion: string, flags: string[], incomplete: boolean): BenchReport {
   const groups = new Map<string, BenchResultLine[]>();
   for (const r of output.results) {
@@ -182,15 +184,6 @@ export function buildReport(output: BenchOutput, raw: string, goVersion: string,
     failures: output.failures,
     notes: [],
   };
-}
-
-function countSummary(values: (number | undefined)[]): CountSummary | undefined {
-  const xs = values.filter((v): v is number => v !== undefined);
-  if (xs.length === 0) return undefined;
-  const min = Math.min(...xs);
-  const max = Math.max(...xs);
-  const sorted = [...xs].sort((a, b) => a - b);
-  return { value: sorted[Math.floor(sorted.length / 2)], exact: min === max, min, max };
 }
 
 /** A %bench argument that is a call expression (a shorthand), not a name pattern. */

@@ -183,7 +183,7 @@ function judgeFaster(claim: Extract<ClaimSpec, { type: "faster" }>, evidence: Ev
   const c = compare(b.runs.map((r) => r.ns_per_op), a.runs.map((r) => r.ns_per_op));
   const direction = claim.op === "<" ? c.deltaPct < 0 : c.deltaPct > 0;
   const detail = `${a.name} vs ${b.name}: ${c.deltaPct >= 0 ? "+" : ""}${c.deltaPct.toFixed(1)}% (p=${c.p.toFixed(3)}, n=${a.runs.length}+${b.runs.length})`;
-  if (c.tooFew) return { passed: false, detail: `${detail}: too few runs for a significance test (need 4 each)` };
+  if (c.tooFew) return { passed: false, detail: `${detail}: too few runs for a significance test (${c.note})` };
   if (!c.significant) return { passed: false, detail: `${detail}: not significant at α = ${c.alpha}` };
   return { passed: direction, detail };
 }

@@ -3,7 +3,7 @@
 
 import type { BenchRun } from "../kernel/go/benchfmt.js";
 import type { DiagnosticKind } from "../kernel/go/diagnostics.js";
-import type { Summary } from "../kernel/go/stats.js";
+import type { CountSummary, Summary } from "../kernel/go/stats.js";
 export type { DiagnosticKind };
 
 /** The versioned vendor MIME types that carry the reports (and name their schema's version). */
@@ -51,13 +51,8 @@ export type { Summary };
 /** One run, as the Go benchmark format gives it (kernel/go/benchfmt.ts). */
 export type BenchRunRecord = BenchRun;
 
-/** An integer per-op count (B/op, allocs/op): exact when every run agrees. */
-export interface CountSummary {
-  value: number;
-  exact: boolean;
-  min: number;
-  max: number;
-}
+/** An integer per-op count (B/op, allocs/op): the median of the runs, exact when every run agrees. */
+export type { CountSummary };
 
 export interface BenchEntry {
   /** Full name without the -P suffix, e.g. "BenchmarkSquareQuiet". */
@@ -82,7 +77,32 @@ export interface BenchComparisonRow {
   p: number;
   significant: boolean;
   tooFew: boolean;
+  /** benchstat's footnote for the sec/op comparison, if any. */
+  note?: string;
   allocs?: { before: number; after: number };
+  /** B/op and allocs/op compared with the same test as sec/op (benchstat's second and third tables). */
+  bytes_per_op?: MetricComparison;
+  allocs_per_op?: MetricComparison;
+}
+
+/** One unit of one benchmark, before and after, as benchstat compares it. */
+export interface MetricComparison {
+  before: Summary;
+  after: Summary;
+  deltaPct: number;
+  p: number;
+  significant: boolean;
+  tooFew: boolean;
+  note?: string;
+}
+
+/** benchstat's geomean row for one unit: geomean of the medians, and of the ratios as a change. */
+export interface GeomeanRow {
+  /** NaN when a median is 0 ("summaries must be >0 to compute geomean"). */
+  before: number;
+  after: number;
+  /** NaN when a ratio is undefined (0 → non-zero). */
+  deltaPct: number;
 }
 
 export interface BenchComparison {
@@ -91,6 +111,8 @@ export interface BenchComparison {
   current: string;
   rows: BenchComparisonRow[];
   geomean: { before: number; after: number; deltaPct: number };
+  /** The geomean rows of the B/op and allocs/op tables (present when any row has that unit). */
+  geomeans?: { bytes_per_op?: GeomeanRow; allocs_per_op?: GeomeanRow };
   alpha: number;
 }
 

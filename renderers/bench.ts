@@ -7,8 +7,8 @@
 // allocation count is the durable fact a chapter teaches, ns/op is weather.
 
 import type { MimeBundle } from "../kernel/protocol.js";
-import { BENCH_MIME, type BenchComparison, type BenchComparisonRow, type BenchReport, type CountSummary, type Summary } from "../magics/reports.js";
-import { displayName, formatCi, formatCount, formatDelta, formatDuration, formatP, formatSecPerOp, tickFormatter, vsBase, warningsFor } from "./benchformat.js";
+import { BENCH_MIME, type BenchComparison, type BenchComparisonRow, type BenchReport, type CountSummary, type GeomeanRow, type MetricComparison, type Summary } from "../magics/reports.js";
+import { displayName, formatCi, formatCount, formatDelta, formatDuration, formatGeomeanChange, formatP, formatSecPerOp, tickFormatter, vsBase, warningsFor } from "./benchformat.js";
 import { COLOR, FONT_MONO, STYLE, h, pill, root, type Child, type Html } from "./html.js";
 import { barChart } from "./svg.js";
 
@@ -98,38 +98,42 @@ function benchText(r: BenchReport): string {
 
 function comparisonText(c: BenchComparison): string[] {
   if (c.rows.length === 0) return [`no benchmark in common with ${c.baseline}`];
-  const pairs: [string, string][] = [
-    ...c.rows.map((r): [string, string] => [formatSecPerOp(r.before.median), formatCi(r.before)]),
-    [formatGeomean(c.geomean.before), ""],
-  ];
-  const afterPairs: [string, string][] = [
-    ...c.rows.map((r): [string, string] => [formatSecPerOp(r.after.median), formatCi(r.after)]),
-    [formatGeomean(c.geomean.after), ""],
-  ];
-  const before = plusMinus(pairs);
-  const after = plusMinus(afterPairs);
-  const hasAllocs = c.rows.some((r) => r.allocs);
-  const rows: string[][] = [
-    ["", c.baseline, c.current, "", hasAllocs ? "allocs/op" : ""],
-    ["", "sec/op", "sec/op", "vs base", ""],
-    ...c.rows.map((r, i) => [displayName(r.name, r.procs), before[i], after[i], vsBase(r), r.allocs ? allocChange(r.allocs) : ""]),
-    ["geomean", before[c.rows.length], after[c.rows.length], formatGeomeanDelta(c), ""],
-  ];
-  const lines = textTable(rows, ["l", "l", "l", "l", "l"]);
-  if (c.rows.some((r) => r.tooFew)) lines.push(`~: too few runs on one side to detect a difference at α=${c.alpha}`);
+  const lines = unitTable(c, "sec/op", c.rows, formatSecPerOp, c.geomean);
+  for (const unit of ["bytes_per_op", "allocs_per_op"] as const) {
+    const rows = c.rows.flatMap((r) => (r[unit] ? [{ ...r[unit]!, name: r.name, procs: r.procs }] : []));
+    if (rows.length) lines.push("", ...unitTable(c, UNIT_LABEL[unit], rows, formatExact, c.geomeans?.[unit]));
+  }
+  if (c.rows.some((r) => r.tooFew || r.bytes_per_op?.tooFew || r.allocs_per_op?.tooFew)) lines.push(`~: too few runs on one side to detect a difference at α=${c.alpha}`);
   return lines;
 }
 
-function allocChange(a: { before: number; after: number }): string {
-  return a.before === a.after ? String(a.after) : `${a.before} → ${a.after}`;
+const UNIT_LABEL = { bytes_per_op: "B/op", allocs_per_op: "allocs/op" } as const;
+
+/** B/op and allocs/op are counts: shown whole, not scaled, where they are whole. */
+function formatExact(v: number): string {
+  return Number.isFinite(v) ? String(Number.isInteger(v) ? v : Number(v.toPrecision(6))) : "-";
 }
 
-function formatGeomean(v: number): string {
-  return Number.isFinite(v) && v > 0 ? formatSecPerOp(v) : "-";
+type UnitRow = MetricComparison & { name: string; procs: number };
+
+/** One of benchstat's tables: a unit's medians ± CI on both sides, "vs base", and the geomean row. */
+function unitTable(c: BenchComparison, unit: string, rows: readonly UnitRow[], format: (v: number) => string, geo: GeomeanRow | undefined): string[] {
+  const cell = (s: Summary): [string, string] => [format(s.median), formatCi(s)];
+  const gcell = (v: number | undefined): [string, string] => [v !== undefined && Number.isFinite(v) && v > 0 ? format(v) : "", ""];
+  const showGeo = rows.length > 1 && geo !== undefined;
+  const before = plusMinus([...rows.map((r) => cell(r.before)), ...(showGeo ? [gcell(geo.before)] : [])]);
+  const after = plusMinus([...rows.map((r) => cell(r.after)), ...(showGeo ? [gcell(geo.after)] : [])]);
+  const table: string[][] = [
+    ["", c.baseline, c.current, ""],
+    ["", unit, unit, "vs base"],
+    ...rows.map((r, i) => [displayName(r.name, r.procs), before[i], after[i], vsBase(r)]),
+    ...(showGeo ? [["geomean", before[rows.length], after[rows.length], formatGeomeanChange(geo.deltaPct)]] : []),
+  ];
+  return textTable(table, ["l", "l", "l", "l"]);
 }
 
 function formatGeomeanDelta(c: BenchComparison): string {
-  return Number.isFinite(c.geomean.before) && c.geomean.before > 0 && Number.isFinite(c.geomean.after) ? formatDelta(c.geomean.deltaPct) : "-";
+  return formatGeomeanChange(c.geomean.deltaPct);
 }
 
 // ---- HTML -----------------------------------------------------------------------------------
@@ -201,36 +205,47 @@ function chart(r: BenchReport): Html {
 
 function comparisonHtml(c: BenchComparison): Html {
   if (c.rows.length === 0) return h("div", { style: STYLE.muted }, `no benchmark in common with ${c.baseline}`);
-  const delta = (r: BenchComparisonRow): Html => {
+  const delta = (r: Pick<BenchComparisonRow, "significant" | "tooFew" | "deltaPct">): Html => {
     if (!r.significant) return h("span", { style: STYLE.muted, title: r.tooFew ? "too few runs to tell" : "not a significant difference" }, "~");
     const better = r.deltaPct < 0;
     return h("span", { style: `font-weight:600;color:${better ? COLOR.good : COLOR.bad}` }, formatDelta(r.deltaPct));
   };
   const cell = (s: Summary) => h("span", null, formatDuration(s.median), " ", h("span", { style: STYLE.muted }, formatCi(s)));
   const hasAllocs = c.rows.some((r) => r.allocs);
+  const hasBytes = c.rows.some((r) => r.bytes_per_op);
+  // B/op and allocs/op: the two counts and benchstat's verdict on them (a change, or ~).
+  const countChange = (m: MetricComparison | undefined, pills: boolean): Child => {
+    if (!m) return "-";
+    const shown = { before: m.before.median, after: m.after.median };
+    const counts = pills ? allocsChangeHtml(shown) : h("span", null, shown.before === shown.after ? String(shown.after) : `${shown.before} → ${shown.after}`);
+    return h("span", { title: `${vsBase(m)}${m.note ? `; ${m.note}` : ""}` }, counts, " ", m.significant ? delta(m) : h("span", { style: STYLE.muted }, "~"));
+  };
   const rows: Child[][] = c.rows.map((r) => [
     mono(displayName(r.name, r.procs)),
     cell(r.before),
     cell(r.after),
     delta(r),
     h("span", { style: STYLE.muted }, formatP(r)),
-    hasAllocs ? (r.allocs ? allocsChangeHtml(r.allocs) : "-") : null,
+    hasBytes ? countChange(r.bytes_per_op, false) : null,
+    hasAllocs ? (r.allocs_per_op ? countChange(r.allocs_per_op, true) : r.allocs ? allocsChangeHtml(r.allocs) : "-") : null,
   ]);
   const geo = h("b", null, "geomean");
+  const geoChange = (g: GeomeanRow | undefined) => (g ? h("b", null, formatGeomeanChange(g.deltaPct)) : "");
   rows.push([
     geo,
     Number.isFinite(c.geomean.before) ? formatDuration(c.geomean.before) : "-",
     Number.isFinite(c.geomean.after) ? formatDuration(c.geomean.after) : "-",
     h("b", null, formatGeomeanDelta(c)),
     "",
-    hasAllocs ? "" : null,
+    hasBytes ? geoChange(c.geomeans?.bytes_per_op) : null,
+    hasAllocs ? geoChange(c.geomeans?.allocs_per_op) : null,
   ]);
-  const headers: Child[] = ["benchmark", mono(c.baseline), mono(c.current), "vs base", "", hasAllocs ? h("b", null, "allocs/op") : null];
+  const headers: Child[] = ["benchmark", mono(c.baseline), mono(c.current), "vs base", "", hasBytes ? "B/op" : null, hasAllocs ? h("b", null, "allocs/op") : null];
   const keep = headers.map((x) => x !== null);
   return tableHtml(
     headers.filter((_, i) => keep[i]),
     rows.map((r) => r.filter((_, i) => keep[i])),
-    [false, true, true, true, false, true].filter((_, i) => keep[i]),
+    [false, true, true, true, false, true, true].filter((_, i) => keep[i]),
   );
 }
 

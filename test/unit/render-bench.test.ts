@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { compare, geomean, summarize } from "../../kernel/go/stats.js";
+import { compare, countSummary, summarize } from "../../kernel/go/stats.js";
+import { compareReports } from "../../magics/benchcompare.js";
 import type { BenchComparison, BenchEntry, BenchReport, CountSummary } from "../../magics/reports.js";
 import { MIME, renderBench } from "../../renderers/index.js";
 import { displayName, formatCount, formatDuration, formatSecPerOp } from "../../renderers/benchformat.js";
@@ -9,11 +10,7 @@ import { expectBalanced, writeArtifact } from "../helpers/html.js";
 // Chapter 1's benchmarks with run-to-run numbers like go1.26.8's on a shared linux/amd64 machine
 // (the medians follow the chapter: Quiet ≈ 1.1 ns and 0 allocs, Logged ≈ 15 ns and 1 alloc of 8 B).
 
-function counts(xs: number[]): CountSummary | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  return { value: s[Math.floor(s.length / 2)], exact: s[0] === s[s.length - 1], min: s[0], max: s[s.length - 1] };
-}
+const counts = (xs: (number | undefined)[]): CountSummary | undefined => countSummary(xs);
 
 function entry(name: string, procs: number, ns: number[], bytes: number[], allocs: number[]): BenchEntry {
   const runs = ns.map((v, i) => ({ iterations: 1_000_000, ns_per_op: v, bytes_per_op: bytes[i % bytes.length], allocs_per_op: allocs[i % allocs.length], metrics: {} }));
@@ -61,18 +58,9 @@ function comparison(): BenchComparison {
   // Before: the logged variant; after: the log line removed (a real change), and an unchanged Quiet.
   const quietAfter = [1.11, 1.09, 1.12, 1.1, 1.1, 1.12];
   const loggedAfter = [1.12, 1.1, 1.11, 1.13, 1.1, 1.09];
-  const row = (name: string, before: number[], after: number[], allocs: { before: number; after: number }) => ({
-    name,
-    procs: 8,
-    before: summarize(before),
-    after: summarize(after),
-    ...compare(before, after),
-    allocs,
-  });
-  const rows = [row("BenchmarkSquareQuiet", QUIET, quietAfter, { before: 0, after: 0 }), row("BenchmarkSquareLogged", LOGGED, loggedAfter, { before: 1, after: 0 })];
-  const g0 = geomean(rows.map((r) => r.before.median));
-  const g1 = geomean(rows.map((r) => r.after.median));
-  return { baseline: "logged", current: "quiet", rows, geomean: { before: g0, after: g1, deltaPct: ((g1 - g0) / g0) * 100 }, alpha: 0.05 };
+  const before = report({ benchmarks: [entry("BenchmarkSquareQuiet", 8, QUIET, [0], [0]), entry("BenchmarkSquareLogged", 8, LOGGED, [8], [1])] });
+  const after = report({ benchmarks: [entry("BenchmarkSquareQuiet", 8, quietAfter, [0], [0]), entry("BenchmarkSquareLogged", 8, loggedAfter, [0], [0])] });
+  return compareReports(before, after, "logged", "quiet");
 }
 
 const text = (r: BenchReport) => renderBench(r)["text/plain"] as string;
@@ -163,11 +151,24 @@ describe("renderBench: text/plain", () => {
   it("compares two runs as benchstat does: delta with p and n, ~ when not significant, geomean", () => {
     const lines = text(report({ benchmarks: [], comparison: comparison() })).split("\n");
     expect(lines.slice(6)).to.deep.equal([
-      "                logged       quiet                               allocs/op",
+      "                logged       quiet",
       "                sec/op       sec/op       vs base",
-      "SquareQuiet-8   1.105n ± 2%  1.105n ± 1%  ~ (p=0.974 n=6)        0",
-      "SquareLogged-8  15.05n ± 4%  1.105n ± 2%  -92.66% (p=0.002 n=6)  1 → 0",
+      "SquareQuiet-8   1.105n ± 2%  1.105n ± 1%  ~ (p=0.974 n=6)",
+      "SquareLogged-8  15.05n ± 4%  1.105n ± 2%  -92.66% (p=0.002 n=6)",
       "geomean         4.078n       1.105n       -72.90%",
+      "",
+      "                logged  quiet",
+      "                B/op    B/op    vs base",
+      "SquareQuiet-8   0 ± 0%  0 ± 0%  ~ (p=1.000 n=6)",
+      "SquareLogged-8  8 ± 0%  0 ± 0%  -100.00% (p=0.002 n=6)",
+      // benchstat: a ratio of 0 (8 → 0) has no geomean; it prints "?".
+      "geomean                         ?",
+      "",
+      "                logged     quiet",
+      "                allocs/op  allocs/op  vs base",
+      "SquareQuiet-8   0 ± 0%     0 ± 0%     ~ (p=1.000 n=6)",
+      "SquareLogged-8  1 ± 0%     0 ± 0%     -100.00% (p=0.002 n=6)",
+      "geomean                               ?",
     ]);
   });
 
