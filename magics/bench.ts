@@ -3,7 +3,12 @@
 // exact allocation counts, Mann-Whitney comparisons against a saved run.
 
 import { copyFileSync } from "node:fs";
-import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
+import { benchDataDir, listSaved, loadRun, saveRun, SAVE_NAME } from "../kernel/benchstore.js";
+import { BenchStreamParser, parseBenchOutput, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
+import { machineName, machineState, noiseAfter, noiseBefore } from "../kernel/machine.js";
+import type { NoiseReport } from "../kernel/reports/noise.js";
+import { buildSweep } from "./sweep.js";
+import { generateSweepBenchmark, parseSweep, usesVar, type SweepVar } from "./sweepspec.js";
 import { lineDirective, cellFile } from "../kernel/go/compose.js";
 import { countSummary, summarize } from "../kernel/go/stats.js";
 import type { CellError } from "../kernel/session.js";
@@ -21,14 +26,19 @@ export const bench: Magic = {
   usage:
     "%bench                      the benchmarks the cell defines (all of the session's when it defines none)\n" +
     "%bench REGEXP               the benchmarks whose names match\n" +
-    "%bench F(1<<20) G(x)        each call becomes a generated b.Loop benchmark named after it",
+    "%bench F(1<<20) G(x)        each call becomes a generated b.Loop benchmark named after it\n" +
+    "%bench F(n) G(n) --sweep n=1,8,64,512,4096\n" +
+    "                            each call at each size (BenchmarkF/n=64): a table per size, a chart against n,\n" +
+    "                            crossovers and growth; n=1..4096x8 is a geometric range; 'n=1,8 k=2,4' a grid",
   args: [{ name: "REGEXP|CALL", description: "a benchmark name pattern, or call expressions to measure", variadic: true }],
   options: [
     { name: "count", type: "int", value: "N", default: 6, description: "runs per benchmark (6 gives a 95% interval)", check: (v) => (Number(v) < 1 ? "must be at least 1" : undefined) },
     { name: "benchtime", type: "duration", value: "D|Nx", description: "time or iterations per run, e.g. 1s or 1000x" },
     { name: "cpu", type: "string", value: "LIST", description: "GOMAXPROCS values to run with, e.g. 1,2,4", check: (v) => (/^\d+(,\d+)*$/.test(String(v)) ? undefined : "must be a comma-separated list of numbers, like 1,2,4") },
-    { name: "save", type: "string", value: "NAME", description: "keep this result in the session under NAME" },
-    { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME" },
+    { name: "sweep", type: "string", value: "VAR=VALUES", description: "run each call at each value: n=1,8,64 or n=1..4096x8 (geometric); several variables as a grid: 'n=1,8 k=2,4'" },
+    { name: "save", type: "string", value: "NAME", description: "keep this result under NAME, in the session and as a benchstat file in your goperf data dir" },
+    { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME (this session, or a saving from another day or machine)" },
+    { name: "label", type: "string", value: "KEY=VALUE,…", description: "benchstat configuration keys written with --save (e.g. variant=pooled)", check: (v) => (labelsOf(String(v)) ? undefined : "must be key=value pairs separated by commas, keys in lower case without spaces (variant=pooled,host=ci)") },
     { ...GO_OPTION, description: "build and run with release A (1.22.12, local, or a path to go); A,B: with both, compared (before = A)" },
   ],
   takesCode: true,
@@ -46,15 +56,22 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   const patterns = parsed.args.filter((a) => !isCall(a));
   if (calls.length && patterns.length) throw new UsageError("%bench: give either a name pattern or call expressions, not both", bench);
   const compareTo = parsed.options.compare as string | undefined;
-  if (compareTo !== undefined && !ctx.state.has(`bench:${compareTo}`)) {
-    const saved = [...ctx.state.keys()].filter((k) => k.startsWith("bench:")).map((k) => k.slice(6));
-    throw new UsageError(`%bench: --compare ${compareTo}: no result saved under that name; saved: ${saved.join(", ") || "none (use --save NAME first)"}`, bench);
-  }
+  const saveAs = parsed.options.save as string | undefined;
+  for (const [opt, name] of [["save", saveAs], ["compare", compareTo]] as const)
+    if (name !== undefined && !SAVE_NAME.test(name)) throw new UsageError(`%bench: --${opt} ${name}: a name is letters, digits, _ . - (it names a file in your goperf data dir)`, bench);
+  const baseline = compareTo === undefined ? undefined : savedBaseline(ctx, compareTo);
 
+  const sweepVars = sweepOf(parsed, calls);
   const taken = new Set(session.declarations().flatMap((d) => d.names));
   const shorthands = calls.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
   const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
-  const generated = shorthands.map((s) => generateBenchmark(s, ctx.cell.count, ctx.line, magicLine.indexOf(s.expr) + 1)).join("\n");
+  const generated = shorthands
+    .map((s) =>
+      sweepVars
+        ? generateSweepBenchmark(s.name, s.expr, sweepVars, ctx.cell.count, ctx.line, magicLine.indexOf(s.expr) + 1)
+        : generateBenchmark(s, ctx.cell.count, ctx.line, magicLine.indexOf(s.expr) + 1),
+    )
+    .join("\n");
   // --go: one release, or two compared (before = A, after = B); otherwise the session's toolchain.
   const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%bench --go");
   if (releases && !Array.isArray(releases)) return releases;
@@ -88,54 +105,96 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   }
 
   const count = parsed.options.count as number;
+  // Named before the numbers, measured after the build so the build's own load is not counted.
+  const noise: NoiseReport = { before: noiseBefore(await machineState("/", 100)), after: [] };
   const flags = ["-test.run", "^$", "-test.bench", `^(${selected.join("|")})$`, "-test.benchmem", "-test.count", String(count)];
   if (parsed.options.benchtime) flags.push("-test.benchtime", String(parsed.options.benchtime));
   if (parsed.options.cpu) flags.push("-test.cpu", String(parsed.options.cpu));
   const cpus = parsed.options.cpu ? String(parsed.options.cpu).split(",").length : 1;
-  const total = selected.length * count * cpus;
+  const points = sweepVars ? sweepVars.reduce((p, v) => p * v.values.length, 1) : 1;
+  const total = selected.length * points * count * cpus;
 
   const reports: BenchReport[] = [];
+  const progressIds: string[] = [];
   const failures: BenchReport["failures"] = [];
   let error: CellError | null = null;
   for (const { version, binary } of binaries) {
-    const parser = new BenchStreamParser();
     const displayId = `goperf-bench-${ctx.cell.count}-${version}-${Date.now()}`;
+    progressIds.push(displayId);
     const label = binaries.length > 1 ? `${version}: ` : "";
     let done = 0;
     const progress = (latest?: BenchResultLine) =>
-      `${label}running ${selected.length} benchmark${selected.length > 1 ? "s" : ""} × ${count} runs${cpus > 1 ? ` × ${cpus} cpu settings` : ""}: ${done}/${total}` +
+      `${label}running ${selected.length} benchmark${selected.length > 1 ? "s" : ""}${points > 1 ? ` × ${points} sizes` : ""} × ${count} runs${cpus > 1 ? ` × ${cpus} cpu settings` : ""}: ${done}/${total}` +
       (latest ? ` (last: ${latest.name} ${latest.run.ns_per_op} ns/op, ${latest.run.allocs_per_op ?? "?"} allocs/op)` : "");
     ctx.sink.display({ "text/plain": progress() }, { displayId });
     let raw = "";
-    error = await session.runProgram(
-      binary,
-      flags,
-      {
-        stdout: (text) => {
-          raw += text;
-          const finished = parser.push(text);
-          if (finished.length) {
-            done += finished.length;
-            ctx.sink.update(displayId, { "text/plain": progress(finished[finished.length - 1]) });
-          }
+    const run = async (args: string[]): Promise<BenchOutput> => {
+      const parser = new BenchStreamParser();
+      error = await session.runProgram(
+        binary,
+        args,
+        {
+          stdout: (text) => {
+            raw += text;
+            const finished = parser.push(text);
+            if (finished.length) {
+              done += finished.length;
+              ctx.sink.update(displayId, { "text/plain": progress(finished[finished.length - 1]) });
+            }
+          },
+          stderr: (text) => ctx.sink.stream("stderr", text),
         },
-        stderr: (text) => ctx.sink.stream("stderr", text),
-      },
-      ctx.signal,
-    );
-    const output = parser.end();
+        ctx.signal,
+      );
+      const out = parser.end();
+      // A panic goes to stderr, where the session reads it as the cell's error: the benchmark it
+      // happened in is the one testing had named and not finished.
+      if (error && out.unfinished && !out.failures.some((f) => f.name === out.unfinished)) out.failures.push({ name: out.unfinished, output: error.traceback.length ? error.traceback : [`${error.ename}: ${error.evalue}`] });
+      return out;
+    };
+    let output = await run(flags);
+    // A size that panics ends the binary; the sizes after it run in a fresh binary run, so one
+    // failing size does not take the rest of the sweep with it.
+    for (let pass = 0; sweepVars?.length === 1 && !ctx.signal.aborted && pass < MAX_SWEEP_RERUNS; pass++) {
+      const rest = unmeasured(output, selected, sweepVars[0]);
+      if (rest.length === 0 || (output.failures.length === 0 && !error)) break;
+      const more = await run(withBenchPattern(flags, `^(${selected.join("|")})$/^(${rest.map((v) => `${sweepVars[0].name}=${v}`).join("|")})$`));
+      output = mergeOutputs(output, more);
+    }
     reports.push(buildReport(output, raw, version, flags, ctx.signal.aborted));
     failures.push(...output.failures);
-    ctx.sink.update(displayId, { "text/plain": `${label}${ctx.signal.aborted ? `interrupted after ${done}/${total} runs` : `done: ${done} runs`}` });
+    // The count stays until the report replaces it (below), so no stale "done" line is left above the table.
+    ctx.sink.update(displayId, { "text/plain": `${label}${ctx.signal.aborted ? `interrupted after ${done}/${total} runs` : `finished ${done} runs`}` });
     if (ctx.signal.aborted || error) break;
   }
   const report = reports[reports.length - 1];
   report.failures = failures;
+  const sweep = buildSweep(report.benchmarks, failures, sweepVars?.map((v) => v.name));
+  if (sweep) report.sweep = sweep;
+  noise.after = noiseAfter(report.benchmarks.map((b) => ({ name: b.name, spreadPct: b.summary.ns_per_op.spreadPct })));
+  if (noise.before.length || noise.after.length) report.noise = noise;
+  report.config = benchConfig(report, parsed);
   if (reports.length === 2) report.comparison = compareReports(reports[0], reports[1], reports[0].go_version, reports[1].go_version);
-  if (compareTo !== undefined) report.comparison = compareReports(ctx.state.get(`bench:${compareTo}`) as BenchReport, report, compareTo, (parsed.options.save as string) ?? "current");
-  if (parsed.options.save) ctx.state.set(`bench:${parsed.options.save}`, report);
+  if (baseline) {
+    report.comparison = compareReports(baseline.report, report, compareTo!, saveAs ?? "current");
+    const differ = configDiffers(baseline.report.config ?? {}, report.config);
+    if (differ.length) report.comparison.config_differs = differ;
+    if (baseline.path) report.comparison.baseline_file = baseline.path;
+  }
+  if (saveAs) {
+    ctx.state.set(`bench:${saveAs}`, report);
+    try {
+      report.saved = saveRun(saveAs, report.raw, report.config);
+    } catch (e) {
+      report.notes.push(`--save ${saveAs}: kept in this session only; the file could not be written: ${(e as Error).message}`);
+    }
+  }
   ctx.state.set("bench:last", report);
-  if (report.benchmarks.length || report.failures.length) ctx.sink.display(renderBench(report));
+  const bundle = report.benchmarks.length || report.failures.length ? renderBench(report) : undefined;
+  // Earlier releases' counts (--go A,B) give way to nothing; the last one becomes the report.
+  for (const id of progressIds.slice(0, -1)) ctx.sink.update(id, { "text/plain": "" });
+  if (bundle && progressIds.length) ctx.sink.update(progressIds[progressIds.length - 1], bundle);
+  else if (bundle) ctx.sink.display(bundle);
   if (ctx.signal.aborted) return error;
   if (report.failures.length) {
     const text = `${report.failures.map((f) => f.name).join(", ")} failed`;
@@ -145,6 +204,91 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
 }
 
 export { countSummary };
+
+/** Fresh binary runs after sizes that crashed it: each run loses at least the size that failed. */
+const MAX_SWEEP_RERUNS = 8;
+
+/** Values of the swept variable that neither finished nor failed in some selected benchmark. */
+function unmeasured(output: BenchOutput, selected: readonly string[], v: SweepVar): number[] {
+  const seen = new Set([...output.results.map((r) => r.name), ...output.failures.map((f) => f.name)]);
+  return v.values.filter((x) => selected.some((b) => !seen.has(`${b}/${v.name}=${x}`)));
+}
+
+function withBenchPattern(flags: readonly string[], pattern: string): string[] {
+  const out = [...flags];
+  out[out.indexOf("-test.bench") + 1] = pattern;
+  return out;
+}
+
+function mergeOutputs(a: BenchOutput, b: BenchOutput): BenchOutput {
+  return {
+    config: { ...a.config, ...b.config },
+    results: [...a.results, ...b.results],
+    failures: [...a.failures, ...b.failures],
+    status: a.status === "ok" && b.status === "ok" ? "ok" : "fail",
+    other: [...a.other, ...b.other],
+  };
+}
+
+/** The --sweep variables, checked against the calls; undefined without --sweep. */
+function sweepOf(parsed: Parsed, calls: readonly string[]): SweepVar[] | undefined {
+  const spec = parsed.options.sweep as string | undefined;
+  if (spec === undefined) return undefined;
+  if (calls.length === 0)
+    throw new UsageError("%bench --sweep: give the calls to sweep, using the variable: %bench F(n) G(n) --sweep n=1,8,64 (a cell's own b.Run(\"n=64\", …) sub-benchmarks are charted without --sweep)", bench);
+  let vars: SweepVar[];
+  try {
+    vars = parseSweep(spec);
+  } catch (e) {
+    throw new UsageError(`%bench ${(e as Error).message}`, bench);
+  }
+  for (const v of vars)
+    if (!calls.some((c) => usesVar(c, v.name)))
+      throw new UsageError(`%bench --sweep: no call uses ${v.name}; write it where the size goes: ${calls.map((c) => c.replace(/\((.*)\)$/s, `(${v.name})`)).join(" ")}`, bench);
+  return vars;
+}
+
+/** "variant=pooled,host=ci" → {variant: "pooled", host: "ci"}; undefined when malformed. */
+export function labelsOf(text: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const part of text.split(",")) {
+    const m = /^([a-z][a-z0-9_.-]*)=(.*)$/.exec(part.trim());
+    if (!m) return undefined;
+    out[m[1]] = m[2];
+  }
+  return out;
+}
+
+/** benchstat configuration keys for this run: where and with what it was measured. */
+function benchConfig(r: BenchReport, parsed: Parsed): Record<string, string> {
+  const labels = parsed.options.label ? (labelsOf(String(parsed.options.label)) ?? {}) : {};
+  return { goos: r.goos, goarch: r.goarch, cpu: r.cpu, go: r.go_version, machine: machineName(), ...labels };
+}
+
+function configDiffers(before: Record<string, string>, after: Record<string, string>): { key: string; before: string; after: string }[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== "pkg");
+  return keys.filter((k) => (before[k] ?? "") !== (after[k] ?? "")).map((k) => ({ key: k, before: before[k] ?? "", after: after[k] ?? "" }));
+}
+
+/** The run --compare NAME means: this session's saving first, then a file saved on another day or machine. */
+function savedBaseline(ctx: MagicContext, name: string): { report: BenchReport; path?: string } {
+  const inSession = ctx.state.get(`bench:${name}`) as BenchReport | undefined;
+  if (inSession) return { report: inSession };
+  const file = loadRun(name);
+  if (file) {
+    const output = parseBenchOutput(file.text);
+    const report = buildReport(output, file.text, output.config.go ?? "", [], false);
+    report.config = { ...output.config };
+    delete report.config.pkg;
+    return { report, path: file.path };
+  }
+  const session = [...ctx.state.keys()].filter((k) => k.startsWith("bench:") && k !== "bench:last").map((k) => k.slice(6));
+  const files = listSaved();
+  throw new UsageError(
+    `%bench: --compare ${name}: no result saved under that name; in this session: ${session.join(", ") || "none"}; saved in ${benchDataDir()}: ${files.join(", ") || "none"} (use --save NAME first)`,
+    bench,
+  );
+}
 
 export function buildReport(output: BenchOutput, raw: string, goVersion: string, flags: string[], incomplete: boolean): BenchReport {
   const groups = new Map<string, BenchResultLine[]>();

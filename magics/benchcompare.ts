@@ -55,5 +55,12 @@ export function compareReports(before: BenchReport, after: BenchReport, baseline
     if (pairs.length) geomeans[unit] = geomeanRow(pairs);
   }
   if (Object.keys(geomeans).length) comparison.geomeans = geomeans;
+  // benchstat compares the rows both sides have; the rest are listed, not dropped silently.
+  const key = (b: { name: string; procs: number }) => `${b.name}-${b.procs}`;
+  const inAfter = new Set(after.benchmarks.map(key));
+  const inBefore = new Set(before.benchmarks.map(key));
+  const onlyBefore = before.benchmarks.filter((b) => !inAfter.has(key(b))).map((b) => (b.procs > 1 ? key(b) : b.name));
+  const onlyAfter = after.benchmarks.filter((b) => !inBefore.has(key(b))).map((b) => (b.procs > 1 ? key(b) : b.name));
+  if (onlyBefore.length || onlyAfter.length) comparison.unmatched = { baseline: onlyBefore, current: onlyAfter };
   return comparison;
 }

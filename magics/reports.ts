@@ -4,6 +4,8 @@
 import type { BenchRun } from "../kernel/go/benchfmt.js";
 import type { DiagnosticKind } from "../kernel/go/diagnostics.js";
 import type { CountSummary, Summary } from "../kernel/go/stats.js";
+import type { Sweep } from "../kernel/reports/sweep.js";
+import type { NoiseReport } from "../kernel/reports/noise.js";
 export type { DiagnosticKind };
 
 /** The versioned vendor MIME types that carry the reports (and name their schema's version). */
@@ -111,6 +113,12 @@ export interface BenchComparison {
   current: string;
   rows: BenchComparisonRow[];
   geomean: { before: number; after: number; deltaPct: number };
+  /** Configuration keys that differ between the saving and this run (another machine, day, release). */
+  config_differs?: { key: string; before: string; after: string }[];
+  /** The saved file compared against, when it came from the data dir. */
+  baseline_file?: string;
+  /** Benchmarks only one side has: not compared, listed. */
+  unmatched?: { baseline: string[]; current: string[] };
   /** The geomean rows of the B/op and allocs/op tables (present when any row has that unit). */
   geomeans?: { bytes_per_op?: GeomeanRow; allocs_per_op?: GeomeanRow };
   alpha: number;
@@ -132,6 +140,14 @@ export interface BenchReport {
   incomplete: boolean;
   failures: { name: string; output: string[] }[];
   notes: string[];
+  /** Present when benchmarks ran at two or more sizes (%bench --sweep, or b.Run("n=64", …)). */
+  sweep?: Sweep;
+  /** Conditions named before and after the run that make timings less trustworthy (Linux). */
+  noise?: NoiseReport;
+  /** benchstat configuration keys written with the raw output (goos, goarch, cpu, go, machine, labels). */
+  config?: Record<string, string>;
+  /** Where --save wrote the raw output (a file benchstat reads). */
+  saved?: string;
 }
 
 export interface Claim {
@@ -154,3 +170,6 @@ export interface ClaimReport {
   /** --warn: failures are shown but do not fail the cell. */
   warnOnly: boolean;
 }
+
+export type { Crossover, Growth, Sweep, SweepPoint, SweepSeries } from "../kernel/reports/sweep.js";
+export type { NoiseFinding, NoiseReport } from "../kernel/reports/noise.js";

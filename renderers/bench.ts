@@ -7,10 +7,11 @@
 // allocation count is the durable fact a chapter teaches, ns/op is weather.
 
 import type { MimeBundle } from "../kernel/protocol.js";
-import { BENCH_MIME, type BenchComparison, type BenchComparisonRow, type BenchReport, type CountSummary, type GeomeanRow, type MetricComparison, type Summary } from "../magics/reports.js";
+import { BENCH_MIME, type BenchComparison, type BenchComparisonRow, type BenchReport, type CountSummary, type GeomeanRow, type MetricComparison, type NoiseFinding, type Summary } from "../magics/reports.js";
 import { displayName, formatCi, formatCount, formatDelta, formatDuration, formatGeomeanChange, formatP, formatSecPerOp, tickFormatter, vsBase, warningsFor } from "./benchformat.js";
 import { COLOR, FONT_MONO, STYLE, h, pill, root, type Child, type Html } from "./html.js";
 import { barChart } from "./svg.js";
+import { sweepHtml, sweepText } from "./sweep.js";
 
 export function renderBench(report: BenchReport): MimeBundle {
   return {
@@ -71,10 +72,46 @@ function otherNotes(r: BenchReport): string[] {
   return r.notes.filter((n) => !(r.incomplete && /^interrupted/.test(n)));
 }
 
+/** With a sweep, its tables per size replace the flat table when every benchmark is in the sweep. */
+function sweepCovers(r: BenchReport): boolean {
+  if (!r.sweep) return false;
+  const inSweep = new Set(r.sweep.series.flatMap((s) => s.points.map((p) => p.benchmark)));
+  return r.benchmarks.every((b) => inSweep.has(b.name));
+}
+
+function noiseText(findings: readonly NoiseFinding[]): string[] {
+  return findings.map((f) => `noise: ${f.text}; ${f.advice}`);
+}
+
+function compareHeader(c: BenchComparison): string[] {
+  const out: string[] = [];
+  if (c.baseline_file) out.push(`compared with ${c.baseline_file}`);
+  if (c.config_differs?.length) out.push(`configuration differs from ${c.baseline}: ${c.config_differs.map((d) => `${d.key} ${d.before || "(none)"} → ${d.after || "(none)"}`).join("; ")}`);
+  return out;
+}
+
+function unmatchedText(c: BenchComparison): string[] {
+  if (!c.unmatched) return [];
+  const out: string[] = [];
+  if (c.unmatched.baseline.length) out.push(`only in ${c.baseline} (not compared): ${c.unmatched.baseline.map((n) => displayName(n, 1)).join(", ")}`);
+  if (c.unmatched.current.length) out.push(`only in ${c.current} (not compared): ${c.unmatched.current.map((n) => displayName(n, 1)).join(", ")}`);
+  return out;
+}
+
+/** Per-benchmark warnings, less the spread ones when the noise finding after the run names them all. */
+function benchWarnings(r: BenchReport, b: BenchReport["benchmarks"][number]): string[] {
+  const spreadNamed = r.noise?.after.some((f) => f.kind === "spread") ?? false;
+  return warningsFor(b).filter((w) => !(spreadNamed && /^noisy:/.test(w)));
+}
+
 function benchText(r: BenchReport): string {
   const out = headerLines(r);
+  if (r.noise) out.push(...noiseText(r.noise.before));
   if (r.incomplete) out.push(interruptedLine(r));
-  if (r.benchmarks.length) {
+  if (r.sweep) out.push("", ...sweepText(r.sweep));
+  if (r.benchmarks.length && sweepCovers(r)) {
+    for (const b of r.benchmarks) for (const w of benchWarnings(r, b)) out.push(`${displayName(b.name, b.procs)}: ${w}`);
+  } else if (r.benchmarks.length) {
     const secs = plusMinus(r.benchmarks.map((b) => [formatSecPerOp(b.summary.ns_per_op.median), formatCi(b.summary.ns_per_op)]));
     const rows = [
       ["", "sec/op", "B/op", "allocs/op", "runs"],
@@ -87,12 +124,14 @@ function benchText(r: BenchReport): string {
       ]),
     ];
     out.push(...textTable(rows, ["l", "l", "r", "r", "l"]));
-    for (const b of r.benchmarks) for (const w of warningsFor(b)) out.push(`${displayName(b.name, b.procs)}: ${w}`);
+    for (const b of r.benchmarks) for (const w of benchWarnings(r, b)) out.push(`${displayName(b.name, b.procs)}: ${w}`);
   }
-  if (r.comparison) out.push("", ...comparisonText(r.comparison));
+  if (r.noise?.after.length) out.push("", ...noiseText(r.noise.after));
+  if (r.comparison) out.push("", ...compareHeader(r.comparison), ...comparisonText(r.comparison), ...unmatchedText(r.comparison));
   for (const f of r.failures) out.push("", `FAIL ${f.name}`, ...f.output.map((l) => `    ${l}`));
   const notes = otherNotes(r);
   if (notes.length) out.push("", ...notes);
+  if (r.saved) out.push("", `saved for benchstat: ${r.saved}`);
   return out.join("\n");
 }
 
@@ -254,6 +293,14 @@ function allocsChangeHtml(a: { before: number; after: number }): Html {
   return a.before === a.after ? p(a.after) : h("span", null, p(a.before), " → ", p(a.after));
 }
 
+function noiseHtml(findings: readonly NoiseFinding[]): Html {
+  return h(
+    "div",
+    { style: "margin:4px 0" },
+    ...findings.map((f) => h("div", { style: `color:${COLOR.warn}` }, `⚠ ${f.text}`, h("div", { style: `${STYLE.muted};${STYLE.small};margin-left:1.4em` }, f.advice))),
+  );
+}
+
 function listHtml(items: string[], color: string, mark: string): Html {
   return h(
     "div",
@@ -264,20 +311,25 @@ function listHtml(items: string[], color: string, mark: string): Html {
 
 function benchHtml(r: BenchReport): Html {
   const header = headerLines(r).map((l) => l.replace(/^(\w+): /, "$1 "));
-  const warnings = r.benchmarks.flatMap((b) => warningsFor(b).map((w) => `${displayName(b.name, b.procs)}: ${w}`));
+  const warnings = r.benchmarks.flatMap((b) => benchWarnings(r, b).map((w) => `${displayName(b.name, b.procs)}: ${w}`));
   const notes = otherNotes(r);
   return root(
     h("div", { style: `${STYLE.muted};${STYLE.small}` }, header.join(" · ")),
+    r.noise?.before.length ? noiseHtml(r.noise.before) : null,
     r.incomplete ? h("div", { style: `color:${COLOR.warn};font-weight:700;margin:4px 0` }, `⏸ ${interruptedLine(r)}`) : null,
-    r.benchmarks.length ? resultsTable(r) : null,
+    r.benchmarks.length && !sweepCovers(r) ? resultsTable(r) : null,
     warnings.length ? listHtml(warnings, COLOR.warn, "⚠") : null,
-    r.benchmarks.length ? h("div", { style: "margin:8px 0" }, chart(r)) : null,
+    r.sweep ? sweepHtml(r.sweep) : null,
+    r.benchmarks.length && !sweepCovers(r) ? h("div", { style: "margin:8px 0" }, chart(r)) : null,
+    r.noise?.after.length ? noiseHtml(r.noise.after) : null,
     r.comparison
       ? h(
           "div",
           { style: "margin-top:8px" },
           h("div", { style: STYLE.heading }, "Compared with ", mono(r.comparison.baseline), h("span", { style: `${STYLE.muted};font-weight:400` }, ` (Mann-Whitney U, α=${r.comparison.alpha}; ~ = no significant difference)`)),
+          ...compareHeader(r.comparison).map((l) => h("div", { style: `${STYLE.small};color:${/differs/.test(l) ? COLOR.warn : "inherit"}` }, l)),
           comparisonHtml(r.comparison),
+          ...unmatchedText(r.comparison).map((l) => h("div", { style: `${STYLE.muted};${STYLE.small}` }, l)),
         )
       : null,
     ...r.failures.map((f) =>
@@ -289,6 +341,6 @@ function benchHtml(r: BenchReport): Html {
       ),
     ),
     notes.length ? listHtml(notes, COLOR.muted, "•") : null,
-    h("div", { style: STYLE.footer }, `go test ${r.flags.join(" ")}`, " · allocs/op is exact; ns/op depends on the machine"),
+    h("div", { style: STYLE.footer }, `go test ${r.flags.join(" ")}`, " · allocs/op is exact; ns/op depends on the machine", r.saved ? ` · saved for benchstat: ${r.saved}` : ""),
   );
 }

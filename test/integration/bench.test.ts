@@ -33,10 +33,15 @@ describe("%bench (real toolchain, Chapter 1)", function () {
 
   it("the one-line surprise: SquareQuiet 0 allocs/op, SquareLogged 1 (8 B/op)", async () => {
     const x = await k.execute(`%bench ${FAST} SquareQuiet(1<<20) SquareLogged(1<<20)`);
-    // Live progress: one display, updated in place as runs complete.
+    // Live progress: one display, updated in place as runs complete, that becomes the report: no
+    // stale "done" line is left above the table.
     const progress = x.iopub.filter((m) => m.header.msg_type === "update_display_data");
     expect(progress.length).to.be.greaterThan(1);
-    expect(String((progress[progress.length - 1].content as { data: Record<string, string> }).data["text/plain"])).to.match(/done: 4 runs/);
+    const texts = progress.map((m) => String((m.content as { data: Record<string, string> }).data["text/plain"]));
+    expect(texts[texts.length - 2]).to.match(/finished 4 runs/);
+    expect(texts[texts.length - 1]).to.match(/SquareQuiet/);
+    expect((progress[progress.length - 1].content as { data: object }).data).to.have.property(MIME);
+    expect(x.iopub.filter((m) => m.header.msg_type === "display_data")).to.have.length(1);
     const r = reportOf(x);
     expect(allocs(r)).to.deep.equal({ BenchmarkSquareQuiet: [0, 0], BenchmarkSquareLogged: [1, 8] });
     expect(r.benchmarks.every((b) => b.runs.length === 2 && b.summary.allocs_per_op!.exact)).to.equal(true);
