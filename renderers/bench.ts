@@ -86,7 +86,11 @@ function noiseText(findings: readonly NoiseFinding[]): string[] {
 function compareHeader(c: BenchComparison): string[] {
   const out: string[] = [];
   if (c.baseline_file) out.push(`compared with ${c.baseline_file}`);
-  if (c.config_differs?.length) out.push(`configuration differs from ${c.baseline}: ${c.config_differs.map((d) => `${d.key} ${d.before || "(none)"} → ${d.after || "(none)"}`).join("; ")}`);
+  if (c.config_differs?.length) {
+    out.push(`configuration differs from ${c.baseline}: ${c.config_differs.map((d) => `${d.key} ${d.before || "(none)"} → ${d.after || "(none)"}`).join("; ")}`);
+    // benchstat puts runs whose configuration differs in separate tables unless told to ignore the keys.
+    out.push(`benchstat compares the two only with: benchstat -ignore ${c.config_differs.map((d) => d.key).join(",")} ${c.baseline}.txt ${c.current}.txt`);
+  }
   return out;
 }
 

@@ -66,6 +66,11 @@ function sizeTable(sweep: Sweep, n: number): Html {
   );
 }
 
+/** "100.0 µs" → "100 µs", "1.500 ns" → "1.5 ns": axis labels and hovers need no trailing zeros. */
+export function axisDuration(ns: number): string {
+  return formatDuration(ns).replace(/\.?0+ /, (m) => (m.startsWith(".") ? " " : m)).replace(/(\.\d*?)0+ /, "$1 ");
+}
+
 export function sweepHtml(sweep: Sweep): Html {
   const findings = [
     ...sweep.crossovers.map((c) => ({ text: `⇄ ${c.text}`, color: "currentColor" })),
@@ -75,7 +80,7 @@ export function sweepHtml(sweep: Sweep): Html {
     "div",
     { style: "margin:8px 0" },
     h("div", { style: STYLE.heading }, `Sweep over ${sweep.vars.join(" × ")}`),
-    sweepChart(sweep, { formatNs: (v) => formatDuration(v) }),
+    sweepChart(sweep, { formatNs: axisDuration }),
     findings.length ? h("div", { style: "margin:6px 0;font-size:12.5px" }, ...findings.map((f) => h("div", { style: `color:${f.color}` }, f.text))) : null,
     h("div", { style: "display:flex;flex-wrap:wrap;gap:4px 16px" }, ...sizes(sweep).map((n) => sizeTable(sweep, n))),
   );

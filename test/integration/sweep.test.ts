@@ -127,3 +127,54 @@ describe("%bench --sweep (real toolchain)", function () {
     }
   });
 });
+
+describe("%bench --save/--compare across sessions (real toolchain)", function () {
+  this.timeout(240_000);
+  let data: string;
+  before(async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    data = mkdtempSync(join(tmpdir(), "goperf-h17-data-"));
+  });
+  after(async () => {
+    const { rmSync } = await import("node:fs");
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  it("saves a benchstat file in a private dir, and a later session compares with it, naming keys and rows that differ", async () => {
+    const { statSync, readFileSync } = await import("node:fs");
+    const { parseBenchOutput } = await import("../../kernel/go/benchfmt.js");
+    const env = { ...process.env, XDG_DATA_HOME: data };
+    const first = await KernelClient.launch({ env });
+    try {
+      expect((await first.execute(CODE)).reply.content.status).to.equal("ok");
+      const r = reportOf(await first.execute(`%bench ${FAST} Window(8) Boxes(64) --save base --label variant=plain`));
+      expect(r.saved).to.equal(`${data}/goperf/bench/base.txt`);
+      expect(statSync(`${data}/goperf/bench`).mode & 0o777).to.equal(0o700);
+      const saved = parseBenchOutput(readFileSync(r.saved!, "utf8"));
+      expect(saved.config).to.include({ goos: "linux", go: "go1.26.8", variant: "plain" });
+      expect(saved.config.machine).to.be.a("string").and.not.equal("");
+      expect(saved.results.map((x) => x.name)).to.include.members(["BenchmarkWindow", "BenchmarkBoxes"]);
+    } finally {
+      await first.close();
+    }
+    const second = await KernelClient.launch({ env });
+    try {
+      expect((await second.execute(CODE)).reply.content.status).to.equal("ok");
+      const x = await second.execute(`%bench ${FAST} Window(8) Fragile(3) --compare base --label variant=pooled`);
+      const c = reportOf(x).comparison!;
+      expect(c.baseline_file).to.equal(`${data}/goperf/bench/base.txt`);
+      expect(c.config_differs).to.deep.include({ key: "variant", before: "plain", after: "pooled" });
+      expect(c.rows.map((row) => row.name)).to.deep.equal(["BenchmarkWindow"]);
+      expect(c.rows[0].allocs_per_op).to.deep.include({ significant: false, note: "all samples are equal" });
+      expect(c.unmatched!.baseline.map(bare)).to.deep.equal(["BenchmarkBoxes"]);
+      expect(c.unmatched!.current.map(bare)).to.deep.equal(["BenchmarkFragile"]);
+      expect(String(bundleWith(x, MIME)!["text/plain"])).to.match(/configuration differs from base: .*variant plain → pooled/).and.match(/only in base \(not compared\): Boxes/);
+      const e = errorOf(await second.execute("%bench Window(8) --compare nosuch"));
+      expect(e.evalue).to.match(/no result saved under that name; .*saved in .*: base/);
+    } finally {
+      await second.close();
+    }
+  });
+});
