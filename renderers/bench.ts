@@ -8,9 +8,9 @@
 
 import type { MimeBundle } from "../kernel/protocol.js";
 import { BENCH_MIME, type BenchComparison, type BenchComparisonRow, type BenchReport, type CountSummary, type GeomeanRow, type MetricComparison, type NoiseFinding, type Summary } from "../magics/reports.js";
-import { displayName, formatCi, formatCount, formatDelta, formatDuration, formatGeomeanChange, formatP, formatSecPerOp, tickFormatter, vsBase, warningsFor } from "./benchformat.js";
+import { displayName, formatCi, formatCount, formatDelta, formatDuration, formatGeomeanChange, formatP, formatSecPerOp, vsBase, warningsFor } from "./benchformat.js";
 import { COLOR, FONT_MONO, STYLE, h, pill, root, type Child, type Html } from "./html.js";
-import { barChart } from "./svg.js";
+import { benchChart } from "./benchchart.js";
 import { sweepHtml, sweepText } from "./sweep.js";
 
 export function renderBench(report: BenchReport): MimeBundle {
@@ -221,31 +221,6 @@ function resultsTable(r: BenchReport): Html {
   return tableHtml(["benchmark", "ns/op (median ± 95% CI)", "min – max", "B/op", h("b", null, "allocs/op"), "runs"], rows, [false, true, true, true, true, false]);
 }
 
-function chart(r: BenchReport): Html {
-  const rows = r.benchmarks.map((b) => {
-    const ns = b.summary.ns_per_op;
-    const a = b.summary.allocs_per_op;
-    const allocs = a ? ` · ${a.exact ? a.value : `${a.min}–${a.max}`} allocs/op` : "";
-    // A benchmark without runs (interrupted at once) gets an empty bar, not NaN coordinates.
-    const known = Number.isFinite(ns.median);
-    return {
-      label: displayName(b.name, b.procs),
-      value: known ? ns.median : 0,
-      lo: known ? ns.min : undefined,
-      hi: known ? ns.max : undefined,
-      note: `${formatDuration(ns.median)}${allocs}`,
-      noteColor: a ? (a.exact && a.value === 0 ? COLOR.good : COLOR.bad) : undefined,
-      title: `median ${formatDuration(ns.median)}, runs from ${formatDuration(ns.min)} to ${formatDuration(ns.max)} (n=${b.summary.runs})`,
-    };
-  });
-  const domainMax = Math.max(...rows.map((x) => Math.max(x.value, x.hi ?? 0)));
-  return barChart(rows, {
-    width: 640,
-    title: "ns/op, median per benchmark; whiskers from the fastest to the slowest run",
-    formatTick: tickFormatter(domainMax),
-  });
-}
-
 function comparisonHtml(c: BenchComparison): Html {
   if (c.rows.length === 0) return h("div", { style: STYLE.muted }, `no benchmark in common with ${c.baseline}`);
   const delta = (r: Pick<BenchComparisonRow, "significant" | "tooFew" | "deltaPct">): Html => {
@@ -324,7 +299,7 @@ function benchHtml(r: BenchReport): Html {
     r.benchmarks.length && !sweepCovers(r) ? resultsTable(r) : null,
     warnings.length ? listHtml(warnings, COLOR.warn, "⚠") : null,
     r.sweep ? sweepHtml(r.sweep) : null,
-    r.benchmarks.length && !sweepCovers(r) ? h("div", { style: "margin:8px 0" }, chart(r)) : null,
+    r.benchmarks.length && !sweepCovers(r) ? h("div", { style: "margin:8px 0" }, benchChart(r)) : null,
     r.noise?.after.length ? noiseHtml(r.noise.after) : null,
     r.comparison
       ? h(

@@ -5,7 +5,7 @@
 import type { BenchReport, EscapeReport } from "../../../magics/reports.js";
 
 export { BENCH_MIME, ESCAPE_MIME } from "../../../magics/reports.js";
-export type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary, DiagnosticKind, EscapeDiagnostic, EscapeReport, Summary } from "../../../magics/reports.js";
+export type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary, MetricComparison, DiagnosticKind, EscapeDiagnostic, EscapeReport, Summary } from "../../../magics/reports.js";
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
