@@ -377,10 +377,11 @@ function decisionsHtml(report: EscapeReport): Html {
     );
   });
   const present = KIND_ORDER.filter((k) => shown.some((d) => d.kind === k));
+  // One cell's summary is already its heading: the total below only adds up several cells.
   return root(
     ...sections,
     legend(present),
-    h("div", { style: "margin-top:6px;font-weight:600" }, summarizeKinds(shown)),
+    sections.length > 1 ? h("div", { style: "margin-top:6px;font-weight:600" }, `all cells: ${summarizeKinds(shown)}`) : null,
     footer(report),
   );
 }
