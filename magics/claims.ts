@@ -10,6 +10,8 @@
 //   FUNC: CLAIM agrees between A and B    ... holds under both, or under neither
 //   BENCH allocs/op == 1          an allocation count (allocs/op, B/op) compared: == != < <= > >=
 //   BENCH ns/op < OTHER           a significant difference (Mann-Whitney U, α = 0.05) in that direction
+//   BENCH allocs/op grows as LAW  over a sweep's sizes, the exact law every run agrees on
+//                                 ("⌈n/8⌉", "0 for n ≤ 4, 1 from n = 5"; <= and >= read as ≤ and ≥)
 
 import { compare } from "../kernel/go/stats.js";
 import type { BenchEntry, BenchReport, EscapeDiagnostic } from "./reports.js";
@@ -24,7 +26,8 @@ export type ClaimSpec =
   /** A decision claim judged under two releases: it holds under exactly one (differs), or not (agrees). */
   | { type: "releases"; func: string; relation: "differs" | "agrees"; releases: [string, string]; inner: DecisionClaim }
   | { type: "count"; bench: string; metric: "allocs/op" | "B/op"; op: Op; value: number }
-  | { type: "faster"; bench: string; op: "<" | ">"; other: string };
+  | { type: "faster"; bench: string; op: "<" | ">"; other: string }
+  | { type: "growth"; bench: string; metric: "allocs/op" | "B/op"; law: string };
 
 export type Op = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
@@ -37,13 +40,21 @@ export const CLAIM_FORMS = [
   "FUNC: CLAIM agrees between A and B    CLAIM (any of the four above) holds under both releases or neither",
   "BENCH allocs/op OP N     e.g. SquareLogged allocs/op == 1   (also B/op; OP is == != < <= > >=)",
   "BENCH ns/op < OTHER      e.g. SquareQuiet ns/op < SquareLogged   (significant at α = 0.05)",
+  "BENCH allocs/op grows as LAW   e.g. Window allocs/op grows as 0 for n <= 4, 1 from n = 5   (over a %bench --sweep; also B/op)",
 ];
+
+/** A law as goperf prints it, whichever way it was typed: <= ≤, >= ≥, single spaces. */
+function normalLaw(law: string): string {
+  return law.replace(/<=/g, "≤").replace(/>=/g, "≥").replace(/\s+/g, " ").trim();
+}
 
 export class ClaimSyntaxError extends Error {}
 
 export function parseClaim(text: string): ClaimSpec {
   const t = text.trim();
-  let m = /^(\S+)\s+(allocs\/op|B\/op)\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
+  let m = /^(\S+)\s+(allocs\/op|B\/op)\s+grows\s+as\s+(.+)$/.exec(t);
+  if (m) return { type: "growth", bench: m[1], metric: m[2] as "allocs/op" | "B/op", law: normalLaw(m[3]) };
+  m = /^(\S+)\s+(allocs\/op|B\/op)\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
   if (m) return { type: "count", bench: m[1], metric: m[2] as "allocs/op" | "B/op", op: m[3] as Op, value: Number(m[4]) };
   m = /^(\S+)\s+ns\/op\s*(<|>)\s*(\S+?)(?:\s+ns\/op)?$/.exec(t);
   if (m) return { type: "faster", bench: m[1], op: m[2] as "<" | ">", other: m[3] };
@@ -105,7 +116,27 @@ export function judge(claim: ClaimSpec, evidence: Evidence): Verdict {
       return judgeFaster(claim, evidence);
     case "releases":
       return judgeReleases(claim, evidence);
+    case "growth":
+      return judgeGrowth(claim, evidence);
   }
+}
+
+function judgeGrowth(claim: Extract<ClaimSpec, { type: "growth" }>, evidence: Evidence): Verdict {
+  const want = claim.bench.replace(/^Benchmark/, "");
+  for (const report of evidence.benches) {
+    const series = report.sweep?.series.find((s) => s.name === want || s.name.replace(/-\d+(?= |$)/, "") === want);
+    if (!series) continue;
+    const growth = report.sweep!.growth.find((g) => g.series === series.name && g.unit === claim.metric);
+    const sizes = series.points.map((p) => `${report.sweep!.vars[0]}=${p.n}${p.failed ? " (failed)" : ""}`).join(", ");
+    if (!growth) return { passed: false, detail: `no ${claim.metric} for ${series.name} over ${sizes}` };
+    if (growth.exact === undefined) return { passed: false, detail: `${claim.metric} of ${series.name} follows no exact law over ${sizes}: ${growth.text}` };
+    const law = growth.exact.replace(/^[^=]+=\s*/, "");
+    return law === claim.law
+      ? { passed: true, detail: `${series.name} ${growth.exact} over ${sizes}` }
+      : { passed: false, detail: `${series.name} ${growth.exact} over ${sizes}, not ${claim.law}` };
+  }
+  const swept = [...new Set(evidence.benches.flatMap((r) => r.sweep?.series.map((s) => s.name) ?? []))];
+  return { passed: false, detail: `no sweep of ${want}: run %bench ${want}(n) --sweep n=… first (swept so far: ${swept.join(", ") || "none"})` };
 }
 
 function judgeReleases(claim: Extract<ClaimSpec, { type: "releases" }>, evidence: Evidence): Verdict {

@@ -224,12 +224,16 @@ export function exactCountLaw(points: readonly { n: number; v: number }[], x: st
     const term = b === 1 ? x : Number.isInteger(b) ? `${b}·${x}` : Number.isInteger(1 / b) ? `${x}/${1 / b}` : undefined;
     const plus = (t: string, c: number) => (c === 0 ? t : `${c} + ${t}`);
     if (term && fits((n) => a + b * n)) return plus(term, a);
-    const d = 1 / b;
-    if (Number.isInteger(d) && d > 1) {
-      const af = p2.v - Math.floor(p2.n / d);
-      if (fits((n) => af + Math.floor(n / d))) return plus(`⌊${x}/${d}⌋`, af);
-      const ac = p2.v - Math.ceil(p2.n / d);
-      if (fits((n) => ac + Math.ceil(n / d))) return plus(`⌈${x}/${d}⌉`, ac);
+    // Steps: a count that grows by c every d of n ("64·⌈n/8⌉": one 64-byte block per 8 values).
+    for (let d = 2; d <= 4096; d++) {
+      const c = b * d;
+      if (Math.abs(c - Math.round(c)) > 1e-9 || Math.round(c) < 1) continue;
+      const k = Math.round(c);
+      const times = (t: string) => (k === 1 ? t : `${k}·${t}`);
+      const af = p2.v - k * Math.floor(p2.n / d);
+      if (fits((n) => af + k * Math.floor(n / d))) return plus(times(`⌊${x}/${d}⌋`), af);
+      const ac = p2.v - k * Math.ceil(p2.n / d);
+      if (fits((n) => ac + k * Math.ceil(n / d))) return plus(times(`⌈${x}/${d}⌉`), ac);
     }
   }
   // A step: one value up to some size, another from the next size on.
@@ -252,7 +256,7 @@ function growthOf(s: SweepSeries, x: string): Growth[] {
     const pts = ok.map((p) => ({ n: p.n, v: p.summary[key]!.value }));
     const law = counts.every((c) => c!.exact) ? exactCountLaw(pts, x) : undefined;
     if (law !== undefined) {
-      out.push({ series: s.name, unit, exact: `${unit} = ${law}`, text: `${s.name} ${unit} = ${law} (exact: every run agrees)` });
+      out.push({ series: s.name, unit, exact: `${unit} = ${law}`, text: `${s.name} ${unit} = ${law} (exact at every size measured; every run agrees)` });
       continue;
     }
     const g = powerGrowth(s, unit, pts, x);

@@ -75,7 +75,7 @@ describe("%bench --sweep (real toolchain)", function () {
     const laws = Object.fromEntries(r.sweep!.growth.filter((g) => g.exact).map((g) => [`${bare(g.series)} ${g.unit}`, g.exact]));
     expect(laws["Window allocs/op"]).to.equal("allocs/op = 0 for n ≤ 4, 1 from n = 8");
     expect(laws["Boxes allocs/op"]).to.equal("allocs/op = ⌈n/8⌉");
-    expect(laws["Window B/op"]).to.equal(undefined); // 64·n bytes from n=8 on, 0 below: a fitted exponent instead
+    expect(laws["Window B/op"]).to.equal("B/op = 64·⌊n/8⌋"); // exact at the sizes measured: 0 up to 4 ints, 8 B per int from 8
     expect(r.sweep!.vars).to.deep.equal(["n"]);
     expect(r.sweep!.logX).to.equal(true);
     const text = String(bundleWith(x, MIME)!["text/plain"]);
@@ -83,6 +83,14 @@ describe("%bench --sweep (real toolchain)", function () {
     const html = String(bundleWith(x, MIME)!["text/html"]);
     expect(html).to.contain("<svg").and.match(/<title>Window(-\d+)? n=8: 1 allocs\/op \(every run agrees\)<\/title>/);
     expect(html).to.not.contain("NaN");
+  });
+
+  it("%expect judges a count's law over the sweep: BENCH allocs/op grows as LAW", async () => {
+    const ok = await k.execute("%expect Window allocs/op grows as 0 for n <= 4, 1 from n = 8\n%expect Boxes B/op grows as 64·⌈n/8⌉");
+    expect(ok.reply.content.status, JSON.stringify(ok.iopub.map((m) => m.content))).to.equal("ok");
+    const bad = errorOf(await k.execute("%expect Window allocs/op grows as n/8"));
+    expect(bad.ename).to.equal("ClaimFailed");
+    expect(bad.traceback.join("\n")).to.match(/Window(-\d+)? allocs\/op = 0 for n ≤ 4, 1 from n = 8 over n=1, n=2, n=4, n=8, n=64, n=512, not n\/8/);
   });
 
   it("charts a cell's own b.Run(\"n=…\") sub-benchmarks the same way", async () => {

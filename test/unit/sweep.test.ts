@@ -106,6 +106,7 @@ describe("sweep: analysis", () => {
     expect(exactCountLaw(pts(sizes, (n) => 1 + Math.floor(n / 8)), "n")).to.equal("1 + ⌊n/8⌋");
     expect(exactCountLaw(pts(sizes, (n) => Math.ceil(n / 8)), "n")).to.equal("⌈n/8⌉");
     expect(exactCountLaw(pts([1, 2, 4, 8, 16], (n) => (n > 4 ? 1 : 0)), "n")).to.equal("0 for n ≤ 4, 1 from n = 8");
+    expect(exactCountLaw(pts(sizes, (n) => 64 * Math.ceil(n / 8)), "n")).to.equal("64·⌈n/8⌉");
     expect(exactCountLaw(pts(sizes, (n) => n * n), "n")).to.equal(undefined);
   });
 
