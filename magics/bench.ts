@@ -106,7 +106,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
 
   const count = parsed.options.count as number;
   // Named before the numbers, measured after the build so the build's own load is not counted.
-  const noise: NoiseReport = { before: noiseBefore(await machineState("/", 100)), after: [] };
+  const noise: NoiseReport = { before: noiseBefore(await machineState("/", 50)), after: [] };
   const flags = ["-test.run", "^$", "-test.bench", `^(${selected.join("|")})$`, "-test.benchmem", "-test.count", String(count)];
   if (parsed.options.benchtime) flags.push("-test.benchtime", String(parsed.options.benchtime));
   if (parsed.options.cpu) flags.push("-test.cpu", String(parsed.options.cpu));
