@@ -149,7 +149,11 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
       const out = parser.end();
       // A panic goes to stderr, where the session reads it as the cell's error: the benchmark it
       // happened in is the one testing had named and not finished.
-      if (error && out.unfinished && !out.failures.some((f) => f.name === out.unfinished)) out.failures.push({ name: out.unfinished, output: error.traceback.length ? error.traceback : [`${error.ename}: ${error.evalue}`] });
+      if (error && out.unfinished && !out.failures.some((f) => f.name === out.unfinished)) {
+        // An interrupted sweep (a size that hangs, stopped by the reader) marks that size, not the sweep.
+        const why = ctx.signal.aborted ? ["interrupted before this size finished (it may hang or need a shorter -benchtime)"] : error.traceback.length ? error.traceback : [`${error.ename}: ${error.evalue}`];
+        if (!ctx.signal.aborted || sweepVars) out.failures.push({ name: out.unfinished, output: why });
+      }
       return out;
     };
     let output = await run(flags);

@@ -201,7 +201,8 @@ const fmtExp = (e: number) => (Math.abs(e) < 0.005 ? "0.00" : e.toFixed(2));
 function powerGrowth(s: SweepSeries, unit: Growth["unit"], points: { n: number; v: number }[], x: string): Growth | undefined {
   const f = fit(points);
   if (!f) return undefined;
-  const ns = points.filter((p) => p.n > 0).map((p) => p.n);
+  // The span of the sizes the fit used: a count of 0 has no logarithm and is left out.
+  const ns = points.filter((p) => p.n > 0 && p.v > 0 && Number.isFinite(p.v)).map((p) => p.n);
   const span = `${x}=${Math.min(...ns)}..${Math.max(...ns)}`;
   const constant = Math.abs(f.slope) < CONSTANT_EXPONENT && f.range[0] > -0.3 && f.range[1] < 0.3;
   const poorFit = !constant && f.r2 < POOR_R2;

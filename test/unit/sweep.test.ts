@@ -64,6 +64,16 @@ describe("sweep: analysis", () => {
     expect(buildSweep([entry("BenchmarkA", 1, 0), entry("BenchmarkB/case=1", 1, 0)])).to.equal(undefined);
   });
 
+  it("a grid: x is the first variable, one series per function and value of the others", () => {
+    const names = [1, 8].flatMap((n) => [2, 4].map((k) => entry(`BenchmarkF/n=${n}/k=${k}`, n * k, 0)));
+    const s = buildSweep(names, [], ["n", "k"])!;
+    expect(s.vars).to.deep.equal(["n", "k"]);
+    expect(s.series.map((x) => [x.name, x.at, x.points.map((p) => p.n)])).to.deep.equal([
+      ["F k=2", { k: 2 }, [1, 8]],
+      ["F k=4", { k: 4 }, [1, 8]],
+    ]);
+  });
+
   it("finds where the intervals separate and swap order, and estimates the crossing", () => {
     const sizes = [1, 8, 64, 512, 4096];
     const f = sizes.map((n) => entry(`BenchmarkMap/n=${n}`, 50, 0));
