@@ -1,6 +1,9 @@
 // %bench against the real toolchain, on Chapter 1's code. allocs/op and B/op are exact facts and
 // asserted exactly; ns/op is weather and never asserted.
 import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
 import type { BenchReport } from "../../magics/reports.js";
 import { errorOf, reportWith } from "../helpers/outputs.js";
@@ -23,12 +26,16 @@ const FAST = "-benchtime 20000x -count 2";
 describe("%bench (real toolchain, Chapter 1)", function () {
   this.timeout(240_000);
   let k: KernelClient;
+  let data: string;
   before(async () => {
-    k = await KernelClient.launch();
+    // --save writes a file to the user's goperf data dir: give the test a dir of its own.
+    data = mkdtempSync(join(tmpdir(), "goperf-bench-data-"));
+    k = await KernelClient.launch({ env: { ...process.env, XDG_DATA_HOME: data } });
     for (const cell of [POINTS, SQUARES, CLOSURES, GLOBALS, DRILL2]) expect((await k.execute(cell)).reply.content.status).to.equal("ok");
   });
   after(async () => {
     await k?.close();
+    rmSync(data, { recursive: true, force: true });
   });
 
   it("the one-line surprise: SquareQuiet 0 allocs/op, SquareLogged 1 (8 B/op)", async () => {
