@@ -4,7 +4,7 @@ import { compareReports } from "../../magics/benchcompare.js";
 import type { BenchComparison, BenchEntry, BenchReport, CountSummary } from "../../magics/reports.js";
 import { MIME, renderBench } from "../../renderers/index.js";
 import { displayName, formatCount, formatDuration, formatSecPerOp } from "../../renderers/benchformat.js";
-import { niceTicks } from "../../renderers/svg.js";
+import { barChart, niceTicks } from "../../renderers/svg.js";
 import { expectBalanced, writeArtifact } from "../helpers/html.js";
 
 // Chapter 1's benchmarks with run-to-run numbers like go1.26.8's on a shared linux/amd64 machine
@@ -246,5 +246,17 @@ describe("renderBench: the vendor JSON", () => {
     expect(MIME.bench).to.equal("application/vnd.goperf.bench.v1+json");
     expect(bundle[MIME.bench]).to.equal(r);
     expect(Object.keys(bundle).sort()).to.deep.equal(["application/vnd.goperf.bench.v1+json", "text/html", "text/plain"]);
+  });
+});
+
+describe("barChart: notes stay inside the drawing", () => {
+  it("widens the chart rather than let the longest bar's note run past its edge", () => {
+    const note = "1.234 ms · 123456 allocs/op (varies between runs)";
+    const svg = String(barChart([{ label: "VeryLongBenchmarkName/n=4096-2", value: 100, note }], { width: 400, formatTick: String, title: "t" }));
+    const width = Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)![1]);
+    const noteX = Number(new RegExp(`<text x="([\\d.]+)"[^>]*>${note.replace(/[()]/g, "\\$&")}</text>`).exec(svg)![1]);
+    // 6.4 px per character is the chart's own estimate of a note's width at 11 px.
+    expect(noteX + note.length * 6.4).to.be.at.most(width);
+    expect(svg).to.not.contain("overflow:visible");
   });
 });
