@@ -177,18 +177,21 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   if (sweep) report.sweep = sweep;
   noise.after = noiseAfter(report.benchmarks.map((b) => ({ name: b.name, spreadPct: b.summary.ns_per_op.spreadPct })));
   if (noise.before.length || noise.after.length) report.noise = noise;
-  report.config = benchConfig(report, parsed);
+  // The configuration keys (the machine's name among them) go only where they are asked for: into a
+  // saving and a comparison with one, not into every report a notebook keeps.
+  const config = benchConfig(report, parsed);
+  if (saveAs !== undefined || baseline) report.config = config;
   if (reports.length === 2) report.comparison = compareReports(reports[0], reports[1], reports[0].go_version, reports[1].go_version);
   if (baseline) {
     report.comparison = compareReports(baseline.report, report, compareTo!, saveAs ?? "current");
-    const differ = configDiffers(baseline.report.config ?? {}, report.config);
+    const differ = configDiffers(baseline.report.config ?? {}, config);
     if (differ.length) report.comparison.config_differs = differ;
     if (baseline.path) report.comparison.baseline_file = baseline.path;
   }
   if (saveAs) {
     ctx.state.set(`bench:${saveAs}`, report);
     try {
-      report.saved = saveRun(saveAs, report.raw, report.config);
+      report.saved = saveRun(saveAs, report.raw, config);
     } catch (e) {
       report.notes.push(`--save ${saveAs}: kept in this session only; the file could not be written: ${(e as Error).message}`);
     }
