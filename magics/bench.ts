@@ -35,6 +35,7 @@ export const bench: Magic = {
     { name: "count", type: "int", value: "N", default: 6, description: "runs per benchmark (6 gives a 95% interval)", check: (v) => (Number(v) < 1 ? "must be at least 1" : undefined) },
     { name: "benchtime", type: "duration", value: "D|Nx", description: "time or iterations per run, e.g. 1s or 1000x" },
     { name: "cpu", type: "string", value: "LIST", description: "GOMAXPROCS values to run with, e.g. 1,2,4", check: (v) => (/^\d+(,\d+)*$/.test(String(v)) ? undefined : "must be a comma-separated list of numbers, like 1,2,4") },
+    { name: "timeout", type: "duration", value: "D", description: "stop a benchmark binary run after D (e.g. 30s): the benchmark it was in is marked failed; in a sweep the other sizes run on", check: (v) => (durationMs(String(v)) === undefined ? "must be a time like 30s or 2m, not an iteration count" : undefined) },
     { name: "sweep", type: "string", value: "VAR=VALUES", description: "run each call at each value: n=1,8,64 or n=1..4096x8 (geometric); several variables as a grid: 'n=1,8 k=2,4'" },
     { name: "save", type: "string", value: "NAME", description: "keep this result under NAME, in the session and as a benchstat file in your goperf data dir" },
     { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME (this session, or a saving from another day or machine)" },
@@ -110,6 +111,8 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   const flags = ["-test.run", "^$", "-test.bench", `^(${selected.join("|")})$`, "-test.benchmem", "-test.count", String(count)];
   if (parsed.options.benchtime) flags.push("-test.benchtime", String(parsed.options.benchtime));
   if (parsed.options.cpu) flags.push("-test.cpu", String(parsed.options.cpu));
+  // testing stops its -test.timeout alarm before benchmarks run, so goperf keeps the time itself.
+  const timeoutMs = parsed.options.timeout ? durationMs(String(parsed.options.timeout)) : undefined;
   const cpus = parsed.options.cpu ? String(parsed.options.cpu).split(",").length : 1;
   const points = sweepVars ? sweepVars.reduce((p, v) => p * v.values.length, 1) : 1;
   const total = selected.length * points * count * cpus;
@@ -130,6 +133,11 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
     let raw = "";
     const run = async (args: string[]): Promise<BenchOutput> => {
       const parser = new BenchStreamParser();
+      const stop = new AbortController();
+      const interrupt = () => stop.abort();
+      ctx.signal.addEventListener("abort", interrupt);
+      let timedOut = false;
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop.abort()), timeoutMs);
       error = await session.runProgram(
         binary,
         args,
@@ -144,9 +152,21 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
           },
           stderr: (text) => ctx.sink.stream("stderr", text),
         },
-        ctx.signal,
+        stop.signal,
       );
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", interrupt);
       const out = parser.end();
+      // testing prints a benchmark's name only after its first b.N=1 call: a size that hangs or
+      // panics in that call is not named. In a sweep the order is known: the first size short of
+      // its runs is the one the binary was in.
+      if (error && !out.unfinished && sweepVars?.length === 1) out.unfinished = firstShort(out, selected, sweepVars[0], count * cpus);
+      if (timedOut && !ctx.signal.aborted) {
+        // The reader did not interrupt: the benchmark it was in failed, the cell goes on.
+        if (out.unfinished) out.failures.push({ name: out.unfinished, output: [`timed out after ${parsed.options.timeout} (%bench --timeout)`] });
+        error = out.unfinished ? null : { ename: "Timeout", evalue: `the benchmarks ran past --timeout ${parsed.options.timeout}`, traceback: [`Timeout: the benchmarks ran past --timeout ${parsed.options.timeout}`] };
+        return out;
+      }
       // A panic goes to stderr, where the session reads it as the cell's error: the benchmark it
       // happened in is the one testing had named and not finished.
       if (error && out.unfinished && !out.failures.some((f) => f.name === out.unfinished)) {
@@ -212,8 +232,30 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
 
 export { countSummary };
 
+/** "30s", "1m30s", "500ms" → milliseconds; undefined for an iteration count or nonsense. */
+export function durationMs(text: string): number | undefined {
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6 };
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * unit[m[2]];
+  return ms;
+}
+
 /** Fresh binary runs after sizes that crashed it: each run loses at least the size that failed. */
 const MAX_SWEEP_RERUNS = 8;
+
+/** The first sub-benchmark, in the order testing runs them, with fewer results than `runs` and no failure. */
+function firstShort(output: BenchOutput, selected: readonly string[], v: SweepVar, runs: number): string | undefined {
+  const done = new Map<string, number>();
+  for (const r of output.results) done.set(r.name, (done.get(r.name) ?? 0) + 1);
+  const failed = new Set(output.failures.map((f) => f.name));
+  for (const b of selected)
+    for (const x of v.values) {
+      const name = `${b}/${v.name}=${x}`;
+      if (!failed.has(name) && (done.get(name) ?? 0) < runs) return name;
+    }
+  return undefined;
+}
 
 /** Values of the swept variable that neither finished nor failed in some selected benchmark. */
 function unmeasured(output: BenchOutput, selected: readonly string[], v: SweepVar): number[] {

@@ -10,6 +10,7 @@ const MIME = "application/vnd.goperf.bench.v1+json";
 const FAST = "-benchtime 20000x -count 2";
 
 const CODE = `
+import "time"
 // Window sums the first n squares through a scratch slice that never escapes.
 func Window(n int) int {
 	buf := make([]int, n)
@@ -38,6 +39,13 @@ func Boxes(n int) int {
 func keep(p *[8]int) int { sinkBox = p; return p[0] }
 
 var sinkBox *[8]int
+
+func Slow(n int) int {
+	if n == 64 {
+		time.Sleep(time.Hour)
+	}
+	return n
+}
 
 func Fragile(n int) int {
 	if n == 64 {
@@ -119,6 +127,13 @@ describe("%bench --sweep (real toolchain)", function () {
     expect(points.map((p) => [p.n, Boolean(p.failed)])).to.deep.equal([[8, false], [64, true], [512, false]]);
     expect(points[2].summary.allocs_per_op?.value).to.equal(0);
     expect(errorOf(x).ename).to.equal("BenchmarkFailed");
+  });
+
+  it("marks a size that times out (--timeout) as failed and still reports the others", async () => {
+    const x = await k.execute(`%bench ${FAST} Slow(n) --sweep n=8,64,512 --timeout 3s`);
+    const points = reportOf(x).sweep!.series[0].points;
+    expect(points.map((p) => [p.n, Boolean(p.failed)])).to.deep.equal([[8, false], [64, true], [512, false]]);
+    expect(points[1].failed).to.match(/timed out/);
   });
 
   it("refuses a sweep with one value, a non-number, an unused variable and too many points, saying what is right", async () => {
