@@ -131,6 +131,27 @@ async function profileCell(k: KernelClient): Promise<Row> {
   return compareRow("%profile --mem (2000x)", kernel, "`go test -bench X -memprofile m.out -memprofilerate 1` + `go tool pprof -list . m.out`", raw, "≤ 1.3x");
 }
 
+/** The sizes of the sweep row: k = 5, from 1 to 4096. */
+const SWEEP = [1, 8, 64, 512, 4096];
+
+async function sweepCell(k: KernelClient): Promise<Row> {
+  const dir = rawModule();
+  const kernel: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(rounds / 2)) + 1; i++) {
+    // A new function each round: both sides build a new test binary, then run k benchmarks in it.
+    const window = `//go:noinline\nfunc Window${i}(n int) int {\n\tbuf := make([]int, n)\n\tfor j := range buf {\n\t\tbuf[j] = j\n\t}\n\treturn len(buf)\n}`;
+    const benches = SWEEP.map((n) => `func BenchmarkWindow${i}_${n}(b *testing.B) {\n\tn := sizes[${SWEEP.indexOf(n)}]\n\tfor b.Loop() {\n\t\tWindow${i}(n)\n\t}\n}`).join("\n\n");
+    writeFileSync(join(dir, "main.go"), `package main\n\n${window}\n\nfunc main() {}\n`);
+    writeFileSync(join(dir, "main_test.go"), `package main\n\nimport "testing"\n\nvar sizes = []int{${SWEEP.join(", ")}}\n\n${benches}\n`);
+    const r = await time(async () => go(dir, "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "6", "-benchtime", "50ms", "."));
+    const c = await time(() => k.execute(`%bench Window${i}(n) --sweep n=${SWEEP.join(",")} -count 6 -benchtime 50ms\n${window}`));
+    if (i > 0) (raw.push(r), kernel.push(c));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return compareRow(`%bench --sweep of ${SWEEP.length} sizes, -count 6 (50ms runs)`, kernel, `the same ${SWEEP.length} benchmarks with \`go test -bench . -benchmem -count 6\``, raw, "≤ 1.05x");
+}
+
 async function longSession(): Promise<Row[]> {
   const k = await KernelClient.launch();
   await k.execute(SQUARE);
@@ -178,6 +199,7 @@ async function main(): Promise<void> {
   if (wanted("asm")) rows.push(await asmCell(k, rounds));
   if (wanted("layout")) rows.push(await layoutCell(k, rounds));
   if (wanted("display")) rows.push(await displayCell(k));
+  if (wanted("sweep")) rows.push(await sweepCell(k));
   await k.close();
   if (wanted("first")) rows.push(await firstCell());
   if (wanted("long")) rows.push(...(await longSession()));

@@ -4,7 +4,8 @@
 
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { benchDataDir, listSaved, loadRun, SAVE_NAME } from "../kernel/benchstore.js";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatCheck, formatClaimsSummary, summarizeClaims } from "../kernel/notebook/check.js";
@@ -38,6 +39,11 @@ const USAGE = `Usage: goperf <command> [arguments]
       Writes the notebook as a plain Go lab: DIR/go.mod, DIR/lab.go (declarations, and the
       cells' statements in main), DIR/lab_test.go (benchmarks; each %bench F(x) as a b.Loop
       benchmark) and DIR/Makefile (make escape | bench | golden). --force overwrites them.
+
+  goperf bench-export [NAME [-o FILE]]
+      Without NAME, lists the runs %bench --save kept in your goperf data dir. With NAME, writes
+      that run's raw output (Go benchmark format with benchstat configuration keys) to stdout or
+      FILE: feed it to benchstat (benchstat old.txt new.txt).
 
   goperf install [--user | --sys-prefix | --prefix DIR] [--uninstall]
       Installs the Jupyter kernelspec "goperf" (runs install.js; see goperf install --help).
@@ -193,6 +199,28 @@ function install(args: string[]): Promise<number> {
   });
 }
 
+function benchExport(args: string[]): number {
+  const { values, positionals } = parse(args, { out: { type: "string", short: "o" } }, [], true);
+  if (positionals.length > 1) throw new UsageError("bench-export takes at most one NAME");
+  const [name] = positionals;
+  if (name === undefined) {
+    const names = listSaved();
+    if (names.length === 0) console.log(`no saved runs in ${benchDataDir()} (save one with %bench --save NAME)`);
+    for (const n of names) console.log(`${n}\t${join(benchDataDir(), `${n}.txt`)}`);
+    return 0;
+  }
+  if (!SAVE_NAME.test(name)) throw new UsageError(`bench-export: ${name} is not a saved run's name (letters, digits, _ . -)`);
+  const run = loadRun(name);
+  if (!run) {
+    process.stderr.write(`goperf: no saved run ${name} in ${benchDataDir()}; saved: ${listSaved().join(", ") || "none"}\n`);
+    return 2;
+  }
+  const out = values.out;
+  if (out) writeFileSync(out, run.text);
+  else process.stdout.write(run.text);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== "install" && (rest.includes("--help") || rest.includes("-h"))) {
@@ -218,6 +246,8 @@ async function main(argv: string[]): Promise<number> {
       return exportLab(rest);
     case "install":
       return install(rest);
+    case "bench-export":
+      return benchExport(rest);
     default:
       throw new UsageError(`unknown command ${command}`);
   }

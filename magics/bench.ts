@@ -3,8 +3,13 @@
 // exact allocation counts, Mann-Whitney comparisons against a saved run.
 
 import { copyFileSync } from "node:fs";
-import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
-import { summarize } from "../kernel/go/stats.js";
+import { benchDataDir, listSaved, loadRun, saveRun, SAVE_NAME } from "../kernel/benchstore.js";
+import { BenchStreamParser, parseBenchOutput, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
+import { machineName, machineState, noiseAfter, noiseBefore } from "../kernel/machine.js";
+import type { NoiseReport } from "../kernel/reports/noise.js";
+import { buildSweep } from "./sweep.js";
+import { generateSweepBenchmark, parseSweep, usesVar, type SweepVar } from "./sweepspec.js";
+import { countSummary, summarize } from "../kernel/go/stats.js";
 import { benchmarkName, isCall, shorthandBenchmark, type Shorthand } from "../kernel/go/shorthand.js";
 import type { BuildResult, Candidate, CellError } from "../kernel/session.js";
 import { renderBench } from "../renderers/bench.js";
@@ -12,10 +17,10 @@ import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
 import { compareReports } from "./benchcompare.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
-import type { BenchEntry, BenchReport, CountSummary } from "../kernel/reports/index.js";
+import type { BenchEntry, BenchReport } from "../kernel/reports/index.js";
 import { NO_LOCK_OPTION, underBenchLock } from "./benchlock.js";
-import type { Magic, MagicContext } from "./types.js";
 import { displayNote } from "./benchdisplay.js";
+import type { Magic, MagicContext } from "./types.js";
 
 export const bench: Magic = {
   name: "bench",
@@ -23,14 +28,20 @@ export const bench: Magic = {
   usage:
     "%bench                      the benchmarks the cell defines (all of the session's when it defines none)\n" +
     "%bench REGEXP               the benchmarks whose names match\n" +
-    "%bench F(1<<20) G(x)        each call becomes a generated b.Loop benchmark named after it",
+    "%bench F(1<<20) G(x)        each call becomes a generated b.Loop benchmark named after it\n" +
+    "%bench F(n) G(n) --sweep n=1,8,64,512,4096\n" +
+    "                            each call at each size (BenchmarkF/n=64): a table per size, a chart against n,\n" +
+    "                            crossovers and growth; n=1..4096x8 is a geometric range; 'n=1,8 k=2,4' a grid",
   args: [{ name: "REGEXP|CALL", description: "a benchmark name pattern, or call expressions to measure", variadic: true }],
   options: [
     { name: "count", type: "int", value: "N", default: 6, description: "runs per benchmark (6 gives a 95% interval)", check: (v) => (Number(v) < 1 ? "must be at least 1" : undefined) },
     { name: "benchtime", type: "duration", value: "D|Nx", description: "time or iterations per run, e.g. 1s or 1000x" },
     { name: "cpu", type: "string", value: "LIST", description: "GOMAXPROCS values to run with, e.g. 1,2,4", check: (v) => (/^\d+(,\d+)*$/.test(String(v)) ? undefined : "must be a comma-separated list of numbers, like 1,2,4") },
-    { name: "save", type: "string", value: "NAME", description: "keep this result in the session under NAME" },
-    { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME" },
+    { name: "timeout", type: "duration", value: "D", description: "stop a benchmark binary run after D (e.g. 30s): the benchmark it was in is marked failed; in a sweep the other sizes run on", check: (v) => (durationMs(String(v)) === undefined ? "must be a time like 30s or 2m, not an iteration count" : undefined) },
+    { name: "sweep", type: "string", value: "VAR=VALUES", description: "run each call at each value: n=1,8,64 or n=1..4096x8 (geometric); several variables as a grid: 'n=1,8 k=2,4'" },
+    { name: "save", type: "string", value: "NAME", description: "keep this result under NAME, in the session and as a benchstat file in your goperf data dir" },
+    { name: "compare", type: "string", value: "NAME", description: "compare against the result saved as NAME (this session, or a saving from another day or machine)" },
+    { name: "label", type: "string", value: "KEY=VALUE,…", description: "benchstat configuration keys written with --save (e.g. variant=pooled)", check: (v) => (labelsOf(String(v)) ? undefined : "must be key=value pairs separated by commas, keys in lower case without spaces (variant=pooled,host=ci)") },
     { ...GO_OPTION, description: "build and run with release A (1.22.12, local, or a path to go); A,B: with both, compared (before = A)" },
     NO_LOCK_OPTION,
     { name: "profile", type: "enum", values: ["mem", "cpu"], value: "mem|cpu", description: "then profile each benchmark as %profile --mem or --cpu does: costs per line of the source" },
@@ -46,12 +57,13 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   const patterns = parsed.args.filter((a) => !isCall(a));
   if (calls.length && patterns.length) throw new UsageError("%bench: give either a name pattern or call expressions, not both", bench);
   const compareTo = parsed.options.compare as string | undefined;
-  if (compareTo !== undefined && !ctx.state.has(`bench:${compareTo}`)) {
-    const saved = [...ctx.state.keys()].filter((k) => k.startsWith("bench:")).map((k) => k.slice(6));
-    throw new UsageError(`%bench: --compare ${compareTo}: no result saved under that name; saved: ${saved.join(", ") || "none (use --save NAME first)"}`, bench);
-  }
+  const saveAs = parsed.options.save as string | undefined;
+  for (const [opt, name] of [["save", saveAs], ["compare", compareTo]] as const)
+    if (name !== undefined && !SAVE_NAME.test(name)) throw new UsageError(`%bench: --${opt} ${name}: a name is letters, digits, _ . - (it names a file in your goperf data dir)`, bench);
+  const baseline = compareTo === undefined ? undefined : savedBaseline(ctx, compareTo);
 
-  const { shorthands, generated } = shorthandsOf(ctx, calls);
+  const sweepVars = sweepOf(parsed, calls);
+  const { shorthands, generated } = shorthandsOf(ctx, calls, sweepVars);
   // --go: one release, or two compared (before = A, after = B); otherwise the session's toolchain.
   const releases = parsed.options.go === undefined ? undefined : await resolveReleases(ctx, String(parsed.options.go), "%bench --go");
   if (releases && !Array.isArray(releases)) return releases;
@@ -80,56 +92,100 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   if (!Array.isArray(selected)) return selected;
 
   const count = parsed.options.count as number;
+  // Named before the numbers, measured after the build so the build's own load is not counted.
+  const noise: NoiseReport = { before: noiseBefore(await machineState("/", 50)), after: [] };
   const flags = ["-test.run", "^$", "-test.bench", `^(${selected.join("|")})$`, "-test.benchmem", "-test.count", String(count)];
   if (parsed.options.benchtime) flags.push("-test.benchtime", String(parsed.options.benchtime));
   if (parsed.options.cpu) flags.push("-test.cpu", String(parsed.options.cpu));
+  // testing stops its -test.timeout alarm before benchmarks run, so goperf keeps the time itself.
+  const timeoutMs = parsed.options.timeout ? durationMs(String(parsed.options.timeout)) : undefined;
   const cpus = parsed.options.cpu ? String(parsed.options.cpu).split(",").length : 1;
-  const total = selected.length * count * cpus;
+  const points = sweepVars ? sweepVars.reduce((p, v) => p * v.values.length, 1) : 1;
+  const total = selected.length * points * count * cpus;
 
   const reports: BenchReport[] = [];
+  const progressIds: string[] = [];
   const failures: BenchReport["failures"] = [];
   const notes: string[] = [];
   let error: CellError | null = null;
   for (const { version, binary } of binaries) {
-    const parser = new BenchStreamParser();
     const displayId = `goperf-bench-${ctx.cell.count}-${version}-${Date.now()}`;
+    progressIds.push(displayId);
     const label = binaries.length > 1 ? `${version}: ` : "";
     let done = 0;
     const progress = (latest?: BenchResultLine) =>
-      `${label}running ${selected.length} benchmark${selected.length > 1 ? "s" : ""} × ${count} runs${cpus > 1 ? ` × ${cpus} cpu settings` : ""}: ${done}/${total}` +
+      `${label}running ${selected.length} benchmark${selected.length > 1 ? "s" : ""}${points > 1 ? ` × ${points} sizes` : ""} × ${count} runs${cpus > 1 ? ` × ${cpus} cpu settings` : ""}: ${done}/${total}` +
       (latest ? ` (last: ${latest.name} ${latest.run.ns_per_op} ns/op, ${latest.run.allocs_per_op ?? "?"} allocs/op)` : "");
     ctx.sink.display({ "text/plain": progress() }, { displayId });
     let raw = "";
-    const waiting = (holder: string) => ctx.sink.update(displayId, { "text/plain": `${label}waiting for the machine-wide benchmark lock, held by ${holder}` });
-    try {
-      error = await underBenchLock(ctx, Boolean(parsed.options["no-lock"]), notes, waiting, () => {
-        ctx.sink.update(displayId, { "text/plain": progress() });
-        return session.runProgram(
-          binary,
-          flags,
-          {
-            stdout: (text) => {
-              raw += text;
-              const finished = parser.push(text);
-              if (finished.length) {
-                done += finished.length;
-                ctx.sink.update(displayId, { "text/plain": progress(finished[finished.length - 1]) });
-              }
+    const run = async (args: string[]): Promise<BenchOutput> => {
+      const parser = new BenchStreamParser();
+      const stop = new AbortController();
+      const interrupt = () => stop.abort();
+      ctx.signal.addEventListener("abort", interrupt);
+      let timedOut = false;
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop.abort()), timeoutMs);
+      const waiting = (holder: string) => ctx.sink.update(displayId, { "text/plain": `${label}waiting for the machine-wide benchmark lock, held by ${holder}` });
+      try {
+        error = await underBenchLock(ctx, Boolean(parsed.options["no-lock"]), notes, waiting, () => {
+          ctx.sink.update(displayId, { "text/plain": progress() });
+          return session.runProgram(
+            binary,
+            args,
+            {
+              stdout: (text) => {
+                raw += text;
+                const finished = parser.push(text);
+                if (finished.length) {
+                  done += finished.length;
+                  ctx.sink.update(displayId, { "text/plain": progress(finished[finished.length - 1]) });
+                }
+              },
+              stderr: (text) => ctx.sink.stream("stderr", text),
             },
-            stderr: (text) => ctx.sink.stream("stderr", text),
-          },
-          ctx.signal,
-        );
-      });
-    } catch (err) {
-      if ((err as Error).name !== "AbortError") throw err;
-      const evalue = "the cell was interrupted while it waited for the machine-wide benchmark lock";
-      error = { ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] };
+            stop.signal,
+          );
+        });
+      } catch (err) {
+        if ((err as Error).name !== "AbortError") throw err;
+        const evalue = "the cell was interrupted while it waited for the machine-wide benchmark lock";
+        error = { ename: "Interrupted", evalue, traceback: [`Interrupted: ${evalue}`] };
+      }
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", interrupt);
+      const out = parser.end();
+      // testing prints a benchmark's name only after its first b.N=1 call: a size that hangs or
+      // panics in that call is not named. In a sweep the order is known: the first size short of
+      // its runs is the one the binary was in.
+      if (error && !out.unfinished && sweepVars?.length === 1) out.unfinished = firstShort(out, selected, sweepVars[0], count * cpus);
+      if (timedOut && !ctx.signal.aborted) {
+        // The reader did not interrupt: the benchmark it was in failed, the cell goes on.
+        if (out.unfinished) out.failures.push({ name: out.unfinished, output: [`timed out after ${parsed.options.timeout} (%bench --timeout)`] });
+        error = out.unfinished ? null : { ename: "Timeout", evalue: `the benchmarks ran past --timeout ${parsed.options.timeout}`, traceback: [`Timeout: the benchmarks ran past --timeout ${parsed.options.timeout}`] };
+        return out;
+      }
+      // A panic goes to stderr, where the session reads it as the cell's error: the benchmark it
+      // happened in is the one testing had named and not finished.
+      if (error && out.unfinished && !out.failures.some((f) => f.name === out.unfinished)) {
+        // An interrupted sweep (a size that hangs, stopped by the reader) marks that size, not the sweep.
+        const why = ctx.signal.aborted ? ["interrupted before this size finished (it may hang or need a shorter -benchtime)"] : error.traceback.length ? error.traceback : [`${error.ename}: ${error.evalue}`];
+        if (!ctx.signal.aborted || sweepVars) out.failures.push({ name: out.unfinished, output: why });
+      }
+      return out;
+    };
+    let output = await run(flags);
+    // A size that panics ends the binary; the sizes after it run in a fresh binary run, so one
+    // failing size does not take the rest of the sweep with it.
+    for (let pass = 0; sweepVars?.length === 1 && !ctx.signal.aborted && pass < MAX_SWEEP_RERUNS; pass++) {
+      const rest = unmeasured(output, selected, sweepVars[0]);
+      if (rest.length === 0 || (output.failures.length === 0 && !error)) break;
+      const more = await run(withBenchPattern(flags, `^(${selected.join("|")})$/^(${rest.map((v) => `${sweepVars[0].name}=${v}`).join("|")})$`));
+      output = mergeOutputs(output, more);
     }
-    const output = parser.end();
     reports.push(buildReport(output, raw, version, flags, ctx.signal.aborted));
     failures.push(...output.failures);
-    ctx.sink.update(displayId, { "text/plain": `${label}${ctx.signal.aborted ? `interrupted after ${done}/${total} runs` : `done: ${done} runs`}` });
+    // The count stays until the report replaces it (below), so no stale "done" line is left above the table.
+    ctx.sink.update(displayId, { "text/plain": `${label}${ctx.signal.aborted ? `interrupted after ${done}/${total} runs` : `finished ${done} runs`}` });
     if (ctx.signal.aborted || error) break;
   }
   const report = reports[reports.length - 1];
@@ -137,11 +193,35 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   report.notes.push(...new Set(notes));
   const shows = displayNote(staged.decls, selected, generated);
   if (shows) report.notes.push(shows);
+  const sweep = buildSweep(report.benchmarks, failures, sweepVars?.map((v) => v.name));
+  if (sweep) report.sweep = sweep;
+  noise.after = noiseAfter(report.benchmarks.map((b) => ({ name: b.name, spreadPct: b.summary.ns_per_op.spreadPct })));
+  if (noise.before.length || noise.after.length) report.noise = noise;
+  // The configuration keys (the machine's name among them) go only where they are asked for: into a
+  // saving and a comparison with one, not into every report a notebook keeps.
+  const config = benchConfig(report, parsed);
+  if (saveAs !== undefined || baseline) report.config = config;
   if (reports.length === 2) report.comparison = compareReports(reports[0], reports[1], reports[0].go_version, reports[1].go_version);
-  if (compareTo !== undefined) report.comparison = compareReports(ctx.state.get(`bench:${compareTo}`) as BenchReport, report, compareTo, (parsed.options.save as string) ?? "current");
-  if (parsed.options.save) ctx.state.set(`bench:${parsed.options.save}`, report);
+  if (baseline) {
+    report.comparison = compareReports(baseline.report, report, compareTo!, saveAs ?? "current");
+    const differ = configDiffers(baseline.report.config ?? {}, config);
+    if (differ.length) report.comparison.config_differs = differ;
+    if (baseline.path) report.comparison.baseline_file = baseline.path;
+  }
+  if (saveAs) {
+    ctx.state.set(`bench:${saveAs}`, report);
+    try {
+      report.saved = saveRun(saveAs, report.raw, config);
+    } catch (e) {
+      report.notes.push(`--save ${saveAs}: kept in this session only; the file could not be written: ${(e as Error).message}`);
+    }
+  }
   ctx.state.set("bench:last", report);
-  if (report.benchmarks.length || report.failures.length) ctx.sink.display(renderBench(report));
+  const bundle = report.benchmarks.length || report.failures.length ? renderBench(report) : undefined;
+  // Earlier releases' counts (--go A,B) give way to nothing; the last one becomes the report.
+  for (const id of progressIds.slice(0, -1)) ctx.sink.update(id, { "text/plain": "" });
+  if (bundle && progressIds.length) ctx.sink.update(progressIds[progressIds.length - 1], bundle);
+  else if (bundle) ctx.sink.display(bundle);
   if (ctx.signal.aborted) return error;
   const kinds = [parsed.options.profile as "mem" | "cpu" | undefined, parsed.options.gc ? ("gc" as const) : undefined].filter((k) => k !== undefined);
   if (kinds.length && !error && !report.failures.length) {
@@ -158,6 +238,115 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
     return { ename: "BenchmarkFailed", evalue: text, traceback: report.failures.flatMap((f) => [`--- FAIL: ${f.name}`, ...f.output]) };
   }
   return error;
+}
+
+export { countSummary };
+
+/** "30s", "1m30s", "500ms" → milliseconds; undefined for an iteration count or nonsense. */
+export function durationMs(text: string): number | undefined {
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6 };
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * unit[m[2]];
+  return ms;
+}
+
+/** Fresh binary runs after sizes that crashed it: each run loses at least the size that failed. */
+const MAX_SWEEP_RERUNS = 8;
+
+/** The first sub-benchmark, in the order testing runs them, with fewer results than `runs` and no failure. */
+function firstShort(output: BenchOutput, selected: readonly string[], v: SweepVar, runs: number): string | undefined {
+  const done = new Map<string, number>();
+  for (const r of output.results) done.set(r.name, (done.get(r.name) ?? 0) + 1);
+  const failed = new Set(output.failures.map((f) => f.name));
+  for (const b of selected)
+    for (const x of v.values) {
+      const name = `${b}/${v.name}=${x}`;
+      if (!failed.has(name) && (done.get(name) ?? 0) < runs) return name;
+    }
+  return undefined;
+}
+
+/** Values of the swept variable that neither finished nor failed in some selected benchmark. */
+function unmeasured(output: BenchOutput, selected: readonly string[], v: SweepVar): number[] {
+  const seen = new Set([...output.results.map((r) => r.name), ...output.failures.map((f) => f.name)]);
+  return v.values.filter((x) => selected.some((b) => !seen.has(`${b}/${v.name}=${x}`)));
+}
+
+function withBenchPattern(flags: readonly string[], pattern: string): string[] {
+  const out = [...flags];
+  out[out.indexOf("-test.bench") + 1] = pattern;
+  return out;
+}
+
+function mergeOutputs(a: BenchOutput, b: BenchOutput): BenchOutput {
+  return {
+    config: { ...a.config, ...b.config },
+    results: [...a.results, ...b.results],
+    failures: [...a.failures, ...b.failures],
+    status: a.status === "ok" && b.status === "ok" ? "ok" : "fail",
+    other: [...a.other, ...b.other],
+  };
+}
+
+/** The --sweep variables, checked against the calls; undefined without --sweep. */
+function sweepOf(parsed: Parsed, calls: readonly string[]): SweepVar[] | undefined {
+  const spec = parsed.options.sweep as string | undefined;
+  if (spec === undefined) return undefined;
+  if (calls.length === 0)
+    throw new UsageError("%bench --sweep: give the calls to sweep, using the variable: %bench F(n) G(n) --sweep n=1,8,64 (a cell's own b.Run(\"n=64\", …) sub-benchmarks are charted without --sweep)", bench);
+  let vars: SweepVar[];
+  try {
+    vars = parseSweep(spec);
+  } catch (e) {
+    throw new UsageError(`%bench ${(e as Error).message}`, bench);
+  }
+  for (const v of vars)
+    if (!calls.some((c) => usesVar(c, v.name)))
+      throw new UsageError(`%bench --sweep: no call uses ${v.name}; write it where the size goes: ${calls.map((c) => c.replace(/\((.*)\)$/s, `(${v.name})`)).join(" ")}`, bench);
+  return vars;
+}
+
+/** "variant=pooled,host=ci" → {variant: "pooled", host: "ci"}; undefined when malformed. */
+export function labelsOf(text: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const part of text.split(",")) {
+    const m = /^([a-z][a-z0-9_.-]*)=(.*)$/.exec(part.trim());
+    if (!m) return undefined;
+    out[m[1]] = m[2];
+  }
+  return out;
+}
+
+/** benchstat configuration keys for this run: where and with what it was measured. */
+function benchConfig(r: BenchReport, parsed: Parsed): Record<string, string> {
+  const labels = parsed.options.label ? (labelsOf(String(parsed.options.label)) ?? {}) : {};
+  return { goos: r.goos, goarch: r.goarch, cpu: r.cpu, go: r.go_version, machine: machineName(), ...labels };
+}
+
+function configDiffers(before: Record<string, string>, after: Record<string, string>): { key: string; before: string; after: string }[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== "pkg");
+  return keys.filter((k) => (before[k] ?? "") !== (after[k] ?? "")).map((k) => ({ key: k, before: before[k] ?? "", after: after[k] ?? "" }));
+}
+
+/** The run --compare NAME means: this session's saving first, then a file saved on another day or machine. */
+function savedBaseline(ctx: MagicContext, name: string): { report: BenchReport; path?: string } {
+  const inSession = ctx.state.get(`bench:${name}`) as BenchReport | undefined;
+  if (inSession) return { report: inSession };
+  const file = loadRun(name);
+  if (file) {
+    const output = parseBenchOutput(file.text);
+    const report = buildReport(output, file.text, output.config.go ?? "", [], false);
+    report.config = { ...output.config };
+    delete report.config.pkg;
+    return { report, path: file.path };
+  }
+  const session = [...ctx.state.keys()].filter((k) => k.startsWith("bench:") && k !== "bench:last").map((k) => k.slice(6));
+  const files = listSaved();
+  throw new UsageError(
+    `%bench: --compare ${name}: no result saved under that name; in this session: ${session.join(", ") || "none"}; saved in ${benchDataDir()}: ${files.join(", ") || "none"} (use --save NAME first)`,
+    bench,
+  );
 }
 
 export function buildReport(output: BenchOutput, raw: string, goVersion: string, flags: string[], incomplete: boolean): BenchReport {
@@ -200,26 +389,22 @@ export function buildReport(output: BenchOutput, raw: string, goVersion: string,
   };
 }
 
-export function countSummary(values: (number | undefined)[]): CountSummary | undefined {
-  const xs = values.filter((v): v is number => v !== undefined);
-  if (xs.length === 0) return undefined;
-  const min = Math.min(...xs);
-  const max = Math.max(...xs);
-  const sorted = [...xs].sort((a, b) => a - b);
-  return { value: sorted[Math.floor(sorted.length / 2)], exact: min === max, min, max };
-}
-
 /** The benchmarks a shorthand wrote into a test file's generated code. */
 function generatedNames(code: string): string[] {
   return [...code.matchAll(/^func (Benchmark\w*)\(b \*testing\.B\) \{$/gm)].map((m) => m[1]);
 }
 
-/** The generated benchmarks for call shorthands on the magic's line (%bench, %profile). */
-export function shorthandsOf(ctx: MagicContext, calls: readonly string[]): { shorthands: Shorthand[]; generated: string } {
+/** The generated benchmarks for call shorthands on the magic's line (%bench, %profile), at each size with --sweep. */
+export function shorthandsOf(ctx: MagicContext, calls: readonly string[], sweepVars?: SweepVar[]): { shorthands: Shorthand[]; generated: string } {
   const taken = new Set(ctx.session.declarations().flatMap((d) => d.names));
   const shorthands = calls.map((expr) => ({ expr, name: benchmarkName(expr, taken) }));
   const magicLine = ctx.cell.source.split("\n")[ctx.line - 1] ?? "";
-  const generated = shorthands.map((s) => shorthandBenchmark(s, { cell: ctx.cell.count, line: ctx.line, col: magicLine.indexOf(s.expr) + 1 })).join("\n");
+  const generated = shorthands
+    .map((s) => {
+      const at = { cell: ctx.cell.count, line: ctx.line, col: magicLine.indexOf(s.expr) + 1 };
+      return sweepVars ? generateSweepBenchmark(s.name, s.expr, sweepVars, at.cell, at.line, at.col) : shorthandBenchmark(s, at);
+    })
+    .join("\n");
   return { shorthands, generated };
 }
 

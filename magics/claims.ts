@@ -22,6 +22,8 @@
 // Run time (%profile --mem evidence, magics/profileclaims.ts):
 //   line N allocs/op == 0         a line of the profiled cell (also cell[K]:N, and B/op)
 //   FUNC allocs/op == 0           FUNC with what it calls, when no %bench result is named BenchmarkFUNC
+//   BENCH allocs/op grows as LAW  over a sweep's sizes, the exact law every run agrees on
+//                                 ("⌈n/8⌉", "0 for n ≤ 4, 1 from n = 5"; <= and >= read as ≤ and ≥)
 
 import { compare } from "../kernel/go/stats.js";
 import { declName, matchesFunc } from "../kernel/compiled/asmlisting.js";
@@ -53,7 +55,8 @@ export type ClaimSpec =
   | { type: "releases"; func: string; relation: "differs" | "agrees"; releases: [string, string]; inner: DecisionClaim | CodeClaim }
   | { type: "count"; bench: string; metric: "allocs/op" | "B/op"; op: Op; value: number }
   | { type: "faster"; bench: string; op: "<" | ">"; other: string }
-  | LineCountClaim;
+  | LineCountClaim
+  | { type: "growth"; bench: string; metric: "allocs/op" | "B/op"; law: string };
 
 export type Op = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
@@ -74,6 +77,7 @@ export const CLAIM_FORMS = [
   "TYPE size == N           e.g. Packed size == 16   (also TYPE padding == 0; OP is == != < <= > >=)",
   "line N allocs/op OP N    e.g. line 9 allocs/op == 1   (a line of the cell %profile showed; also cell[K]:N, B/op)",
   "FUNC allocs/op OP N      e.g. fmt.Fprint allocs/op == 0   (from %profile: FUNC with what it calls)",
+  "BENCH allocs/op grows as LAW   e.g. Window allocs/op grows as 0 for n <= 4, 1 from n = 5   (over a %bench --sweep; also B/op)",
 ];
 
 function patternOf(text: string): { pattern: string; regexp?: RegExp } {
@@ -103,20 +107,27 @@ function parseCodeClaim(t: string): ClaimSpec | null {
   return null;
 }
 
+/** A law as goperf prints it, whichever way it was typed: <= ≤, >= ≥, single spaces. */
+function normalLaw(law: string): string {
+  return law.replace(/<=/g, "≤").replace(/>=/g, "≥").replace(/\s+/g, " ").trim();
+}
+
 export class ClaimSyntaxError extends Error {}
 
 export function parseClaim(text: string): ClaimSpec {
   const t = text.trim();
   const lineClaim = parseLineClaim(t);
   if (lineClaim) return lineClaim;
-  let m = /^(\S+)\s+(allocs\/op|B\/op)\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
+  let m = /^(\S+)\s+(allocs\/op|B\/op)\s+grows\s+as\s+(.+)$/.exec(t);
+  if (m) return { type: "growth", bench: m[1], metric: m[2] as "allocs/op" | "B/op", law: normalLaw(m[3]) };
+  m = /^(\S+)\s+(allocs\/op|B\/op)\s*(==|!=|<=|>=|<|>)\s*(\d+)$/.exec(t);
   if (m) return { type: "count", bench: m[1], metric: m[2] as "allocs/op" | "B/op", op: m[3] as Op, value: Number(m[4]) };
   m = /^(\S+)\s+ns\/op\s*(<|>)\s*(\S+?)(?:\s+ns\/op)?$/.exec(t);
   if (m) return { type: "faster", bench: m[1], op: m[2] as "<" | ">", other: m[3] };
   m = /^(.+?)\s+(differs|agrees)\s+between\s+(\S+)\s+and\s+(\S+)$/.exec(t);
   if (m) {
     const inner = parseClaim(m[1]);
-    if (inner.type === "count" || inner.type === "faster" || inner.type === "layout" || inner.type === "releases" || inner.type === "line-count") {
+    if (inner.type === "count" || inner.type === "faster" || inner.type === "layout" || inner.type === "releases" || inner.type === "line-count" || inner.type === "growth") {
       throw new ClaimSyntaxError(`"${t}": only a claim about FUNC's decisions or generated code can differ or agree between releases`);
     }
     return { type: "releases", func: inner.func, relation: m[2] as "differs" | "agrees", releases: [m[3], m[4]], inner };
@@ -191,6 +202,8 @@ export function judge(claim: ClaimSpec, evidence: Evidence): Verdict {
       return judgeLayout(claim, evidence);
     case "line-count":
       return judgeLineClaim(claim, evidence.profiles ?? [], compareOp);
+    case "growth":
+      return judgeGrowth(claim, evidence);
   }
 }
 
@@ -238,6 +251,24 @@ function judgeLayout(claim: Extract<ClaimSpec, { type: "layout" }>, evidence: Ev
   if (!t) return { passed: false, detail: `no struct type ${claim.typeName} in the session (%layout names the ones there are)` };
   const v = claim.metric === "size" ? t.size : t.padding;
   return { passed: compareOp(v, claim.op, claim.value), detail: `${t.name}: size ${t.size}, padding ${t.padding}, align ${t.align}` };
+}
+
+function judgeGrowth(claim: Extract<ClaimSpec, { type: "growth" }>, evidence: Evidence): Verdict {
+  const want = claim.bench.replace(/^Benchmark/, "");
+  for (const report of evidence.benches) {
+    const series = report.sweep?.series.find((s) => s.name === want || s.name.replace(/-\d+(?= |$)/, "") === want);
+    if (!series) continue;
+    const growth = report.sweep!.growth.find((g) => g.series === series.name && g.unit === claim.metric);
+    const sizes = series.points.map((p) => `${report.sweep!.vars[0]}=${p.n}${p.failed ? " (failed)" : ""}`).join(", ");
+    if (!growth) return { passed: false, detail: `no ${claim.metric} for ${series.name} over ${sizes}` };
+    if (growth.exact === undefined) return { passed: false, detail: `${claim.metric} of ${series.name} follows no exact law over ${sizes}: ${growth.text}` };
+    const law = growth.exact.replace(/^[^=]+=\s*/, "");
+    return law === claim.law
+      ? { passed: true, detail: `${series.name} ${growth.exact} over ${sizes}` }
+      : { passed: false, detail: `${series.name} ${growth.exact} over ${sizes}, not ${claim.law}` };
+  }
+  const swept = [...new Set(evidence.benches.flatMap((r) => r.sweep?.series.map((s) => s.name) ?? []))];
+  return { passed: false, detail: `no sweep of ${want}: run %bench ${want}(n) --sweep n=… first (swept so far: ${swept.join(", ") || "none"})` };
 }
 
 function judgeReleases(claim: Extract<ClaimSpec, { type: "releases" }>, evidence: Evidence): Verdict {
@@ -315,7 +346,7 @@ function judgeFaster(claim: Extract<ClaimSpec, { type: "faster" }>, evidence: Ev
   const c = compare(b.runs.map((r) => r.ns_per_op), a.runs.map((r) => r.ns_per_op));
   const direction = claim.op === "<" ? c.deltaPct < 0 : c.deltaPct > 0;
   const detail = `${a.name} vs ${b.name}: ${c.deltaPct >= 0 ? "+" : ""}${c.deltaPct.toFixed(1)}% (p=${c.p.toFixed(3)}, n=${a.runs.length}+${b.runs.length})`;
-  if (c.tooFew) return { passed: false, detail: `${detail}: too few runs for a significance test (need 4 each)` };
+  if (c.tooFew) return { passed: false, detail: `${detail}: too few runs for a significance test (${c.note})` };
   if (!c.significant) return { passed: false, detail: `${detail}: not significant at α = ${c.alpha}` };
   return { passed: direction, detail };
 }

@@ -3,7 +3,7 @@
 // counts, the change and its p-value, and the warnings the numbers call for. Browser-safe: it
 // imports nothing but the report's types.
 
-import type { BenchComparisonRow, BenchEntry, CountSummary, Summary } from "../kernel/reports/index.js";
+import type { BenchEntry, CountSummary, Summary } from "../kernel/reports/index.js";
 
 /** Runs a 95% order-statistic interval of the median needs (fewer leave it unbounded). */
 const RUNS_FOR_CI = 6;
@@ -53,9 +53,27 @@ export function formatDuration(ns: number): string {
   return digits === "0" || digits === "?" ? digits : `${digits} ${prefix}s`;
 }
 
-/** "± 3%", "± ∞" when the runs are too few for an interval, "± ?" when it crosses zero. */
+/**
+ * Go's fmt "%.Nf": the decimal nearest the binary value, an exact half rounded to even (Go prints
+ * 12.5 as "12" where JavaScript's toFixed says "13"). benchstat's cells are made with it, and a
+ * reader comparing goperf's table with benchstat's must see the same digits.
+ */
+export function goFixed(x: number, digits: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "NaN" : x > 0 ? "+Inf" : "-Inf";
+  // toFixed(digits + 25) is exact enough to see whether the value sits on a half exactly.
+  const long = Math.abs(x).toFixed(Math.min(100, digits + 25));
+  const cut = long.length - 25;
+  const tail = long.slice(cut);
+  if (!/^50*$/.test(tail)) return x.toFixed(digits);
+  const kept = long.slice(0, cut).replace(/\.$/, "");
+  const last = Number(kept[kept.length - 1]);
+  if (last % 2 === 0) return (x < 0 ? "-" : "") + kept;
+  return x.toFixed(digits);
+}
+
+/** "± 3%", "± ∞" when the runs are too few for an interval, "± ?" when it crosses zero (benchstat's PctRangeString). */
 export function formatCi(s: Summary): string {
-  if (s.ciPct !== undefined) return `± ${Math.round(s.ciPct)}%`;
+  if (s.ciPct !== undefined) return `± ${goFixed(s.ciPct, 0)}%`;
   return s.tooFew ? "± ∞" : "± ?";
 }
 
@@ -65,19 +83,42 @@ export function formatCount(c: CountSummary | undefined): string {
   return c.exact ? String(c.value) : `${c.min}–${c.max} (varies)`;
 }
 
+/** benchstat's delta: "+1.50%", "0.00%" for no change at all, "?" from zero. */
 export function formatDelta(pct: number): string {
   if (!Number.isFinite(pct)) return "?";
-  return `${pct > 0 ? "+" : ""}${pct.toFixed(2)}%`;
+  if (pct === 0) return "0.00%";
+  return `${pct > 0 ? "+" : ""}${goFixed(pct, 2)}%`;
 }
 
-export function formatP(row: BenchComparisonRow): string {
+/** The geomean row's change ("%+.2f%%" in benchstat: no change reads "+0.00%"), "?" when undefined. */
+export function formatGeomeanChange(pct: number): string {
+  if (!Number.isFinite(pct)) return "?";
+  return `${pct >= 0 ? "+" : ""}${goFixed(pct, 2)}%`;
+}
+
+/** The parts of a comparison the "vs base" cell shows. */
+export interface Compared {
+  before: { n: number };
+  after: { n: number };
+  p: number;
+  deltaPct: number;
+  significant: boolean;
+}
+
+/** benchstat's "(p=0.002 n=6)"; p is left out when it is exactly 0, as benchstat does. */
+export function formatP(row: Compared): string {
   const n = row.before.n === row.after.n ? `n=${row.before.n}` : `n=${row.before.n}+${row.after.n}`;
-  return `(p=${row.p.toFixed(3)} ${n})`;
+  return `(${row.p !== 0 ? `p=${goFixed(row.p, 3)} ` : ""}${n})`;
 }
 
-/** benchstat's "vs base" cell: the change when the U test calls it real, "~" otherwise. */
-export function vsBase(row: BenchComparisonRow): string {
-  return `${row.significant ? formatDelta(row.deltaPct) : "~"} ${formatP(row)}`;
+/** benchstat's delta cell: the change when the U test calls it real, "~" otherwise. */
+export function deltaCell(row: Compared): string {
+  return row.significant ? formatDelta(row.deltaPct) : "~";
+}
+
+/** benchstat's "vs base" cell: the delta and the test. */
+export function vsBase(row: Compared): string {
+  return `${deltaCell(row)} ${formatP(row)}`;
 }
 
 /** The warnings a reader sees under the table, derived from the numbers. */

@@ -22,7 +22,7 @@ export const KIND_ORDER: readonly DiagnosticKind[] = ["heap", "escape", "noescap
 
 export const KINDS: Record<DiagnosticKind, KindInfo> = {
   heap: { badge: "heap", bg: "#c92a2a", fg: "#ffffff", meaning: "moved to heap: a heap allocation", one: "moved to heap", many: "moved to heap" },
-  escape: { badge: "escapes", bg: "#d9480f", fg: "#ffffff", meaning: "the value flows to the heap", one: "escapes", many: "escape" },
+  escape: { badge: "escapes", bg: "#d9480f", fg: "#ffffff", meaning: "the value flows to the heap", one: "escape", many: "escapes" },
   noescape: { badge: "stack", bg: "#2b8a3e", fg: "#ffffff", meaning: "does not escape: stays on the stack", one: "does not escape", many: "do not escape" },
   leak: { badge: "leak", bg: "#7048e8", fg: "#ffffff", meaning: "leaking param: callers' arguments may escape", one: "leaking param", many: "leaking params" },
   inline: { badge: "inlined", bg: "#1971c2", fg: "#ffffff", meaning: "this call was inlined", one: "inlined call", many: "inlined calls" },
@@ -61,7 +61,7 @@ export function countKinds(diagnostics: readonly EscapeDiagnostic[]): Map<Diagno
   return counts;
 }
 
-/** "2 moved to heap, 1 escapes, 3 do not escape, …" over the given decisions. */
+/** "2 moved to heap, 1 escape, 3 do not escape, …" over the given decisions. */
 export function summarizeKinds(diagnostics: readonly EscapeDiagnostic[]): string {
   const counts = countKinds(diagnostics);
   const parts = KIND_ORDER.filter((k) => counts.get(k)).map((k) => {

@@ -158,10 +158,11 @@ function escapeHtmlView(report: EscapeReport): string {
 function decisionsHtml(report: EscapeReport): Html {
   const shown = visibleDiagnostics(report.diagnostics, report.view);
   const cells = annotatedCells(report, shown, (items) => summarizeKinds(items));
+  // One cell's summary is already its heading: the total below only adds up several cells.
   return root(
     ...annotatedHtml(cells, { kinds: ESCAPE_KINDS }),
     legend(ESCAPE_KINDS, shown.map((d) => d.kind)),
-    h("div", { style: "margin-top:6px;font-weight:600" }, summarizeKinds(shown)),
+    cells.length > 1 ? h("div", { style: "margin-top:6px;font-weight:600" }, `all cells: ${summarizeKinds(shown)}`) : null,
     footer(report),
   );
 }

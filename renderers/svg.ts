@@ -66,9 +66,12 @@ export function barChart(rows: readonly BarRow[], opts: BarChartOptions): Html {
   const top = 8;
   const axisH = 24;
   const labelW = Math.min(200, Math.max(80, 7 * Math.max(...rows.map((r) => r.label.length), 4) + 12));
-  const noteW = Math.min(220, Math.max(90, 6.2 * Math.max(...rows.map((r) => r.note.length), 4) + 12));
+  // The notes need their full length beside the longest bar: reserve it, and widen the chart rather
+  // than let a note run past the drawing's edge.
+  const noteW = Math.max(90, 6.4 * Math.max(...rows.map((r) => r.note.length), 4) + 14);
   const plotX = labelW;
   const plotW = Math.max(120, width - labelW - noteW);
+  const fullW = Math.max(width, plotX + plotW + noteW);
   const height = top + rows.length * rowH + axisH;
   const maxValue = Math.max(...rows.map((r) => Math.max(r.value, r.hi ?? r.value)), 0);
   const ticks = niceTicks(maxValue);
@@ -108,12 +111,12 @@ export function barChart(rows: readonly BarRow[], opts: BarChartOptions): Html {
     "svg",
     {
       xmlns: "http://www.w3.org/2000/svg",
-      width,
+      width: fullW,
       height,
-      viewBox: `0 0 ${width} ${height}`,
+      viewBox: `0 0 ${fullW} ${height}`,
       role: "img",
       "font-family": FONT_SANS,
-      style: "display:block;max-width:100%;height:auto;overflow:visible",
+      style: "display:block;max-width:100%;height:auto",
     },
     ...parts,
   );

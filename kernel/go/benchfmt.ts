@@ -36,6 +36,8 @@ export interface BenchOutput {
   failures: { name: string; output: string[] }[];
   status: "ok" | "fail";
   other: string[];
+  /** A benchmark whose name testing printed but whose numbers never came (the binary died in it). */
+  unfinished?: string;
 }
 
 const KNOWN_UNITS: Record<string, "ns_per_op" | "bytes_per_op" | "allocs_per_op" | "mb_per_s"> = {
@@ -126,6 +128,7 @@ export class BenchStreamParser {
     this.closeCrash();
     const status = this.sawPass && !this.sawFail && this.failures.length === 0 ? "ok" : "fail";
     this.ended = { config: { ...this.config }, results: [...this.results], failures: [...this.failures], status, other: [...this.other] };
+    if (this.running !== undefined) this.ended.unfinished = splitProcs(this.running).name;
     return this.ended;
   }
 

@@ -6,8 +6,13 @@
 //     samples fall below the true median; normal approximation above 30);
 //   - two samples are compared with the two-sided Mann-Whitney U test: exact
 //     distribution when small enough (no ties and ≤ 50 per side, or ties and
-//     ≤ 9 per side, counting the tie structure exactly), otherwise the normal
-//     approximation with tie and continuity corrections.
+//     ≤ 25 per side, counting the tie structure exactly), otherwise the normal
+//     approximation with tie and continuity corrections;
+//   - the median is the R8 sample quantile (go-moremath's Sample.Quantile), the
+//     geomean a running mean of logs, both in benchstat's floating-point order,
+//     so a center agrees with benchstat's to the last bit.
+// test/unit/benchstat-parity.test.ts holds this to fixtures of the real
+// benchstat's output (test/fixtures/benchstat/, version noted there).
 // Benchmark data is not normal (long right tails, multiple modes), which is why
 // none of this assumes it.
 
@@ -28,24 +33,81 @@ export interface Summary {
 export interface Comparison {
   deltaPct: number;
   p: number;
+  /** benchstat prints the delta (not "~") exactly when p ≤ α. */
   significant: boolean;
+  /** benchstat's warning: p > α and both sides below the size whose best p could reach α. */
   tooFew: boolean;
   alpha: number;
+  /** benchstat's footnote for this comparison, if any ("all samples are equal", "need >= 4 samples …"). */
+  note?: string;
 }
 
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+/** An integer per-op count (B/op, allocs/op): the median of the runs, exact when every run agrees. */
+export interface CountSummary {
+  value: number;
+  exact: boolean;
+  min: number;
+  max: number;
+}
 
-export function median(xs: number[]): number {
-  const s = sorted(xs);
+/**
+ * Ascending, NaN dropped. A run without a value (no ns/op line, or the NaN a dying binary
+ * flushes) is no measurement, as in benchstat, where such a run has no value for the unit; and
+ * a NaN makes a comparator sort inconsistent, which would scramble the order statistics.
+ */
+export function measured(xs: readonly number[]): number[] {
+  return xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+}
+
+/** The R8 sample median (go-moremath Sample.Quantile(0.5)), computed as it computes it. */
+function sortedMedian(s: readonly number[]): number {
   const n = s.length;
   if (n === 0) return NaN;
-  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  const pos = 1 / 3 + 0.5 * (n + 1 / 3);
+  const k = Math.trunc(pos);
+  const frac = pos - k;
+  if (k <= 0) return s[0];
+  if (k >= n) return s[n - 1];
+  return s[k - 1] + frac * (s[k] - s[k - 1]);
+}
+
+export function median(xs: readonly number[]): number {
+  return sortedMedian(measured(xs));
+}
+
+/** B/op or allocs/op over the runs: their median, flagged exact when all runs agree. */
+export function countSummary(values: readonly (number | undefined)[]): CountSummary | undefined {
+  const s = measured(values.filter((v): v is number => v !== undefined));
+  if (s.length === 0) return undefined;
+  const min = s[0];
+  const max = s[s.length - 1];
+  return { value: sortedMedian(s), exact: min === max, min, max };
 }
 
 /** NaN unless every value is > 0: a geometric mean of a zero (0 allocs/op) means nothing. */
-export function geomean(xs: number[]): number {
-  if (xs.length === 0 || xs.some((x) => !(x > 0))) return NaN;
-  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+export function geomean(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  // go-moremath's running mean of logs, so the result matches benchstat's bit for bit.
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) {
+    if (!(xs[i] > 0)) return NaN;
+    m += (Math.log(xs[i]) - m) / (i + 1);
+  }
+  return Math.exp(m);
+}
+
+/**
+ * benchstat's geomean row delta: the geomean of the per-benchmark ratios after/before (0/0 counts
+ * as 1), as a percent change; NaN when a ratio is undefined (before 0, after not).
+ */
+export function geomeanChange(pairs: readonly { before: number; after: number }[]): number {
+  const ratios: number[] = [];
+  for (const { before, after } of pairs) {
+    if (before === after) ratios.push(1);
+    else if (before === 0) return NaN;
+    else ratios.push(after / before);
+  }
+  return (geomean(ratios) - 1) * 100;
 }
 
 /** Percent change from `before` to `after`; NaN when it cannot be expressed (0 → non-zero). */
@@ -178,10 +240,10 @@ function medianOrders(n: number, confidence: number): OrderInterval {
 }
 
 /** Median with a confidence interval (default 95%), as benchstat prints "median ± x%". */
-export function summarize(xs: number[], confidence = 0.95): Summary {
-  const s = sorted(xs);
+export function summarize(xs: readonly number[], confidence = 0.95): Summary {
+  const s = measured(xs);
   const n = s.length;
-  const med = median(s);
+  const med = sortedMedian(s);
   const min = n ? s[0] : NaN;
   const max = n ? s[n - 1] : NaN;
   const spreadPct = max === min ? 0 : ((max - min) / med) * 100;
@@ -208,7 +270,8 @@ function ciPercent(center: number, lo: number, hi: number): number | undefined {
 // ---- Mann-Whitney U ---------------------------------------------------------
 
 const EXACT_LIMIT = 50;
-const EXACT_LIMIT_TIES = 9;
+// go-moremath's MannWhitneyTiesExactLimit.
+const EXACT_LIMIT_TIES = 25;
 
 interface Ranked {
   /** Doubled mid-ranks, so tied ranks stay integers. */
@@ -255,40 +318,39 @@ function exactCdf(doubledRanks: number[], chosen: number, u: number): number {
 }
 
 /**
- * Two-sided Mann-Whitney U test. `u` is the statistic of `xs`: the number of
- * pairs (x, y) with x > y, ties counting ½ (scipy's convention; benchstat's U too).
- * Empty input or all-equal values give p = 1, as benchstat reports them.
+ * Two-sided Mann-Whitney U test, as benchstat runs it (go-moremath stats.MannWhitneyUTest with
+ * LocationDiffers). `u` is the statistic of `xs`: the number of pairs (x, y) with x > y, ties
+ * counting ½. Empty input or all-equal values give p = 1 with `equal`, as benchstat reports them
+ * ("all samples are equal").
  */
-export function mannWhitneyU(xs: number[], ys: number[]): { u: number; p: number } {
+export function mannWhitneyU(xsIn: readonly number[], ysIn: readonly number[]): { u: number; p: number; equal?: boolean } {
+  const xs = measured(xsIn);
+  const ys = measured(ysIn);
   const n1 = xs.length;
   const n2 = ys.length;
-  if (n1 === 0 || n2 === 0) return { u: NaN, p: 1 };
+  if (n1 === 0 || n2 === 0) return { u: NaN, p: 1, equal: true };
   const { doubledRanks, fromFirst, ties } = rank(xs, ys);
   const r1 = doubledRanks.reduce((s, r, i) => s + (fromFirst[i] ? r : 0), 0) / 2;
   const u = r1 - (n1 * (n1 + 1)) / 2;
   const uOther = n1 * n2 - u;
-  if (ties.length === 1) return { u, p: 1 };
-
   const hasTies = ties.some((t) => t > 1);
   const limit = hasTies ? EXACT_LIMIT_TIES : EXACT_LIMIT;
   if (n1 <= limit && n2 <= limit) {
+    if (ties.length === 1) return { u, p: 1, equal: true };
     // Doubling a tail counts the mass at the centre twice when U sits there,
     // which is why that case is 1 exactly.
     if (u === uOther) return { u, p: 1 };
-    // Without ties U's distribution is symmetric and one tail suffices. With
-    // ties it need not be: benchstat still doubles P(U₁ ≤ min(U₁, U₂)), which
-    // can even give p = 0 (x = {1,2,3,5}, y = {1,1,1,1,1}); doubling the
-    // smaller of the two real tails is the standard exact test.
-    if (!hasTies) return { u, p: Math.min(1, 2 * exactCdf(doubledRanks, n1, Math.min(u, uOther))) };
-    const lower = exactCdf(doubledRanks, n1, u); // P(U₁ ≤ u)
-    const upper = exactCdf(doubledRanks, n2, uOther); // P(U₂ ≤ n₁n₂ − u) = P(U₁ ≥ u)
-    return { u, p: Math.min(1, 2 * Math.min(lower, upper)) };
+    // benchstat doubles P(U₁ ≤ min(U₁, U₂)) under U₁'s own distribution. With
+    // ties that distribution need not be symmetric, so this is not always the
+    // smaller real tail (x = {1,2,3,5}, y = {1,1,1,1,1} gives 0), and p is not
+    // capped at 1; goperf shows the p-value benchstat shows, so it does the same.
+    return { u, p: 2 * exactCdf(doubledRanks, n1, Math.min(u, uOther)) };
   }
 
   const n = n1 + n2;
   const tieTerm = ties.reduce((s, t) => s + t * t * t - t, 0);
   const sigma = Math.sqrt((n1 * n2 * (n + 1 - tieTerm / (n * (n - 1)))) / 12);
-  if (sigma === 0) return { u, p: 1 };
+  if (sigma === 0) return { u, p: 1, equal: true };
   let numer = u - (n1 * n2) / 2;
   numer -= Math.sign(numer) * 0.5; // continuity correction
   const z = numer / sigma;
@@ -301,12 +363,18 @@ export function minSamplesForAlpha(alpha: number): number {
   return EXACT_LIMIT + 1;
 }
 
-/** Median change from `before` to `after` and whether the U test calls it real. */
-export function compare(before: number[], after: number[], alpha = 0.05): Comparison {
+/** Median change from `before` to `after` and whether the U test calls it real, as benchstat decides. */
+export function compare(before: readonly number[], after: readonly number[], alpha = 0.05): Comparison {
   const deltaPct = percentChange(median(before), median(after));
-  const { p } = mannWhitneyU(before, after);
+  const { p, equal } = mannWhitneyU(before, after);
   const need = minSamplesForAlpha(alpha);
-  const tooFew = before.length < need || after.length < need;
-  // benchstat prints a delta unless p > alpha.
-  return { deltaPct, p, significant: !tooFew && p <= alpha, tooFew, alpha };
+  const n1 = measured(before).length;
+  const n2 = measured(after).length;
+  // benchmath (AssumeNothing.Compare): the warning only when the test did not reject and
+  // neither side could have reached α however far apart the samples were.
+  const tooFew = !equal && p > alpha && n1 < need && n2 < need;
+  const c: Comparison = { deltaPct, p, significant: p <= alpha, tooFew, alpha };
+  if (equal) c.note = "all samples are equal";
+  else if (tooFew) c.note = `need >= ${need} samples to detect a difference at alpha level ${alpha}`;
+  return c;
 }

@@ -188,8 +188,8 @@ export function summarizeClaims(nb: Notebook): ClaimsSummary {
 export function formatClaimsSummary(s: ClaimsSummary): string {
   const total = s.passed + s.failed + s.warned;
   if (total === 0) return "claims: none in this notebook";
-  const head = `claims: ${s.passed} of ${total} passed` + (s.failed ? `, ${s.failed} failed` : "") + (s.warned ? `, ${s.warned} failed as warnings` : "");
-  return [head, ...s.failures.map((f) => `  ${f.warnOnly ? "warn" : "FAIL"} cell ${f.cell}: ${f.text} — ${f.detail}`)].join("\n");
+  const head = `claims: ${s.passed} of ${total} passed` + (s.failed ? `, ${s.failed} failed` : "") + (s.warned ? `, ${s.warned} prediction${s.warned === 1 ? "" : "s"} differed (drills: expected)` : "");
+  return [head, ...s.failures.map((f) => `  ${f.warnOnly ? "drill" : "FAIL"} cell ${f.cell}: ${f.text} — ${f.detail}`)].join("\n");
 }
 
 /** Maps a run's `cell[N]` execution counts to notebook cell positions. */

@@ -61,7 +61,7 @@ const REJECTED = new Set(["CompileError", "SyntaxError", "UsageError", "GoToolch
  * source; export cannot import a magic (the notebook tools sit below magics/), so the unit tests
  * hold this set equal to it.
  */
-export const BENCH_VALUE_OPTIONS: ReadonlySet<string> = new Set(["count", "benchtime", "cpu", "save", "compare", "go", "profile"]);
+export const BENCH_VALUE_OPTIONS: ReadonlySet<string> = new Set(["count", "benchtime", "cpu", "save", "compare", "go", "profile", "timeout", "sweep", "label"]);
 
 export async function composeLab(nb: Notebook, parser: CellSplitter, options: LabOptions): Promise<Lab> {
   let decls: Decl[] = [];

@@ -5,6 +5,8 @@
 // assignment of theirs to these is what keeps the two in step (tsc fails the build when they part).
 
 import { isObject } from "./guards.js";
+import type { NoiseReport } from "./noise.js";
+import type { Sweep } from "./sweep.js";
 
 /** ns/op over a benchmark's runs: median, range and order-statistic interval. */
 export interface Summary {
@@ -33,7 +35,7 @@ export interface BenchRunRecord {
   metrics: Record<string, number>;
 }
 
-/** An integer per-op count (B/op, allocs/op): exact when every run agrees. */
+/** An integer per-op count (B/op, allocs/op): the median of the runs, exact when every run agrees. */
 export interface CountSummary {
   value: number;
   exact: boolean;
@@ -64,7 +66,32 @@ export interface BenchComparisonRow {
   p: number;
   significant: boolean;
   tooFew: boolean;
+  /** benchstat's footnote for the sec/op comparison, if any. */
+  note?: string;
   allocs?: { before: number; after: number };
+  /** B/op and allocs/op compared with the same test as sec/op (benchstat's second and third tables). */
+  bytes_per_op?: MetricComparison;
+  allocs_per_op?: MetricComparison;
+}
+
+/** One unit of one benchmark, before and after, as benchstat compares it. */
+export interface MetricComparison {
+  before: Summary;
+  after: Summary;
+  deltaPct: number;
+  p: number;
+  significant: boolean;
+  tooFew: boolean;
+  note?: string;
+}
+
+/** benchstat's geomean row for one unit: geomean of the medians, and of the ratios as a change. */
+export interface GeomeanRow {
+  /** NaN when a median is 0 ("summaries must be >0 to compute geomean"). */
+  before: number;
+  after: number;
+  /** NaN when a ratio is undefined (0 → non-zero). */
+  deltaPct: number;
 }
 
 export interface BenchComparison {
@@ -73,6 +100,14 @@ export interface BenchComparison {
   current: string;
   rows: BenchComparisonRow[];
   geomean: { before: number; after: number; deltaPct: number };
+  /** Configuration keys that differ between the saving and this run (another machine, day, release). */
+  config_differs?: { key: string; before: string; after: string }[];
+  /** The saved file compared against, when it came from the data dir. */
+  baseline_file?: string;
+  /** Benchmarks only one side has: not compared, listed. */
+  unmatched?: { baseline: string[]; current: string[] };
+  /** The geomean rows of the B/op and allocs/op tables (present when any row has that unit). */
+  geomeans?: { bytes_per_op?: GeomeanRow; allocs_per_op?: GeomeanRow };
   alpha: number;
 }
 
@@ -92,6 +127,14 @@ export interface BenchReport {
   incomplete: boolean;
   failures: { name: string; output: string[] }[];
   notes: string[];
+  /** Present when benchmarks ran at two or more sizes (%bench --sweep, or b.Run("n=64", …)). */
+  sweep?: Sweep;
+  /** Conditions named before and after the run that make timings less trustworthy (Linux). */
+  noise?: NoiseReport;
+  /** benchstat configuration keys written with the raw output (goos, goarch, cpu, go, machine, labels). */
+  config?: Record<string, string>;
+  /** Where --save wrote the raw output (a file benchstat reads). */
+  saved?: string;
 }
 
 /** The fields a view cannot do without. */

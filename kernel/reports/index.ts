@@ -11,3 +11,5 @@ export * from "./bce.js";
 export * from "./inline.js";
 export * from "./layout.js";
 export * from "./profile.js";
+export * from "./sweep.js";
+export * from "./noise.js";

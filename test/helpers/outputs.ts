@@ -15,9 +15,15 @@ export function errorOf(x: Exchange): ErrorContent {
   return errors[0].content as unknown as ErrorContent;
 }
 
-/** The data of the display_data output carrying a MIME type, or undefined. */
+/**
+ * The data of the output carrying a MIME type, or undefined: a display_data, or the last
+ * update_display_data (%bench turns its progress display into the report).
+ */
 export function bundleWith(x: Exchange, mime: string): Record<string, unknown> | undefined {
-  const shown = x.iopub.find((m) => m.header.msg_type === "display_data" && mime in (m.content as { data: object }).data);
+  const has = (m: Exchange["iopub"][number]) => mime in ((m.content as { data?: object }).data ?? {});
+  const shown =
+    x.iopub.find((m) => m.header.msg_type === "display_data" && has(m)) ??
+    x.iopub.filter((m) => m.header.msg_type === "update_display_data" && has(m)).pop();
   return (shown?.content as { data: Record<string, unknown> } | undefined)?.data;
 }
 

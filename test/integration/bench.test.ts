@@ -1,6 +1,9 @@
 // %bench against the real toolchain, on Chapter 1's code. allocs/op and B/op are exact facts and
 // asserted exactly; ns/op is weather and never asserted.
 import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
 import type { BenchReport } from "../../kernel/reports/index.js";
 import { errorOf, reportWith } from "../helpers/outputs.js";
@@ -45,21 +48,30 @@ describe("%bench (real toolchain, Chapter 1)", function () {
   let k: KernelClient;
   /** The kernel's Go release, as kernel_info reports it ("1.26.8"). */
   let release: string;
+  let data: string;
   before(async () => {
-    k = await KernelClient.launch();
+    // --save writes a file to the user's goperf data dir: give the test a dir of its own.
+    data = mkdtempSync(join(tmpdir(), "goperf-bench-data-"));
+    k = await KernelClient.launch({ env: { ...process.env, XDG_DATA_HOME: data } });
     release = ((await k.request("shell", "kernel_info_request", {})).reply.content as { language_info: { version: string } }).language_info.version;
     for (const cell of [POINTS, SQUARES, CLOSURES, GLOBALS, DRILL2]) expect((await k.execute(cell)).reply.content.status).to.equal("ok");
   });
   after(async () => {
     await k?.close();
+    rmSync(data, { recursive: true, force: true });
   });
 
   it("the one-line surprise: SquareQuiet 0 allocs/op, SquareLogged 1 (8 B/op)", async () => {
     const x = await k.execute(`%bench ${FAST} SquareQuiet(1<<20) SquareLogged(1<<20)`);
-    // Live progress: one display, updated in place as runs complete.
+    // Live progress: one display, updated in place as runs complete, that becomes the report: no
+    // stale "done" line is left above the table.
     const progress = x.iopub.filter((m) => m.header.msg_type === "update_display_data");
     expect(progress.length).to.be.greaterThan(1);
-    expect(String((progress[progress.length - 1].content as { data: Record<string, string> }).data["text/plain"])).to.match(/done: 4 runs/);
+    const texts = progress.map((m) => String((m.content as { data: Record<string, string> }).data["text/plain"]));
+    expect(texts[texts.length - 2]).to.match(/finished 4 runs/);
+    expect(texts[texts.length - 1]).to.match(/SquareQuiet/);
+    expect((progress[progress.length - 1].content as { data: object }).data).to.have.property(MIME);
+    expect(x.iopub.filter((m) => m.header.msg_type === "display_data")).to.have.length(1);
     const r = reportOf(x);
     expect(allocs(r)).to.deep.equal({ BenchmarkSquareQuiet: [0, 0], BenchmarkSquareLogged: [1, 8] });
     expect(r.benchmarks.every((b) => b.runs.length === 2 && b.summary.allocs_per_op!.exact)).to.equal(true);

@@ -140,6 +140,7 @@ describe("JupyterLab and Notebook 7 in a real browser (chromium)", function () {
       expect(await shown(4)).to.not.include("text/html");
       expect(await escape.locator(".goperf-line.goperf-annotated[data-kinds~='heap']").count()).to.equal(1);
       expect(await bench.locator("tbody tr").count()).to.equal(2);
+      expect(await bench.locator(".goperf-chart svg").count(), "the bar chart the static HTML shows").to.equal(1);
     });
 
     it("%escape: hovering an annotated line shows the compiler's explanation", async () => {

@@ -448,7 +448,7 @@ describe("check", () => {
     const summary = summarizeClaims(nb);
     expect(summary).to.deep.include({ passed: 1, failed: 1, warned: 1 });
     expect(formatClaimsSummary(summary)).to.equal(
-      "claims: 1 of 3 passed, 1 failed, 1 failed as warnings\n  FAIL cell 2: B allocs/op == 0 — allocs/op is 1\n  warn cell 3: C ns/op < D — no",
+      "claims: 1 of 3 passed, 1 failed, 1 prediction differed (drills: expected)\n  FAIL cell 2: B allocs/op == 0 — allocs/op is 1\n  drill cell 3: C ns/op < D — no",
     );
     expect(formatClaimsSummary(summarizeClaims(notebook([])))).to.equal("claims: none in this notebook");
   });

@@ -1,11 +1,10 @@
 import { expect } from "chai";
-import { summarize } from "../../kernel/go/stats.js";
-import { countSummary } from "../../magics/bench.js";
+import { countSummary, summarize } from "../../kernel/go/stats.js";
 import { compareReports } from "../../magics/benchcompare.js";
 import type { BenchComparison, BenchEntry, BenchReport } from "../../kernel/reports/index.js";
 import { MIME, renderBench } from "../../renderers/index.js";
 import { displayName, formatCount, formatDuration, formatSecPerOp } from "../../renderers/benchformat.js";
-import { niceTicks } from "../../renderers/svg.js";
+import { barChart, niceTicks } from "../../renderers/svg.js";
 import { expectBalanced, writeArtifact } from "../helpers/html.js";
 
 // Chapter 1's benchmarks with run-to-run numbers like go1.26.8's on a shared linux/amd64 machine
@@ -152,11 +151,24 @@ describe("renderBench: text/plain", () => {
   it("compares two runs as benchstat does: delta with p and n, ~ when not significant, geomean", () => {
     const lines = text(report({ benchmarks: [], comparison: comparison() })).split("\n");
     expect(lines.slice(6)).to.deep.equal([
-      "                logged       quiet                               allocs/op",
+      "                logged       quiet",
       "                sec/op       sec/op       vs base",
-      "SquareQuiet-8   1.105n ± 2%  1.105n ± 1%  ~ (p=0.974 n=6)        0",
-      "SquareLogged-8  15.05n ± 4%  1.105n ± 2%  -92.66% (p=0.002 n=6)  1 → 0",
+      "SquareQuiet-8   1.105n ± 2%  1.105n ± 1%  ~ (p=0.974 n=6)",
+      "SquareLogged-8  15.05n ± 4%  1.105n ± 2%  -92.66% (p=0.002 n=6)",
       "geomean         4.078n       1.105n       -72.90%",
+      "",
+      "                logged  quiet",
+      "                B/op    B/op    vs base",
+      "SquareQuiet-8   0 ± 0%  0 ± 0%  ~ (p=1.000 n=6)",
+      "SquareLogged-8  8 ± 0%  0 ± 0%  -100.00% (p=0.002 n=6)",
+      // benchstat: a ratio of 0 (8 → 0) has no geomean; it prints "?".
+      "geomean                         ?",
+      "",
+      "                logged     quiet",
+      "                allocs/op  allocs/op  vs base",
+      "SquareQuiet-8   0 ± 0%     0 ± 0%     ~ (p=1.000 n=6)",
+      "SquareLogged-8  1 ± 0%     0 ± 0%     -100.00% (p=0.002 n=6)",
+      "geomean                               ?",
     ]);
   });
 
@@ -235,5 +247,17 @@ describe("renderBench: the vendor JSON", () => {
     expect(MIME.bench).to.equal("application/vnd.goperf.bench.v1+json");
     expect(bundle[MIME.bench]).to.equal(r);
     expect(Object.keys(bundle).sort()).to.deep.equal(["application/vnd.goperf.bench.v1+json", "text/html", "text/plain"]);
+  });
+});
+
+describe("barChart: notes stay inside the drawing", () => {
+  it("widens the chart rather than let the longest bar's note run past its edge", () => {
+    const note = "1.234 ms · 123456 allocs/op (varies between runs)";
+    const svg = String(barChart([{ label: "VeryLongBenchmarkName/n=4096-2", value: 100, note }], { width: 400, formatTick: String, title: "t" }));
+    const width = Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)![1]);
+    const noteX = Number(new RegExp(`<text x="([\\d.]+)"[^>]*>${note.replace(/[()]/g, "\\$&")}</text>`).exec(svg)![1]);
+    // 6.4 px per character is the chart's own estimate of a note's width at 11 px.
+    expect(noteX + note.length * 6.4).to.be.at.most(width);
+    expect(svg).to.not.contain("overflow:visible");
   });
 });

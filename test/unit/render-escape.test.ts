@@ -247,7 +247,7 @@ describe("renderEscape: text/plain", () => {
       "cell[6]:1:6: can inline Less",
       "cell[6]:3:17: ([]byte)(s) does not escape",
       "cell[6]:3:17: zero-copy string->[]byte conversion",
-      "2 moved to heap, 2 escape, 3 do not escape, 1 leaking param, 1 inlined call, 4 can inline, 6 cannot inline, 1 devirtualized, 1 other note",
+      "2 moved to heap, 2 escapes, 3 do not escape, 1 leaking param, 1 inlined call, 4 can inline, 6 cannot inline, 1 devirtualized, 1 other note",
     ]);
   });
 
@@ -268,7 +268,7 @@ describe("renderEscape: text/plain", () => {
     const lines = text(report({ only: "heap" })).split("\n");
     expect(lines.filter((l) => /inline|devirtualiz|zero-copy/.test(l))).to.deep.equal([]);
     expect(lines).to.include("cell[4]:13:19: leaking param: t");
-    expect(lines[lines.length - 1]).to.equal("2 moved to heap, 2 escape, 3 do not escape, 1 leaking param");
+    expect(lines[lines.length - 1]).to.equal("2 moved to heap, 2 escapes, 3 do not escape, 1 leaking param");
     expect(lines[0]).to.equal("cell[1]: the compiler reported no escape decisions for this code: nothing escapes to the heap (silence means stack).");
   });
 
@@ -338,10 +338,20 @@ describe("renderEscape: text/html", () => {
     }
     // cell[4] line 9: one call both devirtualized and inlined, two badges beside the line.
     expect(out).to.match(/> +9 {2}<\/span>\t<span[^>]*>return<\/span> t\.Transform\(x\)<span style="margin-left:14px"><span[^>]*>inlined<\/span> <span[^>]*>devirtualized<\/span><\/span><\/div>/);
-    expect(out).to.contain("2 moved to heap, 2 escape, 3 do not escape, 1 leaking param, 1 inlined call, 4 can inline, 6 cannot inline, 1 devirtualized, 1 other note");
+    expect(out).to.contain("all cells: 2 moved to heap, 2 escapes, 3 do not escape, 1 leaking param, 1 inlined call, 4 can inline, 6 cannot inline, 1 devirtualized, 1 other note");
     expect(out).to.contain("moved to heap: a heap allocation"); // the legend
     expect(out).to.contain("go1.26.8 · go build -gcflags=&#39;-m=2&#39;");
     expect(out).to.contain(":25 </span>x escapes to heap");
+  });
+
+  it("states one cell's summary once, above its source (the page showed it above and below)", () => {
+    const one = report();
+    one.diagnostics = one.diagnostics.filter((d) => d.cell === one.diagnostics[0].cell);
+    one.cells = one.cells.filter((c) => c.cell === one.diagnostics[0].cell);
+    const out = html(one);
+    const summary = /\d+ (moved to heap|escapes?|do not escape|does not escape|inlined calls?|can inline|cannot inline)[^<]*/.exec(out)![0];
+    expect(out.split(summary).length - 1, summary).to.equal(1);
+    expect(out).to.not.contain("all cells:");
   });
 
   it("puts the reasons in a <details> only with --why", () => {

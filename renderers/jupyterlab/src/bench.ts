@@ -3,8 +3,21 @@
 // the same way, and the exact `go test` output one click away for benchstat.
 
 import { el, type Child } from "./dom.js";
-import { displayName, formatCi, formatCount, formatDelta, formatDuration, warningsFor } from "../../benchformat.js";
-import type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary } from "../../../kernel/reports/index.js";
+import { deltaCell, displayName, formatCi, formatCount, formatDelta, formatDuration, formatGeomeanChange, formatP, warningsFor } from "../../benchformat.js";
+import { benchChart } from "../../benchchart.js";
+import { sweepHtml } from "../../sweep.js";
+import type { Html } from "../../html.js";
+import type { BenchComparisonRow, BenchEntry, BenchReport, CountSummary, MetricComparison } from "../../../kernel/reports/index.js";
+
+/**
+ * The kernel's own chart markup as nodes. Every text in it went through html.ts's escaping, and
+ * DOMParser builds an inert document (no script runs, no resource loads while parsing), so this
+ * is the same markup the static HTML shows, never the report's strings as markup.
+ */
+function markupNode(markup: Html): Node {
+  const doc = new DOMParser().parseFromString(`<div>${String(markup)}</div>`, "text/html");
+  return document.importNode(doc.body.firstElementChild!, true);
+}
 
 export interface Column<T> {
   key: string;
@@ -103,9 +116,17 @@ const COMPARISON_COLUMNS: readonly Column<BenchComparisonRow>[] = [
         r.significant ? formatDelta(r.deltaPct) : "~",
       ),
   },
-  { key: "p", label: "p", numeric: true, value: (r) => r.p, cell: (r) => `p=${r.p.toFixed(3)} n=${r.before.n}+${r.after.n}` },
-  { key: "allocs", label: "allocs/op", numeric: true, value: (r) => r.allocs?.after, cell: (r) => (r.allocs ? `${r.allocs.before} → ${r.allocs.after}` : "-") },
+  { key: "p", label: "p", numeric: true, value: (r) => r.p, cell: (r) => formatP(r).slice(1, -1) },
+  { key: "bytes", label: "B/op", numeric: true, value: (r) => r.bytes_per_op?.after.median, cell: (r) => countChange(r.bytes_per_op) },
+  { key: "allocs", label: "allocs/op", numeric: true, value: (r) => r.allocs_per_op?.after.median ?? r.allocs?.after, cell: (r) => (r.allocs_per_op ? countChange(r.allocs_per_op) : r.allocs ? `${r.allocs.before} → ${r.allocs.after}` : "-") },
 ];
+
+/** A count before → after with benchstat's verdict (the change, or ~). */
+function countChange(m: MetricComparison | undefined): Child {
+  if (!m) return "-";
+  const [a, b] = [m.before.median, m.after.median];
+  return el("span", { title: `${deltaCell(m)} ${formatP(m)}${m.note ? `; ${m.note}` : ""}` }, a === b ? String(b) : `${a} → ${b}`, " ", el("span", { className: m.significant ? (m.deltaPct < 0 ? "goperf-better" : "goperf-worse") : "goperf-muted" }, deltaCell(m)));
+}
 
 export function benchView(report: BenchReport): HTMLElement {
   const meta = [
@@ -126,20 +147,25 @@ export function benchView(report: BenchReport): HTMLElement {
       ? sortableTable(report.benchmarks, BENCH_COLUMNS, "goperf-bench-table", (b) => displayName(b.name, b.procs))
       : el("div", { className: "goperf-muted" }, "no benchmark results"),
     warnings.length ? el("div", { className: "goperf-warnings" }, ...warnings.map((w) => el("div", { className: "goperf-warning" }, `⚠ ${w}`))) : "",
+    report.sweep ? el("div", { className: "goperf-sweep" }, markupNode(sweepHtml(report.sweep))) : "",
+    report.benchmarks.length && !report.sweep ? el("div", { className: "goperf-chart" }, markupNode(benchChart(report))) : "",
+    ...[...(report.noise?.before ?? []), ...(report.noise?.after ?? [])].map((f) => el("div", { className: "goperf-warning goperf-noise" }, `⚠ ${f.text}`, el("div", { className: "goperf-muted" }, f.advice))),
     c
       ? el(
           "div",
           { className: "goperf-comparison" },
           el("div", { className: "goperf-heading" }, `${c.current} vs ${c.baseline}`),
+          c.config_differs?.length ? el("div", { className: "goperf-warning" }, `configuration differs: ${c.config_differs.map((d) => `${d.key} ${d.before || "(none)"} → ${d.after || "(none)"}`).join("; ")}`) : "",
           c.rows.length
             ? sortableTable(c.rows, COMPARISON_COLUMNS, "goperf-compare-table", (r) => displayName(r.name, r.procs))
             : el("div", { className: "goperf-muted" }, `no benchmark in common with ${c.baseline}`),
-          c.rows.length ? el("div", { className: "goperf-muted" }, `geomean ${formatDuration(c.geomean.before)} → ${formatDuration(c.geomean.after)} (${formatDelta(c.geomean.deltaPct)}) · α = ${c.alpha}`) : "",
+          c.rows.length ? el("div", { className: "goperf-muted" }, `geomean ${formatDuration(c.geomean.before)} → ${formatDuration(c.geomean.after)} (${formatGeomeanChange(c.geomean.deltaPct)}) · α = ${c.alpha}`) : "",
+          ...(c.unmatched ? [...c.unmatched.baseline.map((n) => `only in ${c.baseline}: ${n}`), ...c.unmatched.current.map((n) => `only in ${c.current}: ${n}`)] : []).map((t) => el("div", { className: "goperf-muted" }, t)),
         )
       : "",
     ...(report.failures ?? []).map((f) => el("div", { className: "goperf-failure" }, el("div", { className: "goperf-heading" }, `${f.name} failed`), el("pre", null, f.output.join("\n")))),
     ...(report.notes ?? []).map((n) => el("div", { className: "goperf-muted" }, n)),
     report.raw ? el("details", { className: "goperf-raw" }, el("summary", null, "go test output (benchstat input)"), el("pre", null, report.raw)) : "",
-    el("div", { className: "goperf-footer" }, `go test ${(report.flags ?? []).join(" ")} · allocs/op is exact; ns/op depends on the machine · click a column to sort`),
+    el("div", { className: "goperf-footer" }, `go test ${(report.flags ?? []).join(" ")} · allocs/op is exact; ns/op depends on the machine · click a column to sort${report.saved ? ` · saved for benchstat: ${report.saved}` : ""}`),
   );
 }
