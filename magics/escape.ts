@@ -48,7 +48,7 @@ export function gcflagsFor(options: Parsed["options"]): string[] {
 export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<EscapeReport | CellError> {
   const { session } = ctx;
   const onlyThisCell = ctx.code.trim() !== "";
-  const staged = await session.stage(ctx.code, ctx.cell);
+  const staged = await session.stage(ctx.code, ctx.cell, { progress: (t) => ctx.sink.stream("stderr", t), signal: ctx.signal });
   if ("ename" in staged) return staged;
   const flags = gcflagsFor(parsed.options);
   // --go: one release, or two compared (A then B); otherwise the session's toolchain.

@@ -5,10 +5,13 @@ import { escape } from "./escape.js";
 import { expect, predict } from "./expect.js";
 import { go } from "./go.js";
 import { help, lsmagic } from "./help.js";
+import { get } from "./get.js";
+import { mod } from "./mod.js";
+import { use } from "./use.js";
 import type { Magic } from "./types.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, go, help, lsmagic];
+  return [escape, bench, expect, predict, go, help, lsmagic, get, mod, use];
 }
 
 export class Registry {

@@ -5,12 +5,14 @@
 
 import { DirectBuilder } from "../go/direct.js";
 import { run, type RunResult, type ToolchainInfo } from "../go/toolchain.js";
-import { Workspace, cacheDir, goLineFor, goMod } from "../go/workspace.js";
+import { Workspace, cacheDir, goLineFor } from "../go/workspace.js";
 import { oldestGoLine } from "../go/releases.js";
 import { buildChangingFlags } from "../go/goflags.js";
 import { existsSync } from "node:fs";
 import type { Candidate } from "./candidate.js";
 import { testBinaryKey } from "./binarykey.js";
+import { thirdParty, usedFingerprint, withGoLine } from "../go/modules.js";
+import { createHash } from "node:crypto";
 
 /** Which toolchain runs one go command: `toolchain` (default: the session's), and the others whose
  * results will be compared with it (`alongside`): the scratch module's go line is the oldest's. */
@@ -62,45 +64,49 @@ export class Builds {
 
   /** Compiles (no link): the compiler's diagnostics for these flags, or its errors. */
   async compile(candidate: Candidate, gcflags: string[], signal?: AbortSignal, use: GoUse = {}): Promise<BuildResult> {
-    await this.write(candidate);
+    await this.write(candidate, use);
     // The test file too: benchmarks are session code, and their decisions are the reader's.
     const { main, test } = candidate;
+    const imports = test ? [...new Set([...main.imports, ...test.imports])] : main.imports;
     const direct = await this.directFor(use)?.compile(
-      test ? [...new Set([...main.imports, ...test.imports])] : main.imports,
+      imports,
       test ? main.source + test.source : main.source,
       gcflags,
       undefined,
       signal,
       test ? ["main.go", "main_test.go"] : ["main.go"],
+      await this.moduleKey(candidate, imports),
     );
     if (direct) return this.whole(direct, use);
     const args = ["list", "-export", "-f", "{{.Export}}"];
     if (gcflags.length) args.push(`-gcflags=${gcflags.join(" ")}`);
-    const result = await this.runGo(args.concat("."), signal, use);
+    const result = await this.runGo(candidate, args.concat("."), signal, use);
     return this.whole({ ok: result.code === 0, output: result.stderr, result }, use);
   }
 
   /** Builds the program binary. */
   async build(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
-    await this.write(candidate);
+    await this.write(candidate, use);
     const binary = this.host.workspace.path("cell.bin");
     const builder = this.directFor(use);
     if (builder && candidate.run) {
       // Only what the run needs (see candidate.ts); should it fail, the whole package says why.
-      const needed = await builder.build(candidate.run.imports, candidate.run.source, binary, signal, RUN_FILE);
+      const modules = await this.moduleKey(candidate, candidate.run.imports);
+      const needed = await builder.build(candidate.run.imports, candidate.run.source, binary, signal, RUN_FILE, modules);
       if (needed?.ok) return { ...needed, binary, verifies: true };
     }
-    const direct = await builder?.build(candidate.main.imports, candidate.main.source, binary, signal);
+    const modules = builder ? await this.moduleKey(candidate, candidate.main.imports) : "";
+    const direct = await builder?.build(candidate.main.imports, candidate.main.source, binary, signal, "main.go", modules);
     if (direct) return { ...this.whole(direct, use), binary };
     // Without DWARF and symbol table, as go run links: the program runs the same, it links faster.
-    const result = await this.runGo(["build", "-ldflags=-s -w", "-o", binary, "."], signal, use);
+    const result = await this.runGo(candidate, ["build", "-ldflags=-s -w", "-o", binary, "."], signal, use);
     return { ...this.whole({ ok: result.code === 0, output: result.stderr, result }, use), binary };
   }
 
   /** Builds the test binary (benchmarks and tests beside the session's code). */
   async buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
-    await this.write(candidate);
-    const { go, env } = await this.module(use);
+    await this.write(candidate, use);
+    const { go, env } = this.toolchainFor(use);
     const binary = this.host.workspace.path(`session-${go.version}.test`);
     // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
     const args = ["test", "-c", "-ldflags=-s -w", "-o", binary, "."];
@@ -110,6 +116,8 @@ export class Builds {
       files: { "main.go": candidate.main.source, "main_test.go": candidate.test?.source ?? null },
       goMod: await this.read("go.mod"),
       goSum: await this.read("go.sum"),
+      // The files of modules on disk (%use): an edit there changes the binary, go.mod does not.
+      modules: await usedFingerprint(candidate.modules.uses),
       env,
       args,
     });
@@ -128,12 +136,38 @@ export class Builds {
   }
 
   /** The candidate's files in the scratch module (unchanged files are not rewritten). */
-  private write(candidate: Candidate): Promise<void> {
+  private write(candidate: Candidate, use: GoUse): Promise<void> {
     return this.host.workspace.write({
+      "go.mod": this.goModFor(candidate, use),
+      "go.sum": candidate.modules.goSum || null,
       "main.go": candidate.main.source,
       "main_test.go": candidate.test?.source ?? null,
       [RUN_FILE]: candidate.run?.source ?? null,
     });
+  }
+
+  /**
+   * The candidate's go.mod for a build with `use`: as the go command wrote it, unless an older
+   * toolchain takes part; then with that one's go line (an older go refuses a newer go.mod), so
+   * results compared across releases differ by compiler, never by language version.
+   */
+  private goModFor(candidate: Candidate, use: GoUse): string {
+    const own = this.host.go()!;
+    const line = oldestGoLine([own, use.toolchain ?? own, ...(use.alongside ?? [])].map((t) => t.version));
+    // The requirements were written under the local toolchain's line (or a newer one they need).
+    const local = this.host.localGo();
+    return local && line === goLineFor(local.version) ? candidate.modules.goMod : withGoLine(candidate.modules.goMod, line);
+  }
+
+  /**
+   * What the archives of the candidate's third-party imports depend on: the requirements and the
+   * files of modules on disk. Empty for standard-library imports (their import configs are kept
+   * across sessions under the import paths alone).
+   */
+  private async moduleKey(candidate: Candidate, imports: readonly string[]): Promise<string> {
+    if (!imports.some(thirdParty) && candidate.modules.uses.length === 0) return "";
+    const { goMod, goSum, uses } = candidate.modules;
+    return createHash("sha256").update([goMod, goSum, await usedFingerprint(uses)].join("\u0000")).digest("hex");
   }
 
   /** The direct compiler and linker: for the session's own toolchain, and GOFLAGS that change no build. */
@@ -145,18 +179,15 @@ export class Builds {
     return this.direct;
   }
 
-  private async runGo(args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
-    const { go, env } = await this.module(use);
+  private async runGo(candidate: Candidate, args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
+    await this.write(candidate, use);
+    const { go, env } = this.toolchainFor(use);
     return this.goCommand(go, env, args, signal);
   }
 
-  /** The scratch module's go.mod for a build with `use`, written; the toolchain and env to build with. */
-  private async module(use: GoUse): Promise<{ go: ToolchainInfo; env: NodeJS.ProcessEnv }> {
+  /** The toolchain and env a go command for `use` runs with. */
+  private toolchainFor(use: GoUse): { go: ToolchainInfo; env: NodeJS.ProcessEnv } {
     const go = use.toolchain ?? this.host.go()!;
-    // One go line every toolchain involved accepts (an older go refuses a newer go.mod), so results
-    // compared across releases differ by compiler, never by language version.
-    const goLine = oldestGoLine([this.host.go()!, go, ...(use.alongside ?? [])].map((t) => t.version));
-    await this.host.workspace.write({ "go.mod": goMod(goLine) });
     return { go, env: { ...this.host.env, GOTOOLCHAIN: go.gotoolchain ?? "local" } };
   }
 
