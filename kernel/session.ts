@@ -249,6 +249,11 @@ export class Session {
     return this.builds.compile(candidate, gcflags, signal, use);
   }
 
+  /** Compiles a package the session imports (%escape --pkg): the compiler's output about its files. */
+  compilePackage(candidate: Candidate, importPath: string, gcflags: string[], signal?: AbortSignal, use: GoUse = {}): Promise<BuildResult> {
+    return this.builds.compilePackage(candidate, importPath, gcflags, signal, use);
+  }
+
   /** Builds the candidate's program binary. */
   build(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
     return this.builds.build(candidate, signal, use);

@@ -4,7 +4,9 @@
 
 import { cellOf, parseCompilerOutput } from "../kernel/go/diagnostics.js";
 import type { Decl } from "../kernel/go/compose.js";
-import type { BuildResult, CellError } from "../kernel/session.js";
+import type { BuildResult, Candidate, CellError } from "../kernel/session.js";
+import { readFile } from "node:fs/promises";
+import { basename, resolve } from "node:path";
 import { renderEscape } from "../renderers/escape.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
@@ -24,6 +26,7 @@ export const escape: Magic = {
     { name: "no-inline", type: "flag", description: "compile with -l (no inlining), to isolate a function's own decisions" },
     { name: "only", type: "enum", values: ["heap", "inline", "all"], default: "all", description: "which decisions to show" },
     { name: "func", type: "string", value: "NAME", description: "only the decisions inside function NAME (Type.Method for a method)" },
+    { name: "pkg", type: "string", value: "IMPORTPATH", description: "the decisions about a package the session imports (a %use module's, a third-party one), on its files' lines" },
     { ...GO_OPTION, description: "compile with release A (1.22.12, local, or a path to go); A,B: with both, compared (- only A, + only B)" },
   ],
   details:
@@ -63,14 +66,17 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
     builds.push(compiled);
   }
   if (onlyThisCell) session.commit(staged, ...builds);
+  const pkg = parsed.options.pkg as string | undefined;
+  const packageFiles = pkg === undefined ? undefined : await packageDecisions(ctx, staged, pkg, flags);
+  if (packageFiles && "ename" in packageFiles) return packageFiles;
 
-  const cells = onlyThisCell ? [{ cell: ctx.cell.count, source: ctx.cell.source }] : session.liveCells().map((c) => ({ cell: c.count, source: c.source }));
+  const cells = onlyThisCell ? [{ cell: ctx.cell.count, source: ctx.cell.source }] : pkg !== undefined ? [] : session.liveCells().map((c) => ({ cell: c.count, source: c.source }));
   const wanted = new Set(cells.map((c) => c.cell));
   const decls = staged.decls;
   const decisions = (output: string) => decisionsIn(output, decls).filter((d) => wanted.has(d.cell));
   const diagnostics = decisions(outputs[outputs.length - 1]);
   const func = parsed.options.func as string | undefined;
-  if (func !== undefined) checkFunc(func, decls, cells.map((c) => c.cell));
+  if (func !== undefined && pkg === undefined) checkFunc(func, decls, cells.map((c) => c.cell));
   const report: EscapeReport = {
     go_version: releases ? releases[releases.length - 1].version : session.go!.version,
     flags,
@@ -78,8 +84,42 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
     diagnostics,
     view: { why: Boolean(parsed.options.why), only: (parsed.options.only as "heap" | "inline" | "all") ?? "all", func },
   };
+  if (packageFiles) {
+    report.files = packageFiles.files;
+    report.diagnostics.push(...packageFiles.diagnostics);
+  }
   if (releases?.length === 2) report.comparison = compareDecisions(decisions(outputs[0]), diagnostics, [releases[0].version, releases[1].version]);
   return report;
+}
+
+/**
+ * %escape --pkg: the package compiled with the same flags; its decisions named by file, as
+ * -trimpath would name the file (IMPORTPATH/name.go), with each file's source as on disk.
+ */
+async function packageDecisions(ctx: MagicContext, staged: Candidate, pkg: string, flags: string[]): Promise<{ files: { file: string; source: string }[]; diagnostics: EscapeDiagnostic[] } | CellError> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._~\/-]*$/.test(pkg)) throw new UsageError(`%escape: --pkg ${pkg}: not an import path (like example.com/mine/calc)`, escape);
+  const compiled = await ctx.session.compilePackage(staged, pkg, flags, ctx.signal);
+  if (!compiled.ok) {
+    const lines = compiled.output.split("\n").filter((l) => l.trim() !== "");
+    const head = `%escape --pkg ${pkg}: the package does not build in this session (a %use module's or a required module's package builds)`;
+    return { ename: "CompileError", evalue: head, traceback: [head, ...lines] };
+  }
+  const names = new Map<string, string>();
+  const files: { file: string; source: string }[] = [];
+  const diagnostics: EscapeDiagnostic[] = [];
+  for (const d of parseCompilerOutput(compiled.output).diagnostics) {
+    if (cellOf(d.file) !== undefined) continue;
+    const path = resolve(ctx.session.workspace.dir, d.file);
+    let file = names.get(path);
+    if (file === undefined) {
+      file = `${pkg}/${basename(path)}`;
+      names.set(path, file);
+      const source = await readFile(path, "utf8").catch(() => undefined);
+      if (source !== undefined) files.push({ file, source });
+    }
+    diagnostics.push({ cell: 0, file, line: d.line, col: d.col, kind: d.kind, message: d.message, func: d.func, explanation: d.explanation });
+  }
+  return { files, diagnostics };
 }
 
 /** The compiler's decisions about cell code (the kernel's generated code is left out), with their functions. */

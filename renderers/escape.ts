@@ -47,23 +47,31 @@ export function visibleDiagnostics(diagnostics: readonly EscapeDiagnostic[], vie
   return diagnostics.filter((d) => inView(d, view)).sort(byPosition);
 }
 
-function position(d: EscapeDiagnostic): string {
-  return d.col ? `cell[${d.cell}]:${d.line}:${d.col}` : `cell[${d.cell}]:${d.line}`;
+/** Where a decision is: its cell, or for a package's decisions (%escape --pkg) its file. */
+function place(d: { cell: number; file?: string }): string {
+  return d.file ?? `cell[${d.cell}]`;
 }
 
-/** What the compiler's silence means under the view, for one cell. */
-export function silenceLine(cell: number, view: View, flags: readonly string[]): string {
+function position(d: EscapeDiagnostic): string {
+  return d.col ? `${place(d)}:${d.line}:${d.col}` : `${place(d)}:${d.line}`;
+}
+
+/** What the compiler's silence means under the view, for one cell (a number) or file (its name). */
+export function silenceLine(cell: number | string, view: View, flags: readonly string[]): string {
   const where = view.func === undefined ? "this code" : view.func;
+  const at = typeof cell === "number" ? `cell[${cell}]` : cell;
   if (view.only === "inline") {
     const off = flags.includes("-l") ? " (compiled with -l: inlining is off)" : "";
-    return `cell[${cell}]: the compiler reported no inlining decisions for ${where}${off}.`;
+    return `${at}: the compiler reported no inlining decisions for ${where}${off}.`;
   }
   const what = view.only === "heap" ? "escape" : "escape or inlining";
-  return `cell[${cell}]: the compiler reported no ${what} decisions for ${where}: nothing escapes to the heap (silence means stack).`;
+  return `${at}: the compiler reported no ${what} decisions for ${where}: nothing escapes to the heap (silence means stack).`;
 }
 
 interface CellGroup<T> {
   cell: number;
+  /** Set for a file's group (%escape --pkg): the file's name, shown instead of cell[N]. */
+  file?: string;
   source?: string;
   items: T[];
 }
@@ -74,15 +82,17 @@ interface CellGroup<T> {
  * without a decision in that function are left out, unless no cell has one: then the silence is
  * the answer, shown for each cell.
  */
-function groupByCell<T extends { cell: number }>(report: EscapeReport, items: readonly T[]): CellGroup<T>[] {
-  const groups = new Map<number, CellGroup<T>>();
-  for (const c of report.cells) if (!groups.has(c.cell)) groups.set(c.cell, { cell: c.cell, source: c.source, items: [] });
+function groupByCell<T extends { cell: number; file?: string }>(report: EscapeReport, items: readonly T[]): CellGroup<T>[] {
+  const groups = new Map<string, CellGroup<T>>();
+  for (const c of report.cells) if (!groups.has(place(c))) groups.set(place(c), { cell: c.cell, source: c.source, items: [] });
+  for (const f of report.files ?? []) if (!groups.has(f.file)) groups.set(f.file, { cell: 0, file: f.file, source: f.source, items: [] });
   for (const it of items) {
-    let g = groups.get(it.cell);
-    if (!g) groups.set(it.cell, (g = { cell: it.cell, items: [] }));
+    let g = groups.get(place(it));
+    if (!g) groups.set(place(it), (g = { cell: it.cell, file: it.file, items: [] }));
     g.items.push(it);
   }
-  let list = [...groups.values()].sort((a, b) => a.cell - b.cell);
+  // Cells in execution order, then files by name.
+  let list = [...groups.values()].sort((a, b) => (a.file ?? "").localeCompare(b.file ?? "") || a.cell - b.cell);
   if (report.view.func !== undefined && list.some((g) => g.items.length)) list = list.filter((g) => g.items.length);
   return list;
 }
@@ -95,7 +105,7 @@ function escapeText(report: EscapeReport): string {
   const shown = visibleDiagnostics(report.diagnostics, view);
   const lines: string[] = [];
   for (const g of groupByCell(report, shown)) {
-    if (g.items.length === 0) lines.push(silenceLine(g.cell, view, report.flags));
+    if (g.items.length === 0) lines.push(silenceLine(g.file ?? g.cell, view, report.flags));
     for (const d of g.items) {
       lines.push(`${position(d)}: ${shownMessage(d, view.why)}`);
       if (view.why) for (const l of whyLines(d)) lines.push(`    ${l}`);
@@ -135,7 +145,7 @@ function comparisonText(report: EscapeReport): string {
   const prefix: Record<Side, string> = { same: "  ", removed: `- ${releases[0]} `, added: `+ ${releases[1]} ` };
   const lines = [`comparing ${releases[0]} (-) with ${releases[1]} (+); decisions both report are shown once`];
   for (const g of groupByCell(report, items)) {
-    if (g.items.length === 0) lines.push(`${silenceLine(g.cell, view, report.flags)} (under either release)`);
+    if (g.items.length === 0) lines.push(`${silenceLine(g.file ?? g.cell, view, report.flags)} (under either release)`);
     for (const d of g.items) {
       lines.push(`${prefix[d.side]}${position(d)}: ${shownMessage(d, view.why)}`);
       if (view.why) for (const l of whyLines(d)) lines.push(`${" ".repeat(prefix[d.side].length)}    ${l}`);
@@ -315,17 +325,17 @@ function sourceless<T extends { line: number }>(items: readonly T[], r: LineRend
   return h("div", { style: STYLE.codeBox }, ...body);
 }
 
-function cellHeading(cell: number, note: string, hasSource: boolean): Html {
+function cellHeading(cell: number | string, note: string, hasSource: boolean): Html {
   return h(
     "div",
     { style: STYLE.heading },
-    h("span", { style: `font-family:${FONT_MONO}` }, `cell[${cell}]`),
+    h("span", { style: `font-family:${FONT_MONO}` }, typeof cell === "number" ? `cell[${cell}]` : cell),
     h("span", { style: `${STYLE.muted};font-weight:400;margin-left:8px;font-size:12px` }, hasSource ? note : `${note} (source not in this report)`),
   );
 }
 
 function silenceNote(text: string): Html {
-  return h("div", { style: `color:${COLOR.good};margin:2px 0 4px 0` }, text.replace(/^cell\[\d+\]: /, "").replace(/^t/, "T"));
+  return h("div", { style: `color:${COLOR.good};margin:2px 0 4px 0` }, text.replace(/^(cell\[\d+\]|\S+\.go): /, "").replace(/^t/, "T"));
 }
 
 function legend(kinds: readonly DiagnosticKind[]): Html | null {
@@ -371,8 +381,8 @@ function decisionsHtml(report: EscapeReport): Html {
     return h(
       "div",
       { style: "margin-bottom:10px" },
-      cellHeading(g.cell, note, g.source !== undefined),
-      g.items.length ? null : silenceNote(silenceLine(g.cell, view, report.flags)),
+      cellHeading(g.file ?? g.cell, note, g.source !== undefined),
+      g.items.length ? null : silenceNote(silenceLine(g.file ?? g.cell, view, report.flags)),
       g.source !== undefined ? cellSource(g.source, g.items, renderer) : sourceless(g.items, renderer),
     );
   });
@@ -427,8 +437,8 @@ function comparisonHtml(report: EscapeReport): Html {
     return h(
       "div",
       { style: "margin-bottom:10px" },
-      cellHeading(g.cell, note, g.source !== undefined),
-      g.items.length ? null : silenceNote(`${silenceLine(g.cell, view, report.flags)} (under either release)`),
+      cellHeading(g.file ?? g.cell, note, g.source !== undefined),
+      g.items.length ? null : silenceNote(`${silenceLine(g.file ?? g.cell, view, report.flags)} (under either release)`),
       g.source !== undefined ? cellSource(g.source, g.items, renderer) : sourceless(g.items, renderer),
     );
   });

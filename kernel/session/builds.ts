@@ -84,6 +84,16 @@ export class Builds {
     return this.whole({ ok: result.code === 0, output: result.stderr, result }, use);
   }
 
+  /**
+   * Compiles one package of the session's requirements (not the session's own) with these gc flags,
+   * through the go command (it replays a cached compile's output): the compiler's words about that
+   * package's files, their paths relative to the scratch module's dir.
+   */
+  async compilePackage(candidate: Candidate, importPath: string, gcflags: string[], signal?: AbortSignal, use: GoUse = {}): Promise<BuildResult> {
+    const result = await this.runGo(candidate, ["build", `-gcflags=${importPath}=${gcflags.join(" ")}`, importPath], signal, use);
+    return { ok: result.code === 0, output: result.stderr, result, verifies: false };
+  }
+
   /** Builds the program binary. */
   async build(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
     await this.write(candidate, use);

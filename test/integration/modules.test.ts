@@ -198,6 +198,22 @@ describe("%use: a module on disk (real go)", function () {
     // Inlined into the benchmark, &x stays on the stack; behind go:noinline it moves to the heap.
     expect([b1.benchmarks[0].summary.allocs_per_op?.value, b2.benchmarks[0].summary.allocs_per_op?.value]).to.deep.equal([0, 1]);
   });
+
+  it("%escape --pkg shows the package's decisions on its own files' lines", async () => {
+    const x = ok(await k.execute("%escape --pkg example.com/mine/calc"));
+    const r = reportWith<EscapeReport>(x, "application/vnd.goperf.escape.v1+json");
+    const file = "example.com/mine/calc/calc.go";
+    expect(r.cells).to.deep.equal([]);
+    expect(r.files?.map((f) => f.file)).to.deep.equal([file]);
+    expect(r.files?.[0].source).to.contain("func Box(x int) *int");
+    const heap = r.diagnostics.filter((d) => d.kind === "heap");
+    expect(heap.map((d) => [d.file, d.cell, d.line, d.message])).to.deep.equal([[file, 0, 6, "moved to heap: x"]]);
+    const text = (x.iopub.find((m) => m.header.msg_type === "display_data")!.content as { data: Record<string, string> }).data["text/plain"];
+    expect(text).to.contain(`${file}:6:`);
+    expect(text).to.contain("cannot inline Box: marked go:noinline");
+    const bad = errorOf(await k.execute("%escape --pkg example.com/nowhere"));
+    expect(bad.evalue).to.contain("%escape --pkg example.com/nowhere");
+  });
 });
 
 describe("the real module proxy, a pinned version (real go)", function () {
