@@ -225,6 +225,11 @@ describe("the real module proxy, a pinned version (real go)", function () {
       expect(requires(got)).to.deep.equal(["github.com/google/uuid v1.6.0 indirect"]);
       const x = ok(await k.execute('import "github.com/google/uuid"\n\nfmt.Println(uuid.MustParse("f47ac10b-58cc-4372-a567-0e02b2c3d479").Version())'));
       expect(stream(x, "stdout")).to.equal("VERSION_4\n");
+      // %go comparisons keep the requirements (the go line lowered to the older release's).
+      const cmp = ok(await k.execute('%escape --go 1.22.12,local\nfunc Fresh() string { return uuid.Must(uuid.NewRandom()).String() }'));
+      const r = reportWith<EscapeReport>(cmp, "application/vnd.goperf.escape.v1+json");
+      expect(r.comparison?.releases[0]).to.equal("go1.22.12");
+      expect(r.diagnostics.some((d) => d.func === "Fresh")).to.equal(true);
     } finally {
       await k.close();
     }
