@@ -154,12 +154,12 @@ export async function useModule(state: ModuleState, dirGiven: string, base: stri
 
 /** go.mod with its go line set to `line` (a build with an older toolchain alongside). */
 export function withGoLine(goMod: string, line: string): string {
-  return goMod.replace(/^go\s+\S+\s*$/m, `go ${line}`).replace(/^toolchain\s+\S+\s*\n/m, "");
+  return goMod.replace(/^go[ \t]+\S+[ \t]*$/m, `go ${line}`).replace(/^toolchain[ \t]+\S+[ \t]*\n\n?/m, "");
 }
 
 /** The go line go.mod declares ("1.26.0"). */
 export function goLineOf(goMod: string): string | undefined {
-  return /^go\s+(\S+)\s*$/m.exec(goMod)?.[1];
+  return /^go[ \t]+(\S+)[ \t]*$/m.exec(goMod)?.[1];
 }
 
 /**
