@@ -168,7 +168,9 @@ export class Session {
   }
 
   private moduleHost(how: ModuleProgress): ModuleHost {
-    return { go: this.go!, env: this.env, dir: this.workspace.path("modwork"), progress: how.progress, signal: how.signal };
+    // The kernel's own go command: which modules a build needs does not depend on the compiler
+    // release %go chose, and an older go would refuse the go line the requirements were written under.
+    return { go: this.localGo!, env: this.env, dir: this.workspace.path("modwork"), progress: how.progress, signal: how.signal };
   }
 
   /** Parses a cell into units without staging anything (completion and inspection). */
