@@ -230,6 +230,10 @@ describe("the real module proxy, a pinned version (real go)", function () {
       const r = reportWith<EscapeReport>(cmp, "application/vnd.goperf.escape.v1+json");
       expect(r.comparison?.releases[0]).to.equal("go1.22.12");
       expect(r.diagnostics.some((d) => d.func === "Fresh")).to.equal(true);
+      // A session switched to an older release keeps them too (module work runs the kernel's own go).
+      const older = ok(await k.execute('%go 1.22.12\nfmt.Println(uuid.MustParse("f47ac10b-58cc-4372-a567-0e02b2c3d479").Variant())'));
+      expect(stream(older, "stdout")).to.equal("RFC4122\n");
+      ok(await k.execute("%go local"));
     } finally {
       await k.close();
     }
