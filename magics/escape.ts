@@ -67,6 +67,7 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
   }
   if (onlyThisCell) session.commit(staged, ...builds);
   const pkg = parsed.options.pkg as string | undefined;
+  if (pkg !== undefined && releases) throw new UsageError("%escape: --pkg shows one package's decisions under the session's toolchain; it does not combine with --go", escape);
   const packageFiles = pkg === undefined ? undefined : await packageDecisions(ctx, staged, pkg, flags);
   if (packageFiles && "ename" in packageFiles) return packageFiles;
 

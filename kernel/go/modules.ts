@@ -95,7 +95,7 @@ async function goOnState(host: ModuleHost, state: ModuleState, args: string[], f
       else if (line.trim()) errors.push(line);
     }
   };
-  const env = { ...host.env, GOTOOLCHAIN: host.go.gotoolchain ?? "local", GOFLAGS: host.env.GOFLAGS };
+  const env = { ...host.env, GOTOOLCHAIN: host.go.gotoolchain ?? "local" };
   const result = await run(host.go.binary, args, { cwd: host.dir, env, capture: true, signal: host.signal, onStderr });
   if (pending.trim()) (PROGRESS.test(pending) ? host.progress?.(pending + "\n") : errors.push(pending));
   const read = (name: string) => readFile(join(host.dir, name), "utf8").catch(() => "");
