@@ -51,6 +51,9 @@ export function gcflagsFor(options: Parsed["options"]): string[] {
 export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<EscapeReport | CellError> {
   const { session } = ctx;
   const onlyThisCell = ctx.code.trim() !== "";
+  if (parsed.options.pkg !== undefined && parsed.options.go !== undefined) {
+    throw new UsageError("%escape: --pkg shows one package's decisions under the session's toolchain; it does not combine with --go", escape);
+  }
   const staged = await session.stage(ctx.code, ctx.cell, { progress: (t) => ctx.sink.stream("stderr", t), signal: ctx.signal });
   if ("ename" in staged) return staged;
   const flags = gcflagsFor(parsed.options);
@@ -67,7 +70,6 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
   }
   if (onlyThisCell) session.commit(staged, ...builds);
   const pkg = parsed.options.pkg as string | undefined;
-  if (pkg !== undefined && releases) throw new UsageError("%escape: --pkg shows one package's decisions under the session's toolchain; it does not combine with --go", escape);
   const packageFiles = pkg === undefined ? undefined : await packageDecisions(ctx, staged, pkg, flags);
   if (packageFiles && "ename" in packageFiles) return packageFiles;
 
