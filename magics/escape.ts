@@ -43,6 +43,8 @@ export const escape: Magic = {
   },
 };
 
+const IMPORT_PATH = /^[A-Za-z0-9][A-Za-z0-9._~\/-]*$/;
+
 export function gcflagsFor(options: Parsed["options"]): string[] {
   return options["no-inline"] ? ["-m=2", "-l"] : ["-m=2"];
 }
@@ -51,6 +53,9 @@ export function gcflagsFor(options: Parsed["options"]): string[] {
 export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<EscapeReport | CellError> {
   const { session } = ctx;
   const onlyThisCell = ctx.code.trim() !== "";
+  if (parsed.options.pkg !== undefined && !IMPORT_PATH.test(String(parsed.options.pkg))) {
+    throw new UsageError(`%escape: --pkg ${parsed.options.pkg}: not an import path (like example.com/mine/calc)`, escape);
+  }
   if (parsed.options.pkg !== undefined && parsed.options.go !== undefined) {
     throw new UsageError("%escape: --pkg shows one package's decisions under the session's toolchain; it does not combine with --go", escape);
   }
@@ -68,10 +73,10 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
     outputs.push(compiled.output);
     builds.push(compiled);
   }
-  if (onlyThisCell) session.commit(staged, ...builds);
   const pkg = parsed.options.pkg as string | undefined;
   const packageFiles = pkg === undefined ? undefined : await packageDecisions(ctx, staged, pkg, flags);
   if (packageFiles && "ename" in packageFiles) return packageFiles;
+  if (onlyThisCell) session.commit(staged, ...builds);
 
   const cells = onlyThisCell ? [{ cell: ctx.cell.count, source: ctx.cell.source }] : pkg !== undefined ? [] : session.liveCells().map((c) => ({ cell: c.count, source: c.source }));
   const wanted = new Set(cells.map((c) => c.cell));
@@ -100,7 +105,6 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
  * -trimpath would name the file (IMPORTPATH/name.go), with each file's source as on disk.
  */
 async function packageDecisions(ctx: MagicContext, staged: Candidate, pkg: string, flags: string[]): Promise<{ files: { file: string; source: string }[]; diagnostics: EscapeDiagnostic[] } | CellError> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._~\/-]*$/.test(pkg)) throw new UsageError(`%escape: --pkg ${pkg}: not an import path (like example.com/mine/calc)`, escape);
   const compiled = await ctx.session.compilePackage(staged, pkg, flags, ctx.signal);
   if (!compiled.ok) {
     const lines = compiled.output.split("\n").filter((l) => l.trim() !== "");
