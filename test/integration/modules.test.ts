@@ -115,6 +115,9 @@ describe("third-party modules (real go, a module proxy on disk)", function () {
     const future = errorOf(await k.execute("%get example.com/goperf/future"));
     expect(future.evalue).to.contain("example.com/goperf/future");
     expect(future.traceback.join("\n")).to.contain("requires go >= 1.99");
+    const futureImport = errorOf(await k.execute(`import "example.com/goperf/future"\n\nvar _ = future.X`));
+    expect(futureImport.evalue).to.contain("cannot import example.com/goperf/future");
+    expect(futureImport.traceback.join("\n")).to.contain("requires go >= 1.99");
     const nothing = errorOf(await k.execute(`import "example.com/goperf/nothing"\n\nfunc N() { nothing.X() }`));
     expect(nothing.ename).to.equal("ModuleError");
     expect(nothing.evalue).to.contain("example.com/goperf/nothing");
