@@ -111,22 +111,44 @@ async function packageDecisions(ctx: MagicContext, staged: Candidate, pkg: strin
     const head = `%escape --pkg ${pkg}: the package does not build in this session (a %use module's or a required module's package builds)`;
     return { ename: "CompileError", evalue: head, traceback: [head, ...lines] };
   }
-  const names = new Map<string, string>();
+  const names = new Map<string, { file: string; funcs: FuncSpan[] }>();
   const files: { file: string; source: string }[] = [];
   const diagnostics: EscapeDiagnostic[] = [];
   for (const d of parseCompilerOutput(compiled.output).diagnostics) {
     if (cellOf(d.file) !== undefined) continue;
     const path = resolve(ctx.session.workspace.dir, d.file);
-    let file = names.get(path);
-    if (file === undefined) {
-      file = `${pkg}/${basename(path)}`;
-      names.set(path, file);
+    let known = names.get(path);
+    if (known === undefined) {
+      known = { file: `${pkg}/${basename(path)}`, funcs: [] };
+      names.set(path, known);
       const source = await readFile(path, "utf8").catch(() => undefined);
-      if (source !== undefined) files.push({ file, source });
+      if (source !== undefined) {
+        files.push({ file: known.file, source });
+        known.funcs = await funcSpans(ctx, source);
+      }
     }
-    diagnostics.push({ cell: 0, file, line: d.line, col: d.col, kind: d.kind, message: d.message, func: d.func, explanation: d.explanation });
+    const func = d.func ?? known.funcs.find((f) => d.line >= f.from && d.line <= f.to)?.name;
+    diagnostics.push({ cell: 0, file: known.file, line: d.line, col: d.col, kind: d.kind, message: d.message, func, explanation: d.explanation });
   }
   return { files, diagnostics };
+}
+
+interface FuncSpan {
+  name: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The functions of a package file and the lines they span, read by the kernel's Go parser (the
+ * package clause blanked, so lines keep their numbers): a decision's function, as for cell code.
+ */
+async function funcSpans(ctx: MagicContext, source: string): Promise<FuncSpan[]> {
+  const split = await ctx.session.split(source.replace(/^package\s+\w+/m, "")).catch(() => null);
+  if (!split?.ok) return [];
+  return split.units
+    .filter((u) => u.kind === "func" || u.kind === "method")
+    .map((u) => ({ name: u.names[0], from: u.line, to: u.line + u.text.split("\n").length - 1 }));
 }
 
 /** The compiler's decisions about cell code (the kernel's generated code is left out), with their functions. */

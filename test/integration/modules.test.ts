@@ -210,10 +210,13 @@ describe("%use: a module on disk (real go)", function () {
     expect(r.files?.map((f) => f.file)).to.deep.equal([file]);
     expect(r.files?.[0].source).to.contain("func Box(x int) *int");
     const heap = r.diagnostics.filter((d) => d.kind === "heap");
-    expect(heap.map((d) => [d.file, d.cell, d.line, d.message])).to.deep.equal([[file, 0, 6, "moved to heap: x"]]);
+    expect(heap.map((d) => [d.file, d.cell, d.line, d.message, d.func])).to.deep.equal([[file, 0, 6, "moved to heap: x", "Box"]]);
     const text = (x.iopub.find((m) => m.header.msg_type === "display_data")!.content as { data: Record<string, string> }).data["text/plain"];
     expect(text).to.contain(`${file}:6:`);
     expect(text).to.contain("cannot inline Box: marked go:noinline");
+    const only = reportWith<EscapeReport>(ok(await k.execute("%escape --pkg example.com/mine/calc --func Double")), "application/vnd.goperf.escape.v1+json");
+    expect(only.view.func).to.equal("Double");
+    expect(only.diagnostics.filter((d) => d.func === "Double").some((d) => d.message.startsWith("can inline Double with cost"))).to.equal(true);
     const bad = errorOf(await k.execute("%escape --pkg example.com/nowhere"));
     expect(bad.evalue).to.contain("%escape --pkg example.com/nowhere");
   });
