@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { KernelClient } from "../kernel/client/client.js";
 import { asmCell, layoutCell } from "./compiled.js";
 import { ROOT, compareRow, goVersion, rss, time, type Row } from "./measure.js";
+import { localProxy } from "../test/helpers/modproxy.js";
 
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf("--rounds") + 1]) || 7;
@@ -152,6 +153,31 @@ async function sweepCell(k: KernelClient): Promise<Row> {
   return compareRow(`%bench --sweep of ${SWEEP.length} sizes, -count 6 (50ms runs)`, kernel, `the same ${SWEEP.length} benchmarks with \`go test -bench . -benchmem -count 6\``, raw, "≤ 1.05x");
 }
 
+/**
+ * A cell using an already-fetched third-party package against the same cell using a standard one:
+ * the module (example.com/goperf/bench/bitsx, wrapping math/bits) comes from a module proxy on
+ * disk, fetched by the session's first cell; later cells must cost what a standard-library cell does.
+ */
+async function moduleCell(): Promise<Row> {
+  const proxy = localProxy();
+  proxy.add("example.com/goperf/bench", "v1.0.0", {
+    "go.mod": "module example.com/goperf/bench\n\ngo 1.22\n",
+    "bitsx/bitsx.go": 'package bitsx\n\nimport "math/bits"\n\nfunc Len(x uint) int { return bits.Len(x) }\n',
+  });
+  const k = await KernelClient.launch({ env: proxy.env });
+  await k.execute('import "example.com/goperf/bench/bitsx"\nimport "math/bits"\n\nfmt.Println(bitsx.Len(1), bits.Len(1))');
+  const module: number[] = [];
+  const std: number[] = [];
+  for (let i = 0; i < rounds + 1; i++) {
+    const m = await time(() => k.execute(`fmt.Println(bitsx.Len(${1000 + i}))`));
+    const s = await time(() => k.execute(`fmt.Println(bits.Len(${1000 + i}))`));
+    if (i > 0) (module.push(m), std.push(s));
+  }
+  await k.close();
+  proxy.remove();
+  return compareRow("plain cell using a fetched module's package", module, "the same cell with math/bits", std, "≤ 1.1x");
+}
+
 async function longSession(): Promise<Row[]> {
   const k = await KernelClient.launch();
   await k.execute(SQUARE);
@@ -201,6 +227,7 @@ async function main(): Promise<void> {
   if (wanted("display")) rows.push(await displayCell(k));
   if (wanted("sweep")) rows.push(await sweepCell(k));
   await k.close();
+  if (wanted("module")) rows.push(await moduleCell());
   if (wanted("first")) rows.push(await firstCell());
   if (wanted("long")) rows.push(...(await longSession()));
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${goVersion()}, Node ${process.version}, ${rounds} rounds`;

@@ -15,18 +15,33 @@ import { detectToolchain, type Detection, type RunResult, type ToolchainInfo } f
 import { goEnv } from "./go/env.js";
 import { usesDisplay } from "./go/displaymodule.js";
 import { ReleaseSyntaxError, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
-import { EMPTY, committedFrom, composeCandidate, composePreview, type Candidate, type CellSource, type Committed, type Composer } from "./session/candidate.js";
+import { committedFrom, composeCandidate, composePreview, emptyState, importSites, withModules, type Candidate, type CellSource, type Committed, type Composer } from "./session/candidate.js";
+import { getModules, initialModules, requirements, resolveImports, unresolved, useModule, type ModuleAnswer, type ModuleHost, type ModuleState, type Requirement } from "./go/modules.js";
 import { Builds, type BinaryResult, type BuildResult, type GoUse } from "./session/builds.js";
 import { runProgram, type OutputCallbacks } from "./session/run.js";
 import type { CellError } from "./session/errors.js";
 
-export type { CellRef, Candidate, CellSource, CellError, GoUse, BuildResult, BinaryResult, OutputCallbacks };
+export type { CellRef, Candidate, CellSource, CellError, GoUse, BuildResult, BinaryResult, OutputCallbacks, ModuleState, ModuleAnswer };
+
+/** How a stage or module change reports the go command's progress (fetches), and stops it. */
+export interface ModuleProgress {
+  progress?: (text: string) => void;
+  signal?: AbortSignal;
+}
 export { interrupted } from "./session/errors.js";
 export { OUTPUT_CAP } from "./session/run.js";
 
+/** A failed module operation as the cell's error: what was asked, then the go command's words. */
+export function moduleError(answer: Extract<ModuleAnswer, { ok: false }>, what: string): CellError {
+  if (answer.interrupted) return { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the go command was stopped; the requirements are as they were"] };
+  const lines = answer.message.split("\n").filter((l) => l.trim() !== "");
+  const evalue = `${what}: ${lines[0] ?? "the go command failed"}`;
+  return { ename: "ModuleError", evalue, traceback: [evalue, ...lines.slice(1), "the session's go.mod and go.sum are as they were"] };
+}
+
 export class Session {
   /** What cells have committed: replaced whole by commit(), never changed in place. */
-  private state: Committed = EMPTY;
+  private state: Committed;
   private cells = new Map<number, CellSource>();
   private stdlibNames: Record<string, string> = {};
   private readonly builds: Builds;
@@ -39,6 +54,7 @@ export class Session {
     private readonly env: NodeJS.ProcessEnv,
   ) {
     this.builds = new Builds({ workspace, env, go: () => this.go, localGo: () => this.localGo, track: (start) => this.track(start) });
+    this.state = emptyState(initialModules(goMod(goLineFor(toolchain.ok ? toolchain.info.version : "go1.24"))));
   }
 
   /** `detection`: the toolchain found already (the kernel looks before its session starts), made
@@ -109,7 +125,7 @@ export class Session {
    * Parses the cell (magic lines already blanked by the caller, so lines keep their numbers) and
    * composes it with the committed declarations: a candidate to build. Nothing is written.
    */
-  async stage(code: string, source: CellSource, extra: { generatedTests?: string; show?: boolean } = {}): Promise<Candidate | CellError> {
+  async stage(code: string, source: CellSource, extra: { generatedTests?: string; show?: boolean; modules?: ModuleState } & ModuleProgress = {}): Promise<Candidate | CellError> {
     const problem = this.toolchainError();
     if (problem) return problem;
     const parser = await this.parser();
@@ -119,7 +135,50 @@ export class Session {
       const text = `cell[${source.count}]:${line}:${col}: ${msg}`;
       return { ename: "SyntaxError", evalue: text, traceback: [text] };
     }
-    return composeCandidate(this.state, split.units, source, extra, this.composer(parser));
+    const composed = await composeCandidate(this.state, split.units, source, extra, this.composer(parser));
+    const candidate = extra.modules ? withModules(composed, extra.modules) : composed;
+    // A third-party import seen for the first time: the go command finds its module (once).
+    const missing = unresolved(candidate.modules, importSites(candidate));
+    if (missing.length === 0) return candidate;
+    const answer = await resolveImports(candidate.modules, missing, this.moduleHost(extra));
+    if (!answer.ok) return moduleError(answer, `cannot import ${missing.map((m) => m.path).join(", ")}`);
+    return withModules(candidate, answer.state);
+  }
+
+  // ---- Module requirements (%get, %use, %mod): changed as values, committed with a candidate.
+
+  /** The committed module requirements (go.mod, go.sum, the modules %use made importable). */
+  get modules(): ModuleState {
+    return this.state.modules;
+  }
+
+  /** `go get ARGS` on the committed requirements; nothing is committed (see stageModules). */
+  get(args: readonly string[], how: ModuleProgress = {}): Promise<ModuleAnswer> {
+    return getModules(this.state.modules, args, this.moduleHost(how));
+  }
+
+  /** The module in `dir` (relative to the kernel's working directory) made importable; nothing is committed. */
+  use(dir: string, how: ModuleProgress = {}): Promise<ModuleAnswer> {
+    return useModule(this.state.modules, dir, process.cwd(), this.moduleHost(how));
+  }
+
+  /**
+   * The session's code with other requirements: a candidate to compile (the session's code must
+   * still build with them) and commit.
+   */
+  stageModules(modules: ModuleState, source: CellSource, how: ModuleProgress = {}): Promise<Candidate | CellError> {
+    return this.stage("", { ...source, cellId: undefined }, { ...how, modules });
+  }
+
+  /** The requirements a go.mod states, as the go command reads them. */
+  requirements(goMod: string, signal?: AbortSignal): Promise<{ goLine: string; requires: Requirement[] }> {
+    return requirements(goMod, this.moduleHost({ signal }));
+  }
+
+  private moduleHost(how: ModuleProgress): ModuleHost {
+    // The kernel's own go command: which modules a build needs does not depend on the compiler
+    // release %go chose, and an older go would refuse the go line the requirements were written under.
+    return { go: this.localGo!, env: this.env, dir: this.workspace.path("modwork"), progress: how.progress, signal: how.signal };
   }
 
   /** Parses a cell into units without staging anything (completion and inspection). */
@@ -144,7 +203,7 @@ export class Session {
    */
   async preview(units: readonly Unit[], count: number, alsoImport: readonly string[] = []): Promise<{ main: string; test: string; packages: string[] }> {
     // A cell being typed that imports goperf/display: gopls must find it to complete `display.`.
-    if (usesDisplay(units.flatMap((u) => (u.imports ?? []).map((i) => i.path)))) await this.builds.requireDisplay();
+    if (usesDisplay(units.flatMap((u) => (u.imports ?? []).map((i) => i.path)))) await this.builds.requireDisplay(this.state);
     return composePreview(this.state, units, count, alsoImport, this.composer(await this.parser()));
   }
 
@@ -167,7 +226,7 @@ export class Session {
     const key = `${this.go!.binary}\u0000${this.go!.version}\u0000${goarch}`;
     let tags = this.tagsByArch.get(key);
     if (!tags) {
-      tags = this.builds.runGo(["list", "-f", "{{join context.ToolTags \" \"}}|{{join context.ReleaseTags \" \"}}", "runtime"], undefined, { goarch }).then((r) => {
+      tags = this.builds.tool(["list", "-f", "{{join context.ToolTags \" \"}}|{{join context.ReleaseTags \" \"}}", "runtime"], { goarch }).then((r) => {
         const [tool = "", release = ""] = r.stdout.trim().split("|");
         return { tool: tool.split(" ").filter(Boolean), release: release.split(" ").filter(Boolean) };
       });
@@ -230,6 +289,11 @@ export class Session {
   /** Compiles the candidate (no link): the compiler's diagnostics for these flags, or its errors. */
   compile(candidate: Candidate, gcflags: string[] = [], signal?: AbortSignal, use: GoUse = {}): Promise<BuildResult> {
     return this.builds.compile(candidate, gcflags, signal, use);
+  }
+
+  /** Compiles a package the session imports (%escape --pkg): the compiler's output about its files. */
+  compilePackage(candidate: Candidate, importPath: string, gcflags: string[], signal?: AbortSignal, use: GoUse = {}): Promise<BuildResult> {
+    return this.builds.compilePackage(candidate, importPath, gcflags, signal, use);
   }
 
   /** Builds the candidate's program binary. */

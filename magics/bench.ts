@@ -69,7 +69,11 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   if (releases && !Array.isArray(releases)) return releases;
   if (releases?.length === 2 && compareTo !== undefined) throw new UsageError("%bench: --go A,B compares the two releases; it cannot also --compare a saved result", bench);
   // No shorthands: the session's generated benchmarks stay as they are (a cell without code keeps them).
-  const staged = await session.stage(ctx.code, ctx.cell, { generatedTests: shorthands.length ? generated : undefined });
+  const staged = await session.stage(ctx.code, ctx.cell, {
+    generatedTests: shorthands.length ? generated : undefined,
+    progress: (t) => ctx.sink.stream("stderr", t),
+    signal: ctx.signal,
+  });
   if ("ename" in staged) return staged;
   // Every test binary is built before any runs: a release that cannot build stops the cell unmeasured.
   const binaries: { version: string; binary: string }[] = [];

@@ -122,7 +122,7 @@ export class Dispatcher implements Executor {
 
   /** A plain Go cell: stage, build, commit, run. */
   private async runPlain(code: string, cell: CellSource, ctx: ExecuteContext, signal: AbortSignal): Promise<CellError | null> {
-    const staged = await this.session.stage(code, cell, { show: true });
+    const staged = await this.session.stage(code, cell, { show: true, progress: (t) => ctx.sink.stream("stderr", t), signal });
     if ("ename" in staged) return staged;
     if (!staged.runnable) {
       const compiled = await this.session.compile(staged, [], signal);

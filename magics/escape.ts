@@ -4,7 +4,9 @@
 
 import { cellOf, parseCompilerOutput } from "../kernel/go/diagnostics.js";
 import type { Decl } from "../kernel/go/compose.js";
-import type { BuildResult, CellError } from "../kernel/session.js";
+import type { BuildResult, Candidate, CellError } from "../kernel/session.js";
+import { readFile } from "node:fs/promises";
+import { basename, resolve } from "node:path";
 import { renderEscape } from "../renderers/escape.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
@@ -24,6 +26,7 @@ export const escape: Magic = {
     { name: "no-inline", type: "flag", description: "compile with -l (no inlining), to isolate a function's own decisions" },
     { name: "only", type: "enum", values: ["heap", "inline", "all"], default: "all", description: "which decisions to show" },
     { name: "func", type: "string", value: "NAME", description: "only the decisions inside function NAME (Type.Method for a method)" },
+    { name: "pkg", type: "string", value: "IMPORTPATH", description: "the decisions about a package the session imports (a %use module's, a third-party one), on its files' lines" },
     { ...GO_OPTION, description: "compile with release A (1.22.12, local, or a path to go); A,B: with both, compared (- only A, + only B)" },
   ],
   details:
@@ -40,6 +43,8 @@ export const escape: Magic = {
   },
 };
 
+const IMPORT_PATH = /^[A-Za-z0-9][A-Za-z0-9._~\/-]*$/;
+
 export function gcflagsFor(options: Parsed["options"]): string[] {
   return options["no-inline"] ? ["-m=2", "-l"] : ["-m=2"];
 }
@@ -48,7 +53,13 @@ export function gcflagsFor(options: Parsed["options"]): string[] {
 export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<EscapeReport | CellError> {
   const { session } = ctx;
   const onlyThisCell = ctx.code.trim() !== "";
-  const staged = await session.stage(ctx.code, ctx.cell);
+  if (parsed.options.pkg !== undefined && !IMPORT_PATH.test(String(parsed.options.pkg))) {
+    throw new UsageError(`%escape: --pkg ${parsed.options.pkg}: not an import path (like example.com/mine/calc)`, escape);
+  }
+  if (parsed.options.pkg !== undefined && parsed.options.go !== undefined) {
+    throw new UsageError("%escape: --pkg shows one package's decisions under the session's toolchain; it does not combine with --go", escape);
+  }
+  const staged = await session.stage(ctx.code, ctx.cell, { progress: (t) => ctx.sink.stream("stderr", t), signal: ctx.signal });
   if ("ename" in staged) return staged;
   const flags = gcflagsFor(parsed.options);
   // --go: one release, or two compared (A then B); otherwise the session's toolchain.
@@ -62,15 +73,18 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
     outputs.push(compiled.output);
     builds.push(compiled);
   }
+  const pkg = parsed.options.pkg as string | undefined;
+  const packageFiles = pkg === undefined ? undefined : await packageDecisions(ctx, staged, pkg, flags);
+  if (packageFiles && "ename" in packageFiles) return packageFiles;
   if (onlyThisCell) session.commit(staged, ...builds);
 
-  const cells = onlyThisCell ? [{ cell: ctx.cell.count, source: ctx.cell.source }] : session.liveCells().map((c) => ({ cell: c.count, source: c.source }));
+  const cells = onlyThisCell ? [{ cell: ctx.cell.count, source: ctx.cell.source }] : pkg !== undefined ? [] : session.liveCells().map((c) => ({ cell: c.count, source: c.source }));
   const wanted = new Set(cells.map((c) => c.cell));
   const decls = staged.decls;
   const decisions = (output: string) => decisionsIn(output, decls).filter((d) => wanted.has(d.cell));
   const diagnostics = decisions(outputs[outputs.length - 1]);
   const func = parsed.options.func as string | undefined;
-  if (func !== undefined) checkFunc(func, decls, cells.map((c) => c.cell));
+  if (func !== undefined && pkg === undefined) checkFunc(func, decls, cells.map((c) => c.cell));
   const report: EscapeReport = {
     go_version: releases ? releases[releases.length - 1].version : session.go!.version,
     flags,
@@ -78,8 +92,63 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
     diagnostics,
     view: { why: Boolean(parsed.options.why), only: (parsed.options.only as "heap" | "inline" | "all") ?? "all", func },
   };
+  if (packageFiles) {
+    report.files = packageFiles.files;
+    report.diagnostics.push(...packageFiles.diagnostics);
+  }
   if (releases?.length === 2) report.comparison = compareDecisions(decisions(outputs[0]), diagnostics, [releases[0].version, releases[1].version]);
   return report;
+}
+
+/**
+ * %escape --pkg: the package compiled with the same flags; its decisions named by file, as
+ * -trimpath would name the file (IMPORTPATH/name.go), with each file's source as on disk.
+ */
+async function packageDecisions(ctx: MagicContext, staged: Candidate, pkg: string, flags: string[]): Promise<{ files: { file: string; source: string }[]; diagnostics: EscapeDiagnostic[] } | CellError> {
+  const compiled = await ctx.session.compilePackage(staged, pkg, flags, ctx.signal);
+  if (!compiled.ok) {
+    const lines = compiled.output.split("\n").filter((l) => l.trim() !== "");
+    const head = `%escape --pkg ${pkg}: the package does not build in this session (a %use module's or a required module's package builds)`;
+    return { ename: "CompileError", evalue: head, traceback: [head, ...lines] };
+  }
+  const names = new Map<string, { file: string; funcs: FuncSpan[] }>();
+  const files: { file: string; source: string }[] = [];
+  const diagnostics: EscapeDiagnostic[] = [];
+  for (const d of parseCompilerOutput(compiled.output).diagnostics) {
+    if (cellOf(d.file) !== undefined) continue;
+    const path = resolve(ctx.session.workspace.dir, d.file);
+    let known = names.get(path);
+    if (known === undefined) {
+      known = { file: `${pkg}/${basename(path)}`, funcs: [] };
+      names.set(path, known);
+      const source = await readFile(path, "utf8").catch(() => undefined);
+      if (source !== undefined) {
+        files.push({ file: known.file, source });
+        known.funcs = await funcSpans(ctx, source);
+      }
+    }
+    const func = d.func ?? known.funcs.find((f) => d.line >= f.from && d.line <= f.to)?.name;
+    diagnostics.push({ cell: 0, file: known.file, line: d.line, col: d.col, kind: d.kind, message: d.message, func, explanation: d.explanation });
+  }
+  return { files, diagnostics };
+}
+
+interface FuncSpan {
+  name: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The functions of a package file and the lines they span, read by the kernel's Go parser (the
+ * package clause blanked, so lines keep their numbers): a decision's function, as for cell code.
+ */
+async function funcSpans(ctx: MagicContext, source: string): Promise<FuncSpan[]> {
+  const split = await ctx.session.split(source.replace(/^package\s+\w+/m, "")).catch(() => null);
+  if (!split?.ok) return [];
+  return split.units
+    .filter((u) => u.kind === "func" || u.kind === "method")
+    .map((u) => ({ name: u.names[0], from: u.line, to: u.line + u.text.split("\n").length - 1 }));
 }
 
 /** The compiler's decisions about cell code (the kernel's generated code is left out), with their functions. */

@@ -10,10 +10,13 @@ import { help, lsmagic } from "./help.js";
 import { inline } from "./inline.js";
 import { layout } from "./layout.js";
 import { profile } from "./profile.js";
+import { get } from "./get.js";
+import { mod } from "./mod.js";
+import { use } from "./use.js";
 import type { Magic } from "./types.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, go, help, lsmagic, asm, bce, inline, layout, profile];
+  return [escape, bench, expect, predict, go, help, lsmagic, asm, bce, inline, layout, profile, get, mod, use];
 }
 
 export class Registry {

@@ -40,6 +40,8 @@ export type BadgeKinds = Readonly<Record<string, BadgeKind>>;
 
 export interface Mark {
   cell: number;
+  /** A package file's name instead of a cell (%escape --pkg): positions read FILE:L:C. */
+  file?: string;
   line: number;
   col?: number;
   /** A key of the view's BadgeKinds. */
@@ -72,6 +74,8 @@ export interface Panel {
 
 export interface AnnotatedCell {
   cell: number;
+  /** A package file shown instead of a cell (%escape --pkg): its name replaces cell[N]. */
+  file?: string;
   /** The cell as the reader wrote it; absent when the report does not carry it. */
   source?: string;
   marks: readonly Mark[];
@@ -94,8 +98,13 @@ export interface AnnotatedView {
 
 // ---- positions and grouping ------------------------------------------------------------------
 
-export function position(m: { cell: number; line: number; col?: number }): string {
-  return m.col ? `cell[${m.cell}]:${m.line}:${m.col}` : `cell[${m.cell}]:${m.line}`;
+/** Where a mark or a cell is: `cell[N]`, or a package file's name. */
+export function place(x: { cell: number; file?: string }): string {
+  return x.file ?? `cell[${x.cell}]`;
+}
+
+export function position(m: { cell: number; file?: string; line: number; col?: number }): string {
+  return m.col ? `${place(m)}:${m.line}:${m.col}` : `${place(m)}:${m.line}`;
 }
 
 /** By cell, line and column (stable: the toolchain's order on ties). */
@@ -105,6 +114,7 @@ export function byMarkPosition(a: { cell: number; line: number; col?: number }, 
 
 export interface CellGroup<T> {
   cell: number;
+  file?: string;
   source?: string;
   items: T[];
 }
@@ -114,19 +124,20 @@ export interface CellGroup<T> {
  * that has no source here (nothing said is dropped). With `onlyMarked`, cells without items are
  * left out unless no cell has any: then the silence is the answer, for each cell.
  */
-export function groupByCell<T extends { cell: number }>(
-  cells: readonly { cell: number; source?: string }[],
+export function groupByCell<T extends { cell: number; file?: string }>(
+  cells: readonly { cell: number; file?: string; source?: string }[],
   items: readonly T[],
   onlyMarked = false,
 ): CellGroup<T>[] {
-  const groups = new Map<number, CellGroup<T>>();
-  for (const c of cells) if (!groups.has(c.cell)) groups.set(c.cell, { cell: c.cell, source: c.source, items: [] });
+  const groups = new Map<string, CellGroup<T>>();
+  for (const c of cells) if (!groups.has(place(c))) groups.set(place(c), { cell: c.cell, file: c.file, source: c.source, items: [] });
   for (const it of items) {
-    let g = groups.get(it.cell);
-    if (!g) groups.set(it.cell, (g = { cell: it.cell, items: [] }));
+    let g = groups.get(place(it));
+    if (!g) groups.set(place(it), (g = { cell: it.cell, file: it.file, items: [] }));
     g.items.push(it);
   }
-  let list = [...groups.values()].sort((a, b) => a.cell - b.cell);
+  // Cells in execution order, then package files by name.
+  let list = [...groups.values()].sort((a, b) => (a.file ?? "").localeCompare(b.file ?? "") || a.cell - b.cell);
   if (onlyMarked && list.some((g) => g.items.length)) list = list.filter((g) => g.items.length);
   return list;
 }
@@ -147,7 +158,7 @@ function sidePrefix(m: Mark, view: AnnotatedView): string {
 export function annotatedText(cells: readonly AnnotatedCell[], view: AnnotatedView): string[] {
   const out: string[] = [];
   for (const c of cells) {
-    if (c.marks.length === 0 && !c.panels?.length && c.silence) out.push(`cell[${c.cell}]: ${c.silence}`);
+    if (c.marks.length === 0 && !c.panels?.length && c.silence) out.push(`${place(c)}: ${c.silence}`);
     const panels = [...(c.panels ?? [])];
     for (const m of c.marks) {
       // Panels of earlier lines come before this line's marks.
@@ -413,11 +424,11 @@ function sourceless(marks: readonly Mark[], panels: readonly Panel[], view: Anno
 
 // ---- HTML: cells ----------------------------------------------------------------------------
 
-function cellHeading(cell: number, note: string, hasSource: boolean): Html {
+function cellHeading(where: string, note: string, hasSource: boolean): Html {
   return h(
     "div",
     { style: STYLE.heading },
-    h("span", { style: `font-family:${FONT_MONO}` }, `cell[${cell}]`),
+    h("span", { style: `font-family:${FONT_MONO}` }, where),
     h("span", { style: `${STYLE.muted};font-weight:400;margin-left:8px;font-size:12px` }, hasSource ? note : `${note} (source not in this report)`),
   );
 }
@@ -434,7 +445,7 @@ export function annotatedHtml(cells: readonly AnnotatedCell[], view: AnnotatedVi
     return h(
       "div",
       { style: "margin-bottom:10px" },
-      cellHeading(c.cell, c.note ?? "", c.source !== undefined),
+      cellHeading(place(c), c.note ?? "", c.source !== undefined),
       quiet && c.silence ? silenceNote(c.silence) : null,
       c.source !== undefined ? sourceView(c.source, c.marks, panels, view) : sourceless(c.marks, panels, view),
     );

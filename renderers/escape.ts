@@ -51,15 +51,16 @@ export function visibleDiagnostics(diagnostics: readonly EscapeDiagnostic[], vie
   return diagnostics.filter((d) => inView(d, view)).sort(byPosition);
 }
 
-/** What the compiler's silence means under the view, for one cell. */
-export function silenceLine(cell: number, view: View, flags: readonly string[]): string {
+/** What the compiler's silence means under the view, for one cell (a number) or file (its name). */
+export function silenceLine(cell: number | string, view: View, flags: readonly string[]): string {
   const where = view.func === undefined ? "this code" : view.func;
+  const at = typeof cell === "number" ? `cell[${cell}]` : cell;
   if (view.only === "inline") {
     const off = flags.includes("-l") ? " (compiled with -l: inlining is off)" : "";
-    return `cell[${cell}]: the compiler reported no inlining decisions for ${where}${off}.`;
+    return `${at}: the compiler reported no inlining decisions for ${where}${off}.`;
   }
   const what = view.only === "heap" ? "escape" : "escape or inlining";
-  return `cell[${cell}]: the compiler reported no ${what} decisions for ${where}: nothing escapes to the heap (silence means stack).`;
+  return `${at}: the compiler reported no ${what} decisions for ${where}: nothing escapes to the heap (silence means stack).`;
 }
 
 type Side = "same" | "removed" | "added";
@@ -93,6 +94,7 @@ function toMark(d: EscapeDiagnostic | Compared, why: boolean): Mark {
   const side = "side" in d ? SIDE[d.side] : undefined;
   return {
     cell: d.cell,
+    ...(d.file ? { file: d.file } : {}),
     line: d.line,
     col: d.col,
     kind: d.kind,
@@ -106,12 +108,15 @@ function toMark(d: EscapeDiagnostic | Compared, why: boolean): Mark {
 function annotatedCells(report: EscapeReport, items: readonly (EscapeDiagnostic | Compared)[], note: (items: (EscapeDiagnostic | Compared)[]) => string): AnnotatedCell[] {
   const { view } = report;
   const either = report.comparison ? " (under either release)" : "";
-  return groupByCell(report.cells, items, view.func !== undefined).map((g) => ({
+  // A package's files (%escape --pkg) are shown as cells are, under their own names.
+  const places = [...report.cells, ...(report.files ?? []).map((f) => ({ cell: 0, file: f.file, source: f.source }))];
+  return groupByCell(places, items, view.func !== undefined).map((g) => ({
     cell: g.cell,
+    file: g.file,
     source: g.source,
     marks: g.items.map((d) => toMark(d, view.why)),
     note: g.items.length ? note(g.items) : "",
-    silence: silenceLine(g.cell, view, report.flags).replace(/^cell\[\d+\]: /, "") + either,
+    silence: silenceLine(g.file ?? g.cell, view, report.flags).slice(`${g.file ?? `cell[${g.cell}]`}: `.length) + either,
   }));
 }
 

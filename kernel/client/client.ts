@@ -24,6 +24,8 @@ export interface LaunchOptions {
   /** The kernel's entry point; defaults to this package's bundle, as the kernelspec starts it. */
   kernelMain?: string;
   env?: NodeJS.ProcessEnv;
+  /** The kernel's working directory (Jupyter uses the notebook's). */
+  cwd?: string;
   /** Where the kernel's stderr goes (its log). Defaults to being collected in `kernelLog`. */
   onKernelLog?: (text: string) => void;
 }
@@ -67,6 +69,7 @@ export class KernelClient {
     client.tempDir = dir;
     const child = spawn(process.execPath, [...KERNEL_NODE_FLAGS, options.kernelMain ?? defaultKernelMain(), file], {
       env: options.env ?? process.env,
+      cwd: options.cwd,
       stdio: ["ignore", "ignore", "pipe"],
     });
     client.process = child;

@@ -55,9 +55,11 @@ export class DirectBuilder {
    * go command cannot list them (a path that does not exist): the caller falls back to it, and it
    * reports the error in its own words.
    */
-  importConfig(imports: readonly string[], signal?: AbortSignal): Promise<ImportConfig | null> {
+  importConfig(imports: readonly string[], signal?: AbortSignal, modules = ""): Promise<ImportConfig | null> {
     const wanted = [...new Set([...imports, "runtime"])].sort();
-    const key = wanted.join(" ");
+    // `modules`: what the module packages' archives depend on (requirements, files of modules on
+    // disk); standard-library sets have none, so their configs stay keyed as before.
+    const key = modules ? `${wanted.join(" ")}\u0000${modules}` : wanted.join(" ");
     let config = this.configs.get(key);
     if (!config) {
       config = this.listImports(wanted, key, signal);
@@ -128,8 +130,9 @@ export class DirectBuilder {
     archive?: string,
     signal?: AbortSignal,
     files: readonly string[] = ["main.go"],
+    modules = "",
   ): Promise<DirectResult | null> {
-    const config = await this.importConfig(imports, signal);
+    const config = await this.importConfig(imports, signal, modules);
     if (!config) return null;
     const key = hash([this.go.version, this.lang, gcflags.join(" "), config.text, files.join(" "), source].join("\u0000"));
     const seen = this.outputs.get(key);
@@ -146,11 +149,11 @@ export class DirectBuilder {
    * Compiles and links main.go (or `file`) into a program, linked as go run links (-s -w: no symbol table or
    * DWARF; panics keep their file:line). Null: use the go command (cgo, unknown imports).
    */
-  async build(imports: readonly string[], source: string, binary: string, signal?: AbortSignal, file = "main.go"): Promise<DirectResult | null> {
-    const config = await this.importConfig(imports, signal);
+  async build(imports: readonly string[], source: string, binary: string, signal?: AbortSignal, file = "main.go", modules = ""): Promise<DirectResult | null> {
+    const config = await this.importConfig(imports, signal, modules);
     if (!config || config.cgo) return null;
     const archive = join(this.dir, "main.a");
-    const compiled = await this.compile(imports, source, [], archive, signal, [file]);
+    const compiled = await this.compile(imports, source, [], archive, signal, [file], modules);
     if (!compiled || !compiled.ok) return compiled;
     const result = await run(this.tool("link"), ["-o", binary, "-importcfg", config.path, "-s", "-w", "-buildmode=exe", archive], {
       cwd: this.dir,

@@ -31,6 +31,11 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Where the kernel's own log goes (its stderr); kept for error messages either way. */
   onKernelLog?: (text: string) => void;
+  /**
+   * The kernel's working directory: the notebook's own, as Jupyter starts kernels, so that a path
+   * a cell gives relative to the notebook (%use ./pkg) means the same here. Default: this process's.
+   */
+  cwd?: string;
 }
 
 export interface RunOptions extends ExecuteOptions {
@@ -68,7 +73,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   if (options.out) await checkWritable(options.out, "notebook");
   if (options.html) await checkWritable(options.html, "HTML page");
   if (options.out && options.html && resolve(options.out) === resolve(options.html)) throw new InputError(`the notebook and its HTML page would both be written to ${options.out}`);
-  const outcome = await executeNotebook(nb, options);
+  const outcome = await executeNotebook(nb, { cwd: dirname(resolve(path)), ...options });
   if (options.out) {
     await writeAtomically(options.out, serializeNotebook(outcome.notebook));
     outcome.out = options.out;
@@ -93,7 +98,7 @@ export async function executeNotebook(input: Notebook, options: ExecuteOptions =
 
   let client: KernelClient;
   try {
-    client = await KernelClient.launch({ env: options.env, kernelMain: options.kernelMain, onKernelLog: options.onKernelLog });
+    client = await KernelClient.launch({ env: options.env, kernelMain: options.kernelMain, onKernelLog: options.onKernelLog, cwd: options.cwd });
   } catch (err) {
     throw new Error(`could not start the goperf kernel: ${(err as Error).message.trim()}`);
   }
@@ -178,7 +183,7 @@ export interface CheckOutcome {
 /** Executes the notebook afresh (nothing is written) and compares it with what it stores. */
 export async function checkNotebookFile(path: string, options: ExecuteOptions = {}): Promise<CheckOutcome> {
   const stored = withCellIds(await readNotebookFile(path));
-  const run = await executeNotebook(stored, { ...options, allowErrors: true });
+  const run = await executeNotebook(stored, { cwd: dirname(resolve(path)), ...options, allowErrors: true });
   return { result: checkNotebook(stored, run.notebook), run };
 }
 

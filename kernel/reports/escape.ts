@@ -11,7 +11,13 @@ import { isObject } from "./guards.js";
 export type DiagnosticKind = "heap" | "escape" | "noescape" | "leak" | "caninline" | "cannotinline" | "inline" | "devirtualize" | "other";
 
 export interface EscapeDiagnostic {
+  /** The cell's execution count; 0 for a decision about a package's file (see `file`). */
   cell: number;
+  /**
+   * %escape --pkg: the package file the decision is about, named as -trimpath names it
+   * ("example.com/mine/calc/calc.go"); line and col are that file's. Absent for cell code.
+   */
+  file?: string;
   line: number;
   col: number;
   kind: DiagnosticKind;
@@ -28,6 +34,8 @@ export interface EscapeReport {
   /** The compiler flags that produced the diagnostics, e.g. ["-m=2", "-l"]. */
   flags: string[];
   cells: { cell: number; source: string }[];
+  /** %escape --pkg: the package's files with decisions, as on disk (absent otherwise). */
+  files?: { file: string; source: string }[];
   diagnostics: EscapeDiagnostic[];
   /** How the report is shown: not part of the compiler's answer. */
   view: { why: boolean; only: "heap" | "inline" | "all"; func?: string };

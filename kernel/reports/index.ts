@@ -13,3 +13,4 @@ export * from "./layout.js";
 export * from "./profile.js";
 export * from "./sweep.js";
 export * from "./noise.js";
+export * from "./modules.js";

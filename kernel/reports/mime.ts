@@ -9,6 +9,7 @@ export const ASM_MIME = "application/vnd.goperf.asm.v1+json";
 export const BCE_MIME = "application/vnd.goperf.bce.v1+json";
 export const INLINE_MIME = "application/vnd.goperf.inline.v1+json";
 export const LAYOUT_MIME = "application/vnd.goperf.layout.v1+json";
+export const MODULES_MIME = "application/vnd.goperf.modules.v1+json";
 export const PROFILE_MIME = "application/vnd.goperf.profile.v1+json";
 
 /** By report name, for readers that look a report up by what it is. */
@@ -21,4 +22,5 @@ export const MIME = {
   inline: INLINE_MIME,
   layout: LAYOUT_MIME,
   profile: PROFILE_MIME,
+  modules: MODULES_MIME,
 } as const;

@@ -13,6 +13,8 @@ export interface TestBinaryInputs {
   /** go.mod and go.sum exactly as on disk: the go line, the module requirements and their sums. */
   goMod: string | null;
   goSum: string | null;
+  /** A fingerprint of the files of modules on disk that the build uses (%use); "" when none. */
+  modules?: string;
   /** The environment the go command runs in. */
   env: NodeJS.ProcessEnv;
   /** The go command's arguments (build flags, -ldflags, the output path). */
@@ -34,6 +36,6 @@ export function testBinaryKey(inputs: TestBinaryInputs): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const { binary, version, goroot, gotoolchain } = inputs.toolchain;
   const files = Object.entries(inputs.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const text = JSON.stringify({ toolchain: [binary, version, goroot, gotoolchain ?? "local"], files, goMod: inputs.goMod, goSum: inputs.goSum, env, args: inputs.args });
+  const text = JSON.stringify({ toolchain: [binary, version, goroot, gotoolchain ?? "local"], files, goMod: inputs.goMod, goSum: inputs.goSum, modules: inputs.modules ?? "", env, args: inputs.args });
   return createHash("sha256").update(text).digest("hex");
 }

@@ -5,14 +5,15 @@
 
 import { DirectBuilder } from "../go/direct.js";
 import { run, type RunResult, type ToolchainInfo } from "../go/toolchain.js";
-import { Workspace, cacheDir, goLineFor, goMod } from "../go/workspace.js";
+import { Workspace, cacheDir, goLineFor } from "../go/workspace.js";
 import { oldestGoLine } from "../go/releases.js";
 import { buildChangingFlags } from "../go/goflags.js";
-import { displayModule, displayRequirement, usesDisplay } from "../go/displaymodule.js";
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Candidate } from "./candidate.js";
 import { testBinaryKey } from "./binarykey.js";
+import { thirdParty, usedFingerprint, withGoLine } from "../go/modules.js";
+import { displayModule, displayRequirement, usesDisplay } from "../go/displaymodule.js";
+import { createHash } from "node:crypto";
 
 /** Which toolchain runs one go command: `toolchain` (default: the session's), and the others whose
  * results will be compared with it (`alongside`): the scratch module's go line is the oldest's. */
@@ -57,11 +58,10 @@ export class Builds {
   private direct: DirectBuilder | null = null;
   private readonly testBinaries = new Map<string, { key: string; result: RunResult }>();
   /**
-   * go.mod's go line as last written, and whether a cell has imported goperf/display
-   * (displaymodule.ts). Once required it stays: go.mod does not flip (gopls reloads the module on
-   * every change), and a requirement no code imports links nothing.
+   * Whether a cell has imported goperf/display (displaymodule.ts). Once required it stays: go.mod
+   * does not flip (gopls reloads the module on every change), and a requirement no code imports
+   * links nothing.
    */
-  private modLine: string | null = null;
   private needsDisplay = false;
 
   constructor(private readonly host: BuildHost) {}
@@ -73,46 +73,62 @@ export class Builds {
 
   /** Compiles (no link): the compiler's diagnostics for these flags, or its errors. */
   async compile(candidate: Candidate, gcflags: string[], signal?: AbortSignal, use: GoUse = {}): Promise<BuildResult> {
-    await this.write(candidate);
+    await this.write(candidate, use);
     // The test file too: benchmarks are session code, and their decisions are the reader's.
     const { main, test } = candidate;
+    const imports = test ? [...new Set([...main.imports, ...test.imports])] : main.imports;
     const direct = await this.directFor(use)?.compile(
-      test ? [...new Set([...main.imports, ...test.imports])] : main.imports,
+      imports,
       test ? main.source + test.source : main.source,
       gcflags,
       undefined,
       signal,
       test ? ["main.go", "main_test.go"] : ["main.go"],
+      await this.moduleKey(candidate, imports),
     );
     if (direct) return this.whole(direct, use);
     const args = ["list", "-export", "-f", "{{.Export}}"];
     if (gcflags.length) args.push(`-gcflags=${gcflags.join(" ")}`);
-    const result = await this.runGo(args.concat("."), signal, use);
+    const result = await this.runGo(candidate, args.concat("."), signal, use);
     return this.whole({ ok: result.code === 0, output: result.stderr, result }, use);
+  }
+
+  /**
+   * Compiles one package of the session's requirements (not the session's own) with these gc flags,
+   * through the go command (it replays a cached compile's output): the compiler's words about that
+   * package's files, their paths relative to the scratch module's dir.
+   */
+  async compilePackage(candidate: Candidate, importPath: string, gcflags: string[], signal?: AbortSignal, use: GoUse = {}): Promise<BuildResult> {
+    const result = await this.runGo(candidate, ["build", `-gcflags=${importPath}=${gcflags.join(" ")}`, importPath], signal, use);
+    return { ok: result.code === 0, output: result.stderr, result, verifies: false };
   }
 
   /** Builds the program binary. */
   async build(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
-    await this.write(candidate);
+    await this.write(candidate, use);
     const binary = this.host.workspace.path("cell.bin");
     const builder = this.directFor(use);
     if (builder && candidate.run) {
       // Only what the run needs (see candidate.ts); should it fail, the whole package says why.
-      const needed = await builder.build(candidate.run.imports, candidate.run.source, binary, signal, RUN_FILE);
+      const modules = await this.moduleKey(candidate, candidate.run.imports);
+      const needed = await builder.build(candidate.run.imports, candidate.run.source, binary, signal, RUN_FILE, modules);
       if (needed?.ok) return { ...needed, binary, verifies: true };
     }
-    const direct = await builder?.build(candidate.main.imports, candidate.main.source, binary, signal);
+    const modules = builder ? await this.moduleKey(candidate, candidate.main.imports) : "";
+    const direct = await builder?.build(candidate.main.imports, candidate.main.source, binary, signal, "main.go", modules);
     if (direct) return { ...this.whole(direct, use), binary };
     // Without DWARF and symbol table, as go run links: the program runs the same, it links faster.
-    const result = await this.runGo(["build", "-ldflags=-s -w", "-o", binary, "."], signal, use);
+    const result = await this.runGo(candidate, ["build", "-ldflags=-s -w", "-o", binary, "."], signal, use);
     return { ...this.whole({ ok: result.code === 0, output: result.stderr, result }, use), binary };
   }
 
-  /** Builds the test binary (benchmarks and tests beside the session's code). */
+  /**
+   * Builds the test binary (benchmarks and tests beside the session's code). `buildFlags`: more go
+   * build flags (the profiling build's -overlay); such a binary is kept apart from the plain one.
+   */
   async buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}, buildFlags: readonly string[] = []): Promise<BinaryResult> {
-    await this.write(candidate);
-    const { go, env } = await this.module(use);
-    // More build flags (the profiling build's -overlay) make a binary of their own, kept beside the plain one.
+    await this.write(candidate, use);
+    const { go, env } = this.toolchainFor(use);
     const variant = buildFlags.length ? `-${createHash("sha256").update(buildFlags.join("\u0000")).digest("hex").slice(0, 12)}` : "";
     const binary = this.host.workspace.path(`session-${go.version}${variant}.test`);
     // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
@@ -123,6 +139,8 @@ export class Builds {
       files: { "main.go": candidate.main.source, "main_test.go": candidate.test?.source ?? null },
       goMod: await this.read("go.mod"),
       goSum: await this.read("go.sum"),
+      // The files of modules on disk (%use): an edit there changes the binary, go.mod does not.
+      modules: await usedFingerprint(candidate.modules.uses),
       env,
       args,
     });
@@ -141,28 +159,53 @@ export class Builds {
   }
 
   /** goperf/display becomes importable (a cell uses it, or is being typed with it for completion). */
-  async requireDisplay(): Promise<void> {
+  async requireDisplay(candidate: { modules: { goMod: string } }): Promise<void> {
     if (this.needsDisplay) return;
     this.needsDisplay = true;
-    await this.host.workspace.write({ "go.mod": this.goModText() });
+    await this.host.workspace.write({ "go.mod": this.withDisplay(candidate.modules.goMod) });
   }
 
-  private goModText(): string {
-    this.modLine ??= goLineFor(this.host.go()!.version);
+  /** go.mod with goperf/display's require and replace, once a cell has imported it. */
+  private withDisplay(goMod: string): string {
     const display = this.needsDisplay ? displayModule() : null;
-    return goMod(this.modLine, display ? displayRequirement(display.dir) : "");
+    return display ? goMod + displayRequirement(display.dir) : goMod;
   }
 
   /** The candidate's files in the scratch module (unchanged files are not rewritten). */
-  private write(candidate: Candidate): Promise<void> {
+  private write(candidate: Candidate, use: GoUse): Promise<void> {
     const imports = [...candidate.main.imports, ...(candidate.test?.imports ?? []), ...(candidate.run?.imports ?? [])];
     if (usesDisplay(imports)) this.needsDisplay = true;
     return this.host.workspace.write({
-      "go.mod": this.goModText(),
+      "go.mod": this.withDisplay(this.goModFor(candidate, use)),
+      "go.sum": candidate.modules.goSum || null,
       "main.go": candidate.main.source,
       "main_test.go": candidate.test?.source ?? null,
       [RUN_FILE]: candidate.run?.source ?? null,
     });
+  }
+
+  /**
+   * The candidate's go.mod for a build with `use`: as the go command wrote it, unless an older
+   * toolchain takes part; then with that one's go line (an older go refuses a newer go.mod), so
+   * results compared across releases differ by compiler, never by language version.
+   */
+  private goModFor(candidate: Candidate, use: GoUse): string {
+    const own = this.host.go()!;
+    const line = oldestGoLine([own, use.toolchain ?? own, ...(use.alongside ?? [])].map((t) => t.version));
+    // The requirements were written under the local toolchain's line (or a newer one they need).
+    const local = this.host.localGo();
+    return local && line === goLineFor(local.version) ? candidate.modules.goMod : withGoLine(candidate.modules.goMod, line);
+  }
+
+  /**
+   * What the archives of the candidate's third-party imports depend on: the requirements and the
+   * files of modules on disk. Empty for standard-library imports (their import configs are kept
+   * across sessions under the import paths alone).
+   */
+  private async moduleKey(candidate: Candidate, imports: readonly string[]): Promise<string> {
+    if (!imports.some(thirdParty) && candidate.modules.uses.length === 0) return "";
+    const { goMod, goSum, uses } = candidate.modules;
+    return createHash("sha256").update([goMod, goSum, await usedFingerprint(uses)].join("\u0000")).digest("hex");
   }
 
   /** The direct compiler and linker: for the session's own toolchain, and GOFLAGS that change no build. */
@@ -175,20 +218,21 @@ export class Builds {
     return this.direct;
   }
 
-  /** A go command in the scratch module (go list, for the target's build tags). */
-  async runGo(args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
-    const { go, env } = await this.module(use);
+  private async runGo(candidate: Candidate, args: string[], signal?: AbortSignal, use: GoUse = {}): Promise<RunResult> {
+    await this.write(candidate, use);
+    const { go, env } = this.toolchainFor(use);
     return this.goCommand(go, env, args, signal);
   }
 
-  /** The scratch module's go.mod for a build with `use`, written; the toolchain and env to build with. */
-  private async module(use: GoUse): Promise<{ go: ToolchainInfo; env: NodeJS.ProcessEnv }> {
+  /** A go command in the scratch module as it stands (go list, for a target's build tags). */
+  tool(args: string[], use: GoUse = {}): Promise<RunResult> {
+    const { go, env } = this.toolchainFor(use);
+    return this.goCommand(go, env, args);
+  }
+
+  /** The toolchain and env a go command for `use` runs with. */
+  private toolchainFor(use: GoUse): { go: ToolchainInfo; env: NodeJS.ProcessEnv } {
     const go = use.toolchain ?? this.host.go()!;
-    // One go line every toolchain involved accepts (an older go refuses a newer go.mod), so results
-    // compared across releases differ by compiler, never by language version.
-    const goLine = oldestGoLine([this.host.go()!, go, ...(use.alongside ?? [])].map((t) => t.version));
-    this.modLine = goLine;
-    await this.host.workspace.write({ "go.mod": this.goModText() });
     return { go, env: { ...this.host.env, GOTOOLCHAIN: go.gotoolchain ?? "local", ...(use.goarch ? { GOARCH: use.goarch } : {}) } };
   }
 

@@ -20,6 +20,7 @@ import { mergeUnits, showsValue, type CellRef } from "../go/declarations.js";
 import { PREDECLARED } from "../go/gotokens.js";
 import { reachableDecls } from "../go/reachable.js";
 import { scanUses } from "../go/tolerant.js";
+import { thirdParty, type ImportSite, type ModuleState } from "../go/modules.js";
 
 export interface CellSource {
   count: number;
@@ -40,6 +41,8 @@ export interface Committed {
   readonly packagesInUse: readonly string[];
   /** The test code %bench generated for the last committed cell (its call shorthands). */
   readonly generatedTests: string;
+  /** go.mod and go.sum: the module requirements cells and %get/%use have committed. */
+  readonly modules: ModuleState;
 }
 
 /** One composed Go file and the import paths it names (what the direct compiler needs). */
@@ -66,6 +69,8 @@ export interface Candidate {
   /** The package names main.go uses (committed as `packagesInUse`). */
   readonly packages: readonly string[];
   readonly generatedTests: string;
+  /** go.mod and go.sum the candidate builds with: the base's, plus what its new imports needed. */
+  readonly modules: ModuleState;
   /** The committed state it was composed against: commit() refuses a candidate of another. */
   readonly base: Committed;
 }
@@ -76,7 +81,9 @@ export interface Composer {
   stdlib: Readonly<Record<string, string>>;
 }
 
-export const EMPTY: Committed = Object.freeze({ decls: [], verified: true, packagesInUse: [], generatedTests: "" });
+export function emptyState(modules: ModuleState): Committed {
+  return Object.freeze({ decls: [], verified: true, packagesInUse: [], generatedTests: "", modules });
+}
 
 /**
  * The candidate for a cell's units (magic lines already blanked, so lines keep their numbers).
@@ -132,13 +139,38 @@ export async function composeCandidate(
     run: runBody ? file(runBody, usedRun) : null,
     packages: Object.freeze(usedMain),
     generatedTests,
+    modules: base.modules,
     base,
   });
 }
 
+/** The candidate with other module requirements (its new imports resolved, or %get/%use's). */
+export function withModules(candidate: Candidate, modules: ModuleState): Candidate {
+  return Object.freeze({ ...candidate, modules });
+}
+
+/** The third-party imports the candidate's files name, each where a cell declares it. */
+export function importSites(candidate: Candidate): ImportSite[] {
+  const paths = new Set([...candidate.main.imports, ...(candidate.test?.imports ?? []), ...(candidate.run?.imports ?? [])].filter(thirdParty));
+  const sites: ImportSite[] = [];
+  for (const d of candidate.decls) {
+    if (d.kind !== "import") continue;
+    for (const spec of d.imports ?? []) {
+      if (!paths.has(spec.path)) continue;
+      paths.delete(spec.path);
+      // The spec's own line in the declaration (a grouped import spans several).
+      const lines = d.text.split("\n");
+      const k = Math.max(0, lines.findIndex((l) => l.includes(JSON.stringify(spec.path))));
+      const col = lines[k].indexOf(JSON.stringify(spec.path)) + 1;
+      sites.push({ path: spec.path, cell: d.cell, line: d.line + k, col: k === 0 ? d.col + Math.max(0, col - 1) : Math.max(1, col) });
+    }
+  }
+  return sites;
+}
+
 /** The committed state a candidate becomes; `verified`: a build of it proved it (see `additions`). */
 export function committedFrom(candidate: Candidate, verified: boolean): Committed {
-  return Object.freeze({ decls: candidate.decls, verified, packagesInUse: candidate.packages, generatedTests: candidate.generatedTests });
+  return Object.freeze({ decls: candidate.decls, verified, packagesInUse: candidate.packages, generatedTests: candidate.generatedTests, modules: candidate.modules });
 }
 
 /**

@@ -30,6 +30,7 @@ const flips: [string, Partial<TestBinaryInputs>][] = [
   ["PATH (where the C toolchain is found)", { env: { ...base.env, PATH: "/opt/bin:/usr/bin" } }],
   ["main.go", { files: { ...base.files, "main.go": "package main\n\nfunc main() { println() }\n" } }],
   ["main_test.go", { files: { ...base.files, "main_test.go": null } }],
+  ["the files of a module on disk (%use)", { modules: "3f1c0a" }],
 ];
 
 describe("the test-binary key", () => {

@@ -446,3 +446,34 @@ describe("renderEscape: the vendor JSON", () => {
     expect(Object.keys(bundle).sort()).to.deep.equal(["application/vnd.goperf.escape.v1+json", "text/html", "text/plain"]);
   });
 });
+
+describe("renderEscape: a package's decisions (%escape --pkg)", () => {
+  // What go1.26.8 prints at -m=2 for calc.go of a %use module (example.com/mine/calc).
+  const file = "example.com/mine/calc/calc.go";
+  const source = "package calc\n\n//go:noinline\nfunc Box(x int) *int { return &x }\n";
+  const report: EscapeReport = {
+    go_version: "go1.26.8",
+    flags: ["-m=2"],
+    cells: [],
+    files: [{ file, source }],
+    diagnostics: [
+      { cell: 0, file, line: 4, col: 6, kind: "cannotinline", message: "cannot inline Box: marked go:noinline", explanation: [] },
+      { cell: 0, file, line: 4, col: 10, kind: "heap", message: "moved to heap: x", explanation: [] },
+    ],
+    view: { why: false, only: "all" },
+  };
+
+  it("shows them on the file's own lines, under the file's name", () => {
+    const b = renderEscape(report);
+    expect(String(b["text/plain"]).split("\n")).to.deep.equal([
+      `${file}:4:6: cannot inline Box: marked go:noinline`,
+      `${file}:4:10: moved to heap: x`,
+      "1 moved to heap, 1 cannot inline",
+    ]);
+    const html = String(b["text/html"]);
+    expectBalanced(html);
+    expect(html).to.contain(file);
+    expect(html).to.contain("moved to heap: x");
+    expect(html).to.not.contain("cell[0]");
+  });
+});

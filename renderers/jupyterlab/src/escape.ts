@@ -131,23 +131,26 @@ export class EscapeView {
   }
 
   private cells(shown: readonly Item[]): HTMLElement[] {
-    const groups = new Map<number, { source?: string; items: Item[] }>();
-    for (const c of this.report.cells ?? []) if (!groups.has(c.cell)) groups.set(c.cell, { source: c.source, items: [] });
+    // Cells by execution count, then a package's files (%escape --pkg) by name.
+    const place = (d: { cell: number; file?: string }) => d.file ?? `cell[${d.cell}]`;
+    const groups = new Map<string, { cell: number; file?: string; source?: string; items: Item[] }>();
+    for (const c of this.report.cells ?? []) if (!groups.has(place(c))) groups.set(place(c), { cell: c.cell, source: c.source, items: [] });
+    for (const f of this.report.files ?? []) if (!groups.has(f.file)) groups.set(f.file, { cell: 0, file: f.file, source: f.source, items: [] });
     for (const d of shown) {
-      let g = groups.get(d.cell);
-      if (!g) groups.set(d.cell, (g = { items: [] }));
+      let g = groups.get(place(d));
+      if (!g) groups.set(place(d), (g = { cell: d.cell, file: d.file, items: [] }));
       g.items.push(d);
     }
-    let list = [...groups.entries()].sort((a, b) => a[0] - b[0]);
-    if (this.func !== undefined && list.some(([, g]) => g.items.length)) list = list.filter(([, g]) => g.items.length);
-    return list.map(([cell, g]) =>
+    let list = [...groups.values()].sort((a, b) => (a.file ?? "").localeCompare(b.file ?? "") || a.cell - b.cell);
+    if (this.func !== undefined && list.some((g) => g.items.length)) list = list.filter((g) => g.items.length);
+    return list.map((g) =>
       el(
         "div",
-        { className: "goperf-cell", "data-cell": cell },
+        { className: "goperf-cell", "data-cell": g.file ?? g.cell },
         el(
           "div",
           { className: "goperf-cell-heading" },
-          el("span", { className: "goperf-mono" }, `cell[${cell}]`),
+          el("span", { className: "goperf-mono" }, place(g)),
           el("span", { className: "goperf-muted" }, g.items.length ? summarizeKinds(g.items) : "the compiler reports nothing shown here: nothing escapes (silence means stack)"),
         ),
         this.code(g.source, g.items),
@@ -224,7 +227,7 @@ export class EscapeView {
           { className: "goperf-tip-item", "data-kind": d.kind },
           el("div", { className: "goperf-tip-head" }, badge(d.kind), " ", el("span", { className: "goperf-muted" }, KINDS[d.kind]?.meaning ?? "")),
           el("div", { className: "goperf-tip-msg" }, this.sideLabel(d), d.message),
-          d.func ? el("div", { className: "goperf-muted" }, `in ${d.func} · cell[${d.cell}]:${d.line}${d.col ? `:${d.col}` : ""}`) : "",
+          d.func ? el("div", { className: "goperf-muted" }, `in ${d.func} · ${d.file ?? `cell[${d.cell}]`}:${d.line}${d.col ? `:${d.col}` : ""}`) : "",
           reasons.length
             ? el("pre", { className: "goperf-tip-why" }, reasons.join("\n"))
             : el("div", { className: "goperf-muted goperf-tip-none" }, "the compiler gives no further reason for this decision"),
