@@ -13,8 +13,9 @@
 // links, must be a regular file, and its text is only ever shown (capped, one line), never obeyed.
 
 import { spawn } from "node:child_process";
-import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { userInfo } from "node:os";
+import { recordOf } from "./processes.js";
 
 export const DEFAULT_LOCK_PATH = "/tmp/goperf-bench.lock";
 /** How much of another process's description is read and shown. */
@@ -65,7 +66,8 @@ export async function acquireBenchLock(options: LockOptions): Promise<HeldLock |
     }
     held = true;
     const previous = readRecord(fd);
-    const record: LockRecord = { pid: process.pid, start: processStart(process.pid), user: userName(), what: options.description };
+    const self = recordOf(process.pid);
+    const record: LockRecord = { pid: process.pid, start: self ? `${self.start} ${self.boot}` : "", user: userName(), what: options.description };
     writeRecord(fd, JSON.stringify(record));
     return {
       tookOver: previous && !isRunning(previous) ? describeHolder(previous) : undefined,
@@ -112,7 +114,7 @@ function runFlock(flock: string, fd: number, flags: string[], signal?: AbortSign
 
 interface LockRecord {
   pid: number;
-  /** The process's start time (clock ticks since boot): a reused pid is not the holder. */
+  /** The process's start time and boot (processes.ts): a reused pid is not the holder. */
   start: string;
   user: string;
   what: string;
@@ -154,18 +156,8 @@ export function describeHolder(record: LockRecord | null): string {
 
 function isRunning(record: LockRecord): boolean {
   if (!record.pid) return true; // a description we cannot check: not called dead
-  return processStart(record.pid) === record.start;
-}
-
-/** Field 22 of /proc/PID/stat, or "" when the process does not exist. */
-export function processStart(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
-  } catch {
-    return "";
-  }
+  const now = recordOf(record.pid);
+  return now !== null && `${now.start} ${now.boot}` === record.start;
 }
 
 function userName(): string {

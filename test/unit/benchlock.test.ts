@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { acquireBenchLock, describeHolder, processStart, type HeldLock, type LockUnavailable } from "../../kernel/go/benchlock.js";
+import { acquireBenchLock, describeHolder, type HeldLock, type LockUnavailable } from "../../kernel/go/benchlock.js";
 
 function held(lock: HeldLock | LockUnavailable): HeldLock {
   if ("unavailable" in lock) throw new Error(lock.unavailable);
@@ -91,11 +91,6 @@ describe("the benchmark lock (real flock)", () => {
     const shown = describeHolder({ pid: 0, start: "", user: "", what: "x\u001b[31m\nrm -rf /" + "y".repeat(5000) });
     expect(shown).to.not.match(/[\u0000-\u001f]/);
     expect(shown.length).to.be.at.most(400);
-  });
-
-  it("reads a process's start time, and none for a process that is gone", () => {
-    expect(processStart(process.pid)).to.match(/^\d+$/);
-    expect(processStart(2 ** 22 + 12345)).to.equal("");
   });
 
   it("says when flock(1) is missing, rather than failing the benchmark", async () => {
