@@ -3,6 +3,7 @@
 // 70 MB; later runs find it there). go1.22.12 is the newest release before go1.25, which gave a
 // small make([]T, n) with a run-time n a stack buffer: Window below is the decision that differs.
 import { expect } from "chai";
+import { reportWith } from "../helpers/outputs.js";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,10 +49,9 @@ const WINDOW_BENCH = [
   "}",
 ].join("\n");
 
+/** The report under `mime`, displayed or (%bench's) shown as the update of its progress display. */
 function data<T>(x: Exchange, mime: string): T {
-  const shown = x.iopub.find((m) => m.header.msg_type === "display_data" && mime in (m.content as { data: object }).data);
-  if (!shown) throw new Error(`no ${mime}: ${JSON.stringify(x.iopub.map((m) => [m.header.msg_type, m.content]))}`);
-  return (shown.content as { data: Record<string, unknown> }).data[mime] as T;
+  return reportWith<T>(x, mime);
 }
 
 /** The text/plain of the cell's displays and streams, in order. */
