@@ -79,7 +79,8 @@ function stdout(iopub: readonly KernelMessage.IIOPubMessage[]): string {
 }
 
 function report<T>(iopub: readonly KernelMessage.IIOPubMessage[], mime: string): T {
-  const shown = iopub.find((m) => m.header.msg_type === "display_data" && mime in (m as KernelMessage.IDisplayDataMsg).content.data);
+  // A display, or the update that replaces one (%bench's report replaces its progress line).
+  const shown = iopub.filter((m) => (m.header.msg_type === "display_data" || m.header.msg_type === "update_display_data") && mime in (m as KernelMessage.IDisplayDataMsg).content.data).pop();
   if (!shown) throw new Error(`no ${mime} output: ${JSON.stringify(iopub.map((m) => [m.header.msg_type, m.content]))}`);
   return (shown as KernelMessage.IDisplayDataMsg).content.data[mime] as T;
 }

@@ -85,7 +85,18 @@ describeJupyterServer("Jupyter Server → Enterprise Gateway → goperf", async 
   const gateway = await startGateway();
   try {
     const server = await startJupyter("server", freshDir("gateway-server-root"), [`--gateway-url=${gateway.url}`, `--GatewayClient.auth_token=${gateway.token}`, "--GatewayClient.request_timeout=120"]);
-    return { server, stopBehind: () => gateway.stop() };
+    // The kernel is started (REST) and left to come up before anything connects to it: a websocket
+    // the gateway (jupyter_server 1.24 inside it) sees while the kernel starts is replaced as stale,
+    // and the replacement carries nothing.
+    const startKernel = async () => {
+      const headers = { Authorization: `token ${server.token}`, "Content-Type": "application/json" };
+      const r = await fetch(`${server.url}api/kernels`, { method: "POST", headers, body: JSON.stringify({ name: "goperf" }), signal: AbortSignal.timeout(60_000) });
+      if (!r.ok) throw new Error(`starting the kernel through the gateway: ${r.status} ${await r.text()}`);
+      const { id } = (await r.json()) as { id: string };
+      await delay(10_000);
+      return id;
+    };
+    return { server, stopBehind: () => gateway.stop(), startKernel };
   } catch (err) {
     await gateway.stop();
     throw err;

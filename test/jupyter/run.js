@@ -78,10 +78,12 @@ async function main() {
   /** @type {string[]} */
   const timings = [];
   timings.push(ensureVenv({ label: 'test:jupyter', requirements, stamp: '.goperf-jupyter-requirements', hashed: [conformanceRequirements], help: PYTHON_HELP }));
-  timings.push(ensureVenv({ label: 'test:jupyter', requirements: gatewayRequirements, stamp: '.goperf-gateway-requirements', help: PYTHON_HELP, dir: gatewayVenv }));
   if (!fs.existsSync(kernelMain)) fail(`${kernelMain} does not exist: run npm run build first`);
   const files = testFiles();
   if (files.length === 0) fail(`no compiled tests in ${testsDir}: run npm run build first`);
+  if (files.some((f) => f.includes('gateway'))) {
+    timings.push(ensureVenv({ label: 'test:jupyter', requirements: gatewayRequirements, stamp: '.goperf-gateway-requirements', help: PYTHON_HELP, dir: gatewayVenv }));
+  }
 
   const extStarted = Date.now();
   const ext = run(process.execPath, [extensionBuild]);
