@@ -237,9 +237,10 @@ describe("reliability 3: interrupt and shutdown", function () {
     const next = await launchKernel("stale", {}, tmp);
     const killed = await waitFor(() => groupMembers(pgid).length === 0, 10_000, 5);
     const took = Date.now() - started;
-    const staleGone = !existsSync(dir);
     const x = await next.client.execute('fmt.Println("fresh kernel")');
-    // Read once a cell has run: the session (and its dir) starts after kernel_info (kernel/starting.ts).
+    // Read once a cell has run: the session starts after kernel_info (kernel/starting.ts), and its
+    // start kills the orphan first, then removes the stale dir and makes its own.
+    const staleGone = !existsSync(dir);
     const fresh = scratchDirs(tmp).filter((d) => d !== dir);
     await k.close();
     await next.close();
