@@ -1,7 +1,8 @@
 // The claim language of %expect: parsing one claim line, and judging it against the compiler's
 // decisions and the last benchmark results. Pure: the magic gathers the evidence, this decides.
 //
-//   FUNC: MESSAGE                 the compiler reports MESSAGE inside FUNC (substring, or /regexp/)
+//   FUNC: MESSAGE                 the compiler reports MESSAGE inside FUNC (substring, or /regexp/);
+//                                 FUNC as written or as the compiler prints it (kernel/go/funcnames.ts)
 //   FUNC: not MESSAGE             ... does not report it
 //   FUNC: nothing escapes         no "moved to heap" / "escapes to heap" inside FUNC
 //   FUNC: silent                  no escape-analysis message at all inside FUNC
@@ -11,6 +12,7 @@
 //   BENCH allocs/op == 1          an allocation count (allocs/op, B/op) compared: == != < <= > >=
 //   BENCH ns/op < OTHER           a significant difference (Mann-Whitney U, α = 0.05) in that direction
 
+import { FUNC_NAME_SOURCE, funcMatches, knownFunc, unknownFuncMessage } from "../kernel/go/funcnames.js";
 import { compare } from "../kernel/go/stats.js";
 import type { BenchEntry, BenchReport, EscapeDiagnostic } from "../kernel/reports/index.js";
 
@@ -47,7 +49,7 @@ export function parseClaim(text: string): ClaimSpec {
   if (m) return { type: "count", bench: m[1], metric: m[2] as "allocs/op" | "B/op", op: m[3] as Op, value: Number(m[4]) };
   m = /^(\S+)\s+ns\/op\s*(<|>)\s*(\S+?)(?:\s+ns\/op)?$/.exec(t);
   if (m) return { type: "faster", bench: m[1], op: m[2] as "<" | ">", other: m[3] };
-  m = /^([A-Za-z_][\w.]*):\s*(.+?)\s+(differs|agrees)\s+between\s+(\S+)\s+and\s+(\S+)$/.exec(t);
+  m = new RegExp(`^(${FUNC_NAME_SOURCE}):\\s*(.+?)\\s+(differs|agrees)\\s+between\\s+(\\S+)\\s+and\\s+(\\S+)$`).exec(t);
   if (m) {
     const inner = parseClaim(`${m[1]}: ${m[2]}`);
     if (inner.type !== "decision" && inner.type !== "nothing-escapes" && inner.type !== "silent") {
@@ -55,7 +57,7 @@ export function parseClaim(text: string): ClaimSpec {
     }
     return { type: "releases", func: m[1], relation: m[3] as "differs" | "agrees", releases: [m[4], m[5]], inner };
   }
-  m = /^([A-Za-z_][\w.]*):\s*(.+)$/.exec(t);
+  m = new RegExp(`^(${FUNC_NAME_SOURCE}):\\s*(.+)$`).exec(t);
   if (m) {
     const [, func, rest] = m;
     if (rest === "nothing escapes") return { type: "nothing-escapes", func };
@@ -78,7 +80,7 @@ export function parseClaim(text: string): ClaimSpec {
 export interface Evidence {
   /** Decisions about the session's code (compiled with -m=2), with their enclosing functions. */
   diagnostics?: EscapeDiagnostic[];
-  /** Every function the session declares. */
+  /** Every function the session declares, as declared ("Counter.Inc"). */
   funcs?: string[];
   /** The most recent benchmark results, newest first. */
   benches: BenchReport[];
@@ -116,7 +118,7 @@ function judgeReleases(claim: Extract<ClaimSpec, { type: "releases" }>, evidence
     if (!found) return { passed: false, detail: `no decisions for release ${name}` };
     if ("problem" in found) return { passed: false, detail: `release ${name}: ${found.problem}` };
     const v = judgeDecision(claim.inner, { ...evidence, diagnostics: found.diagnostics });
-    if (!evidence.funcs?.includes(claim.func)) return v;
+    if (!knownFunc(claim.func, evidence.funcs ?? [], evidence.diagnostics ?? [])) return v;
     held.push(v.passed);
     verdicts.push(`${found.version}: ${v.passed ? "holds" : "does not hold"} (${v.detail})`);
   }
@@ -127,10 +129,10 @@ function judgeReleases(claim: Extract<ClaimSpec, { type: "releases" }>, evidence
 }
 
 function judgeDecision(claim: DecisionClaim, evidence: Evidence): Verdict {
-  if (!evidence.funcs?.includes(claim.func)) {
-    return { passed: false, detail: `no function ${claim.func} in the session (functions: ${evidence.funcs?.join(", ") || "none"})` };
+  if (!knownFunc(claim.func, evidence.funcs ?? [], evidence.diagnostics ?? [])) {
+    return { passed: false, detail: unknownFuncMessage(claim.func, evidence.funcs ?? [], evidence.diagnostics ?? []) };
   }
-  const inFunc = (evidence.diagnostics ?? []).filter((d) => d.func === claim.func);
+  const inFunc = (evidence.diagnostics ?? []).filter((d) => funcMatches(claim.func, d));
   const show = (ds: EscapeDiagnostic[]) => ds.map((d) => `cell[${d.cell}]:${d.line}:${d.col}: ${d.message}`).join("; ");
   if (claim.type === "nothing-escapes" || claim.type === "silent") {
     const kinds = claim.type === "silent" ? ESCAPE_KINDS : new Set(["heap", "escape"]);
