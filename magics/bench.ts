@@ -120,6 +120,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
         stderr: (text) => ctx.sink.stream("stderr", text),
       },
       ctx.signal,
+      { testBinary: true },
     );
     const output = parser.end();
     reports.push(buildReport(output, raw, version, flags, ctx.signal.aborted));

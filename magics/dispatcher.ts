@@ -110,9 +110,10 @@ export class Dispatcher implements Executor {
       });
     }
     const words = splitWords(m.rest);
-    if (words.includes("--help") || words.includes("-help") || words.includes("-h")) {
+    if ((!magic.verbatim || words.length === 1) && (words.includes("--help") || words.includes("-help") || words.includes("-h"))) {
       return { magic: helpFor(magic), parsed: { options: {}, args: [] }, line: m.line, lines: [m.line] };
     }
+    if (magic.verbatim) return { magic, parsed: { options: {}, args: words }, line: m.line, lines: [m.line] };
     if (magic.rawArgs) {
       const lead = /^\s*((?:--?[A-Za-z][\w-]*(?:=\S*)?\s+)*)(.*)$/s.exec(m.rest + " ")!;
       const parsed = parseArgs(magic, splitWords(lead[1]));

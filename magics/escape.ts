@@ -3,7 +3,7 @@
 // compiler's words; messages about the kernel's generated code are dropped by their file name.
 
 import { cellOf, parseCompilerOutput } from "../kernel/go/diagnostics.js";
-import { declaredName, knownFunc, unknownFuncMessage } from "../kernel/go/funcnames.js";
+import { declaredName, knownFunc, spellings } from "../kernel/go/funcnames.js";
 import type { Decl } from "../kernel/go/compose.js";
 import type { BuildResult, CellError } from "../kernel/session.js";
 import { renderEscape } from "../renderers/escape.js";
@@ -134,7 +134,8 @@ export function enclosingFunc(decls: readonly Decl[], cell: number, line: number
 function checkFunc(func: string, decls: readonly Decl[], cells: number[], diagnostics: readonly EscapeDiagnostic[]): void {
   const funcs = declaredFuncs(decls, cells);
   if (!knownFunc(func, funcs, diagnostics)) {
-    throw new UsageError(`%escape: --func ${unknownFuncMessage(func, funcs, diagnostics, cells.length === 1 ? "this cell" : "the session")}`, escape);
+    const known = spellings(funcs, diagnostics);
+    throw new UsageError(`%escape: --func ${func}: no such function in ${cells.length === 1 ? "this cell" : "the session"}; the functions are: ${known.join(", ") || "none"}`, escape);
   }
 }
 

@@ -43,5 +43,8 @@ function overview(magics: readonly Magic[]): string {
     "goperf magics (a line starting with % in a cell; %help NAME for a magic's options):",
     "",
     ...magics.map((m) => `  %${m.name.padEnd(width)}${m.summary}`),
+    "",
+    "Each cell runs as a fresh program. A top-level `x := expr` (or `var x = expr`) declares a session",
+    "variable later cells can use; its value is computed again in each run.",
   ].join("\n");
 }

@@ -6,9 +6,14 @@ import { expect, predict } from "./expect.js";
 import { go } from "./go.js";
 import { help, lsmagic } from "./help.js";
 import type { Magic } from "./types.js";
+import { list } from "./list.js";
+import { remove } from "./remove.js";
+import { reset } from "./reset.js";
+import { args } from "./progargs.js";
+import { env } from "./env.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, go, help, lsmagic];
+  return [escape, bench, expect, predict, go, help, lsmagic, list, remove, reset, args, env];
 }
 
 export class Registry {

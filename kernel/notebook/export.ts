@@ -20,6 +20,8 @@ export interface SplitUnit {
   col: number;
   text: string;
   imports?: ImportSpec[];
+  /** A top-level `x := expr`: the offset of its `:=` (kernel/go/parse.ts). */
+  define?: number;
 }
 
 /** What export needs from the kernel's cell parser (kernel/go/parse.ts). */
@@ -92,7 +94,9 @@ export async function composeLab(nb: Notebook, parser: CellSplitter, options: La
   const imports = decls.filter((d) => d.kind === "import").flatMap((d) => d.imports ?? []);
   const code = decls.filter((d) => d.kind !== "import");
 
-  const mainParts = code.filter((d) => !d.test).map((d) => d.text);
+  // A top-level `x := expr` was a session variable in the kernel: here it is the same package variable.
+  const goText = (d: Decl) => (d.define === undefined ? d.text : `var ${d.text.slice(0, d.define).trimEnd()} =${d.text.slice(d.define + 2)}`);
+  const mainParts = code.filter((d) => !d.test).map(goText);
   const runner = blocks.length ? blocks.map((b) => `\t// cell ${b.cell}\n\t{\n${b.text}\n\t}`).join("\n") : "";
   if (mainDecl) {
     mainParts.push(mainDecl.text);

@@ -6,3 +6,4 @@ export * from "./mime.js";
 export * from "./escape.js";
 export * from "./bench.js";
 export * from "./claims.js";
+export * from "./session.js";
