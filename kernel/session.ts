@@ -198,8 +198,8 @@ export class Session {
   }
 
   /** Builds the candidate's test binary (benchmarks and tests beside the session's code). */
-  buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
-    return this.builds.buildTest(candidate, signal, use);
+  buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}, mode: { race?: boolean } = {}): Promise<BinaryResult> {
+    return this.builds.buildTest(candidate, signal, use, mode);
   }
 
   /**

@@ -11,9 +11,10 @@ import { remove } from "./remove.js";
 import { reset } from "./reset.js";
 import { args } from "./progargs.js";
 import { env } from "./env.js";
+import { test } from "./test.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, go, help, lsmagic, list, remove, reset, args, env];
+  return [escape, bench, expect, predict, go, help, lsmagic, list, remove, reset, args, env, test];
 }
 
 export class Registry {

@@ -7,3 +7,4 @@ export * from "./escape.js";
 export * from "./bench.js";
 export * from "./claims.js";
 export * from "./session.js";
+export * from "./test.js";

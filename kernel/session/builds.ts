@@ -97,13 +97,13 @@ export class Builds {
     return { ...this.whole({ ok: result.code === 0, output: result.stderr, result }, use), binary };
   }
 
-  /** Builds the test binary (benchmarks and tests beside the session's code). */
-  async buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}): Promise<BinaryResult> {
+  /** Builds the test binary (benchmarks and tests beside the session's code); `race`: its own binary, with the race detector. */
+  async buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}, mode: { race?: boolean } = {}): Promise<BinaryResult> {
     await this.write(candidate);
     const { go, env } = await this.module(use);
-    const binary = this.host.workspace.path(`session-${go.version}.test`);
+    const binary = this.host.workspace.path(`session-${go.version}${mode.race ? "-race" : ""}.test`);
     // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
-    const args = ["test", "-c", "-ldflags=-s -w", "-o", binary, "."];
+    const args = ["test", "-c", ...(mode.race ? ["-race"] : []), "-ldflags=-s -w", "-o", binary, "."];
     // Once per change of what goes into it (see binarykey.ts): an unchanged %bench runs the binary it has.
     const key = testBinaryKey({
       toolchain: go,
