@@ -145,9 +145,21 @@ export class Dispatcher implements Executor {
         stdout: (t) => ctx.sink.stream("stdout", t),
         stderr: (t) => ctx.sink.stream("stderr", t),
         result: (t) => ctx.sink.result({ "text/plain": t }),
+        input: this.inputFor(ctx),
       },
       signal,
     );
+  }
+
+  /** Lines for a program that reads stdin: from the front end when it allows input, else end of file, said once. */
+  private inputFor(ctx: ExecuteContext): () => Promise<string | null> {
+    if (ctx.input) return () => ctx.input!("");
+    let told = false;
+    return async () => {
+      if (!told) ctx.sink.stream("stderr", "[goperf: the program reads stdin, but the front end allows no input (allow_stdin is false): it reads end of file]\n");
+      told = true;
+      return null;
+    };
   }
 
   isComplete(code: string) {

@@ -8,7 +8,13 @@
 // `go tool test2json` reads the same text; it is a separate process per run, and these few line
 // shapes are all %test needs.
 
-import type { TestResult, TestStatus } from "../reports/test.js";
+/** One test's result, in the shape of the published report's (kernel/reports/test.ts: the magic assigns one to the other). */
+export interface TestResult {
+  name: string;
+  status: "pass" | "fail" | "skip";
+  elapsed_s: number;
+  output: string;
+}
 
 const START = /^=== (?:RUN|CONT|NAME|PAUSE)\s+(\S+)/;
 const VERDICT = /^\s*--- (PASS|FAIL|SKIP): (\S+) \((\d+(?:\.\d+)?)s\)/;
@@ -39,7 +45,7 @@ export function parseTestOutput(text: string): TestResult[] {
     m = VERDICT.exec(line);
     if (m) {
       const r = result(m[2]);
-      r.status = m[1].toLowerCase() as TestStatus;
+      r.status = m[1].toLowerCase() as TestResult["status"];
       r.elapsed_s = Number(m[3]);
       finished.add(m[2]);
       // Output printed after a verdict (older -v layouts, t.Log of a parent) belongs to that test.

@@ -5,12 +5,18 @@ import { killGroup, run, type RunResult } from "../go/toolchain.js";
 import { MAX_TRACE, StderrSplitter, describeDeath } from "../go/runoutput.js";
 import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "../go/guard.js";
 import { interrupted, type CellError } from "./errors.js";
+import { bridgeStdin, canBridgeStdin } from "./stdin.js";
 
 export interface OutputCallbacks {
   stdout(text: string): void;
   stderr(text: string): void;
   /** The value of the cell's last expression, when the program reports one. */
   result?(text: string): void;
+  /**
+   * A line of input for a program that waits on stdin (null: end of file). Without it stdin is
+   * /dev/null: a read gets end of file at once (benchmarks, tests).
+   */
+  input?(): Promise<string | null>;
 }
 
 export const OUTPUT_CAP = 1024 * 1024;
@@ -42,9 +48,12 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
   };
   const stdout = capped(out.stdout);
   const stderr = capped(out.stderr);
-  // Under a memory cap (prlimit + GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
+  // Under a memory cap (prlimit + GOMEMLIMIT, an exec: the program keeps prlimit's pid).
   const guarded = guardCommand(binary, args, place.env);
   let pgid = 0;
+  let stopStdin = () => undefined as void;
+  const input = out.input;
+  const onStdin = input && canBridgeStdin() ? (stdin: NodeJS.WritableStream, pid: number) => (stopStdin = bridgeStdin(stdin, pid, input)) : undefined;
   const result = await place.track((onSpawn) =>
     run(guarded.binary, guarded.args, {
       cwd: place.cwd,
@@ -54,6 +63,7 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
       quitFirstMs: QUIT_GRACE_MS,
       onFd3: out.result ? (text) => (resultText += text) : undefined,
       onStdout: stdout,
+      onStdin,
       onStderr: (chunk) => {
         stderr(splitter.push(chunk));
         // A dying program past the trace cap is only listing goroutines (a million take minutes).
@@ -61,6 +71,7 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
       },
     }),
   );
+  stopStdin();
   stderr(splitter.flush());
   if (result.interrupted) return interrupted(whereInCell(splitter.deathTrace));
   const trace = splitter.deathTrace;
