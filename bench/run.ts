@@ -93,6 +93,24 @@ async function benchCell(k: KernelClient): Promise<Row> {
   return compareRow("%bench -count 6 (100ms runs)", kernel, "`go test -bench . -benchmem -count 6`", raw, "≤ 1.05x");
 }
 
+async function testCell(k: KernelClient): Promise<Row> {
+  const dir = rawModule();
+  const kernel: number[] = [];
+  const raw: number[] = [];
+  await k.execute(SQUARE);
+  for (let i = 0; i < rounds + 1; i++) {
+    // A new test each round: both sides build the test binary again, from a warm cache.
+    const test = `func TestSquare${i}(t *testing.T) {\n\tif Square(${i}) != ${i * i} {\n\t\tt.Fatal(Square(${i}))\n\t}\n}`;
+    writeFileSync(join(dir, "main.go"), `package main\n\n${SQUARE}\n\nfunc main() {}\n`);
+    writeFileSync(join(dir, "main_test.go"), `package main\n\nimport "testing"\n\n${test}\n`);
+    const r = await time(async () => go(dir, "test", "-run", `^TestSquare${i}$`, "."));
+    const c = await time(() => k.execute(`%test\n${test}`));
+    if (i > 0) (raw.push(r), kernel.push(c));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return compareRow("%test of one passing test", kernel, "`go test -run` of the same package", raw, "≤ 1.05x");
+}
+
 async function longSession(): Promise<Row[]> {
   const k = await KernelClient.launch();
   await k.execute(SQUARE);
@@ -136,6 +154,7 @@ async function main(): Promise<void> {
   if (wanted("plain")) rows.push(await plainCell(k));
   if (wanted("escape")) rows.push(await escapeCell(k));
   if (wanted("bench")) rows.push(await benchCell(k));
+  if (wanted("test")) rows.push(await testCell(k));
   await k.close();
   if (wanted("first")) rows.push(await firstCell());
   if (wanted("long")) rows.push(...(await longSession()));
