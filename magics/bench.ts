@@ -6,6 +6,7 @@ import { copyFileSync } from "node:fs";
 import { BenchStreamParser, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
 import { summarize } from "../kernel/go/stats.js";
 import { benchmarkName, isCall, shorthandBenchmark } from "../kernel/go/shorthand.js";
+import { declaredName } from "../kernel/go/funcnames.js";
 import type { BuildResult, CellError } from "../kernel/session.js";
 import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
@@ -38,7 +39,7 @@ export const bench: Magic = {
 async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | null> {
   const { session } = ctx;
   const calls = parsed.args.filter(isCall);
-  const patterns = parsed.args.filter((a) => !isCall(a));
+  const patterns = parsed.args.filter((a) => !isCall(a)).map(benchPattern);
   if (calls.length && patterns.length) throw new UsageError("%bench: give either a name pattern or call expressions, not both", bench);
   const compareTo = parsed.options.compare as string | undefined;
   if (compareTo !== undefined && !ctx.state.has(`bench:${compareTo}`)) {
@@ -195,6 +196,14 @@ function countSummary(values: (number | undefined)[]): CountSummary | undefined 
 /** The benchmarks a shorthand wrote into a test file's generated code. */
 function generatedNames(code: string): string[] {
   return [...code.matchAll(/^func (Benchmark\w*)\(b \*testing\.B\) \{$/gm)].map((m) => m[1]);
+}
+
+/**
+ * A pattern written as the compiler spells a method, "(*Counter).Inc", means the benchmarks named
+ * after it (BenchmarkCounter_Inc, as a shorthand names them); any other pattern is a regexp.
+ */
+export function benchPattern(pattern: string): string {
+  return /^\(\*?\w+\)\.\w+$/.test(pattern) ? declaredName(pattern).replace(/\./g, "_") : pattern;
 }
 
 function matches(pattern: string, name: string): boolean {

@@ -12,7 +12,7 @@
 //   BENCH allocs/op == 1          an allocation count (allocs/op, B/op) compared: == != < <= > >=
 //   BENCH ns/op < OTHER           a significant difference (Mann-Whitney U, α = 0.05) in that direction
 
-import { FUNC_NAME_SOURCE, funcMatches, knownFunc, unknownFuncMessage } from "../kernel/go/funcnames.js";
+import { FUNC_NAME_SOURCE, declaredName, funcMatches, knownFunc, unknownFuncMessage } from "../kernel/go/funcnames.js";
 import { compare } from "../kernel/go/stats.js";
 import type { BenchEntry, BenchReport, EscapeDiagnostic } from "../kernel/reports/index.js";
 
@@ -153,9 +153,11 @@ function judgeDecision(claim: DecisionClaim, evidence: Evidence): Verdict {
 }
 
 function findBench(name: string, benches: BenchReport[]): BenchEntry | undefined {
-  const full = name.startsWith("Benchmark") ? name : `Benchmark${name}`;
+  // A function's name as written or printed, "(*Counter).Inc", names its shorthand's benchmark, BenchmarkCounter_Inc.
+  const plain = new RegExp(`^${FUNC_NAME_SOURCE}$`).test(name) ? declaredName(name).replace(/\./g, "_") : name;
+  const full = plain.startsWith("Benchmark") ? plain : `Benchmark${plain}`;
   for (const report of benches) {
-    const hit = report.benchmarks.find((b) => b.name === full);
+    const hit = report.benchmarks.find((b) => b.name === full || b.name === `Benchmark${name}`);
     if (hit) return hit;
   }
   return undefined;

@@ -93,6 +93,11 @@ describe("%expect and %predict (real toolchain)", function () {
     const r = reportWith<EscapeReport>(await k.execute("%escape --func (*Counter).Inc"), "application/vnd.goperf.escape.v1+json");
     const inc = r.diagnostics.find((d) => d.message.startsWith("can inline (*Counter).Inc"))!;
     expect(inc).to.include({ func: "(*Counter).Inc", declared: "Counter.Inc" });
+    await k.execute("var cnt Counter");
+    const b = await k.execute("%bench -benchtime 1000x -count 2 (*Counter).Inc(&cnt)");
+    expect(b.reply.content.status).to.equal("ok");
+    const counted = await k.execute("%expect (*Counter).Inc allocs/op == 0\n%expect Counter.Inc allocs/op == 0");
+    expect(counted.reply.content.status, JSON.stringify(claims(counted).claims)).to.equal("ok");
     const bad = errorOf(await k.execute("%escape --func SumSquares[go.shape.string]"));
     expect(bad.ename).to.equal("UsageError");
     expect(bad.evalue).to.include("SumSquares (SumSquares[float64], SumSquares[go.shape.float64], SumSquares[go.shape.int], SumSquares[int])");

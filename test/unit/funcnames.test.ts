@@ -6,6 +6,8 @@ import type { Decl } from "../../kernel/go/compose.js";
 import { FUNC_NAME_SOURCE, declaredName, funcMatches, knownFunc, parseFuncName, spellings, unknownFuncMessage } from "../../kernel/go/funcnames.js";
 import type { EscapeDiagnostic } from "../../kernel/reports/index.js";
 import { decisionsIn } from "../../magics/escape.js";
+import { benchPattern } from "../../magics/bench.js";
+import { benchmarkName, isCall } from "../../kernel/go/shorthand.js";
 import { judge, parseClaim } from "../../magics/claims.js";
 import { readFixture } from "../helpers/paths.js";
 
@@ -100,6 +102,16 @@ describe("function names (go1.26.8 -m=2)", () => {
     expect(about("work.deferwrap1").map((m) => m.split(" with ")[0])).to.deep.equal(["can inline work.deferwrap1"]);
     expect(about("Spawn")).to.include.members(["cannot inline Spawn: unhandled op GO", "leaking param: wg", "len(xs) escapes to heap"]);
     expect(about("Spawn").some((m) => m.includes("gowrap1"))).to.equal(false);
+  });
+
+  it("%bench shorthands and patterns name a method as declared or as the compiler prints it", () => {
+    expect(isCall("(*Counter).Inc(&c)")).to.equal(true);
+    expect(benchmarkName("(*Counter).Inc(&c)", new Set())).to.equal("BenchmarkCounter_Inc");
+    expect(benchmarkName("c.Inc()", new Set())).to.equal("BenchmarkC_Inc");
+    expect(benchmarkName("SumSquares[int]([]int{1})", new Set())).to.equal("BenchmarkSumSquares");
+    expect(benchmarkName("SquareQuiet(f(1))", new Set())).to.equal("BenchmarkSquareQuiet");
+    expect(benchPattern("(*Counter).Inc")).to.equal("Counter_Inc");
+    expect(benchPattern("Square.*")).to.equal("Square.*");
   });
 
   it("a name that matches no function lists the session's functions in both spellings", () => {
