@@ -33,6 +33,33 @@ export function waitingReader(pid: number): { tid: string; reads: number } | und
 }
 
 /**
+ * The children of `pid` (their parent field in /proc/PID/stat; /proc/PID/task/TID/children needs a
+ * kernel option that is often off). A program started through goperf's launcher is its child: the
+ * launcher forks it with the same stdin, and the program is the one that reads.
+ */
+export function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so read after the last ")".
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
  * Feeds a program's stdin: when it waits for a line, `ask` is called (one at a time); a string is
  * written with a newline, null closes stdin (the program reads end of file from then on).
  */
@@ -40,9 +67,21 @@ export function bridgeStdin(stdin: NodeJS.WritableStream, pid: number, ask: () =
   let stopped = false;
   let asking = false;
   const answered = new Map<string, number>();
+  // The process started and, once it has forked the program, the launcher's children (found once).
+  let children: number[] = [];
+  const reader = () => {
+    const own = waitingReader(pid);
+    if (own) return own;
+    if (children.length === 0) children = childrenOf(pid);
+    for (const child of children) {
+      const waiting = waitingReader(child);
+      if (waiting) return waiting;
+    }
+    return undefined;
+  };
   const timer = setInterval(() => {
     if (stopped || asking) return;
-    const waiting = waitingReader(pid);
+    const waiting = reader();
     if (!waiting || answered.get(waiting.tid) === waiting.reads) return;
     asking = true;
     answered.set(waiting.tid, waiting.reads);
