@@ -13,6 +13,7 @@ import { benchmarkName, isCall, shorthandBenchmark } from "../go/shorthand.js";
 import { splitMagics, splitWords } from "../magicline.js";
 import { NotebookError, codeCells, joinText, type Notebook } from "./nbformat.js";
 import { displayRequirement } from "../go/displaymodule.js";
+import { parseSweep, type SweepVar } from "../../magics/sweepspec.js";
 
 export interface SplitUnit {
   kind: UnitKind;
@@ -69,7 +70,7 @@ export async function composeLab(nb: Notebook, parser: CellSplitter, options: La
   let decls: Decl[] = [];
   let mainDecl: Decl | undefined;
   const blocks: { cell: number; text: string }[] = [];
-  const shorthands: { expr: string; cell: number }[] = [];
+  const shorthands: { expr: string; cell: number; sweep?: SweepVar[] }[] = [];
   const skipped: Lab["skipped"] = [];
   // Declarations the notebook measured (%bench, %escape, %expect, %predict, %test ran while they
   // were the session's): a later cell redefining one keeps the measured version, renamed.
@@ -85,7 +86,11 @@ export async function composeLab(nb: Notebook, parser: CellSplitter, options: La
       continue;
     }
     const { code, magics } = splitMagicLines(joinText(cell.source));
-    for (const m of magics) if (m.name === "bench") shorthands.push(...benchCalls(m.rest).map((expr) => ({ expr, cell: position })));
+    for (const m of magics) {
+      if (m.name !== "bench") continue;
+      const sweep = sweepOf(m.rest);
+      shorthands.push(...benchCalls(m.rest).map((expr) => ({ expr, cell: position, ...(sweep ? { sweep } : {}) })));
+    }
     const measures = magics.some((m) => MEASURING.has(m.name));
     if (code.trim() === "") {
       if (measures) for (const d of decls) measured.add(d);
@@ -109,7 +114,7 @@ export async function composeLab(nb: Notebook, parser: CellSplitter, options: La
 
   decls = [...kept, ...decls];
   const taken = new Set(decls.flatMap((d) => d.names));
-  const generated = shorthands.map(({ expr }) => ({ expr, name: benchmarkName(expr, taken) }));
+  const generated = shorthands.map(({ expr, sweep }) => ({ expr, sweep, name: benchmarkName(expr, taken) }));
   const imports = decls.filter((d) => d.kind === "import").flatMap((d) => d.imports ?? []);
   const code = decls.filter((d) => d.kind !== "import");
 
@@ -125,7 +130,7 @@ export async function composeLab(nb: Notebook, parser: CellSplitter, options: La
   const mainBody = mainParts.join("\n\n") + "\n";
 
   const testParts = code.filter((d) => d.test).map((d) => d.text);
-  for (const g of generated) testParts.push(shorthandBenchmark(g));
+  for (const g of generated) testParts.push(g.sweep ? sweepBenchmark(g.name, g.expr, g.sweep) : shorthandBenchmark(g));
   const testBody = testParts.length ? testParts.join("\n\n") + "\n" : "";
 
   const header = (what: string) => `// ${what}\n// Exported from ${options.name} by goperf export.\n\npackage main\n\n`;
@@ -219,6 +224,35 @@ export function renameIdent(text: string, from: string, to: string): string {
 
 /** Magic lines blanked, as the kernel does (kernel/magicline.ts), so lines keep their numbers. */
 export const splitMagicLines = splitMagics;
+
+/** A `%bench --sweep VAR=VALUES` line's variables (the kernel's parser); undefined without --sweep or when it did not parse. */
+function sweepOf(rest: string): SweepVar[] | undefined {
+  const words = splitWords(rest);
+  const i = words.findIndex((w) => /^--?sweep(=|$)/.test(w));
+  if (i < 0) return undefined;
+  const spec = words[i].includes("=") ? words[i].slice(words[i].indexOf("=") + 1) : words[i + 1];
+  try {
+    return spec === undefined ? undefined : parseSweep(spec);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A swept shorthand as the kernel runs it (magics/sweepspec.ts: one b.Run per size), without its line directives. */
+function sweepBenchmark(name: string, expr: string, vars: readonly SweepVar[]): string {
+  const tabs = (d: number) => "\t".repeat(d);
+  let body = "";
+  vars.forEach((v, i) => {
+    body += `${tabs(1 + 2 * i)}for i${i}, ${v.name} := range []int{${v.values.join(", ")}} {\n`;
+    body += `${tabs(2 + 2 * i)}b.Run([]string{${v.values.map((x) => `"${v.name}=${x}"`).join(", ")}}[i${i}], func(b *testing.B) {\n`;
+  });
+  const d = 1 + 2 * vars.length;
+  // As the kernel writes it: a variable the call does not use is still no error.
+  for (const v of vars) body += `${tabs(d)}_ = ${v.name}\n`;
+  body += `${tabs(d)}for b.Loop() {\n${tabs(d + 1)}${expr}\n${tabs(d)}}\n`;
+  for (let i = vars.length - 1; i >= 0; i--) body += `${tabs(2 + 2 * i)}})\n${tabs(1 + 2 * i)}}\n`;
+  return `func ${name}(b *testing.B) {\n${body}}`;
+}
 
 /** The call expressions of a `%bench` line (`%bench --count 10 F(1<<20) G(x)` -> F(1<<20), G(x)). */
 export function benchCalls(rest: string): string[] {

@@ -531,6 +531,17 @@ describe("export", () => {
     expect(lab.benchmarks).to.deep.equal(["BenchmarkSum_cell1", "BenchmarkSum"]);
   });
 
+  it("exports a swept %bench shorthand as the kernel ran it: one b.Run per size", async () => {
+    const window = "func Window(n int) int { return len(make([]int, n)) }";
+    const parser = fakeParser({ [window]: [unit("func", ["Window"], window)] });
+    const nb = notebook([code(window, 1), code("%bench Window(n) --sweep n=1,8 -benchtime 20000x", 2)]);
+    const lab = await composeLab(nb, parser, { name: "s.ipynb", goLine: "1.26", stdlib: { testing: "testing" } });
+    expect(lab.files["lab_test.go"]).to.contain(
+      'func BenchmarkWindow(b *testing.B) {\n\tfor i0, n := range []int{1, 8} {\n\t\tb.Run([]string{"n=1", "n=8"}[i0], func(b *testing.B) {\n\t\t\t_ = n\n\t\t\tfor b.Loop() {\n\t\t\t\tWindow(n)\n\t\t\t}\n\t\t})\n\t}\n}',
+    );
+    expect(lab.benchmarks).to.deep.equal(["BenchmarkWindow"]);
+  });
+
   it("refuses, naming the redefinition, where renaming cannot keep both versions apart", async () => {
     const m1 = "func (c *C) Inc() { c.n++ }";
     const m2 = "func (c *C) Inc() { c.n += 2 }";
