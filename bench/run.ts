@@ -200,6 +200,24 @@ async function bookCheck(): Promise<Row> {
   return compareRow(`goperf check --jobs 2 of the ${books.length} committed notebooks`, parallel, "the same check one at a time (--jobs 1)", sequential, "≤ 0.65x");
 }
 
+async function testCell(k: KernelClient): Promise<Row> {
+  const dir = rawModule();
+  const kernel: number[] = [];
+  const raw: number[] = [];
+  await k.execute(SQUARE);
+  for (let i = 0; i < rounds + 1; i++) {
+    // A new test each round: both sides build the test binary again, from a warm cache.
+    const test = `func TestSquare${i}(t *testing.T) {\n\tif Square(${i}) != ${i * i} {\n\t\tt.Fatal(Square(${i}))\n\t}\n}`;
+    writeFileSync(join(dir, "main.go"), `package main\n\n${SQUARE}\n\nfunc main() {}\n`);
+    writeFileSync(join(dir, "main_test.go"), `package main\n\nimport "testing"\n\n${test}\n`);
+    const r = await time(async () => go(dir, "test", "-run", `^TestSquare${i}$`, "."));
+    const c = await time(() => k.execute(`%test\n${test}`));
+    if (i > 0) (raw.push(r), kernel.push(c));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return compareRow("%test of one passing test", kernel, "`go test -run` of the same package", raw, "≤ 1.05x");
+}
+
 async function longSession(): Promise<Row[]> {
   const k = await KernelClient.launch();
   await k.execute(SQUARE);
@@ -248,6 +266,7 @@ async function main(): Promise<void> {
   if (wanted("layout")) rows.push(await layoutCell(k, rounds));
   if (wanted("display")) rows.push(await displayCell(k));
   if (wanted("sweep")) rows.push(await sweepCell(k));
+  if (wanted("test")) rows.push(await testCell(k));
   await k.close();
   if (wanted("module")) rows.push(await moduleCell());
   if (wanted("first")) rows.push(await firstCell());

@@ -35,6 +35,11 @@ export interface ExecuteContext {
   cellId?: string;
   silent: boolean;
   sink: OutputSink;
+  /**
+   * Asks the front end for a line (input_request on the stdin channel); null when the request is
+   * interrupted. Absent when the execute_request did not allow stdin.
+   */
+  input?: (prompt: string) => Promise<string | null>;
 }
 
 export type ExecuteOutcome =
@@ -58,7 +63,7 @@ export interface Executor {
 
 /** What the handler needs from the transport. */
 export interface Replier {
-  reply(channel: "shell" | "control", msgType: string, content: unknown, parent: Message): Promise<void>;
+  reply(channel: "shell" | "control" | "stdin", msgType: string, content: unknown, parent: Message): Promise<void>;
   publish(msgType: IopubType, content: IopubContents[IopubType], parent: Message | undefined): Promise<void>;
 }
 
@@ -78,6 +83,8 @@ export class Handler {
   private abortUntil = -1;
   private received = 0;
   private shuttingDown = false;
+  /** The input_request waiting for its input_reply (one at a time: cells run one at a time). */
+  private pendingInput: ((value: string | null) => void) | null = null;
 
   constructor(
     private readonly executor: Executor,
@@ -87,7 +94,12 @@ export class Handler {
 
   /** Entry point from the transport: shell requests run one at a time, control requests at once. */
   dispatch(channel: "shell" | "control" | "stdin", message: Message): void {
-    if (channel === "stdin") return; // input_reply: the kernel never asks for input (allow_stdin is refused)
+    if (channel === "stdin") {
+      const value = (message.content as { value?: unknown }).value;
+      if (message.header.msg_type === "input_reply" && this.pendingInput) this.answerInput(typeof value === "string" ? value : "");
+      else this.options.log(`ignored ${JSON.stringify(message.header.msg_type)} on stdin`);
+      return;
+    }
     const msgType = message.header.msg_type;
     if (!isRequestType(msgType)) {
       this.options.log(`ignored unknown message type ${JSON.stringify(msgType)} on ${channel}`);
@@ -143,6 +155,7 @@ export class Handler {
       case "comm_info_request":
         return Promise.resolve({ status: "ok", comms: {} });
       case "interrupt_request":
+        this.answerInput(null);
         this.executor.interrupt();
         return Promise.resolve({ status: "ok" });
       case "shutdown_request":
@@ -179,13 +192,22 @@ export class Handler {
       },
     };
     const cellId = typeof message.metadata.cellId === "string" ? message.metadata.cellId : undefined;
+    const input = req.allow_stdin
+      ? (prompt: string) =>
+          new Promise<string | null>((resolve) => {
+            this.answerInput(null);
+            this.pendingInput = resolve;
+            void this.out.reply("stdin", "input_request", { prompt, password: false }, message);
+          })
+      : undefined;
     let outcome: ExecuteOutcome;
     try {
-      outcome = await this.executor.execute(code, { count, cellId, silent, sink });
+      outcome = await this.executor.execute(code, { count, cellId, silent, sink, ...(input ? { input } : {}) });
     } catch (err) {
       this.options.log(`execute failed: ${(err as Error).stack ?? err}`);
       outcome = { status: "error", ename: "KernelError", evalue: String((err as Error).message ?? err), traceback: [] };
     }
+    this.answerInput(null);
     if (outcome.status === "ok") {
       return { status: "ok", execution_count: count, user_expressions: {}, payload: outcome.payload ?? [] };
     }
@@ -193,6 +215,12 @@ export class Handler {
     await this.out.publish("error", { ename, evalue, traceback }, message);
     if (req.stop_on_error !== false) this.abortUntil = this.received;
     return { status: "error", execution_count: count, ename, evalue, traceback };
+  }
+
+  private answerInput(value: string | null): void {
+    const pending = this.pendingInput;
+    this.pendingInput = null;
+    pending?.(value);
   }
 
   /** A request queued behind a failed cell: answered, never run (as ipykernel does). */

@@ -306,9 +306,61 @@ export class Session {
     return this.builds.buildTest(candidate, signal, use, buildFlags);
   }
 
-  /** Runs a built program, streaming its output; the death of the program becomes a CellError. */
-  runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal, extraEnv: Record<string, string> = {}): Promise<CellError | null> {
-    return runProgram({ cwd: this.workspace.dir, env: { ...this.env, ...extraEnv }, track: (start) => this.track(start) }, binary, args, out, signal);
+  /**
+   * Runs a built program, streaming its output; the death of the program becomes a CellError.
+   * The program gets the arguments and environment %args and %env set; a test binary's own flags
+   * come first and `--` ends them, so an argument starting with "-" stays the program's.
+   * `opts.env`: variables of this run only (%profile --gc's GODEBUG), over %env's.
+   */
+  runProgram(binary: string, args: string[], out: OutputCallbacks, signal?: AbortSignal, opts: { testBinary?: boolean; env?: Record<string, string> } = {}): Promise<CellError | null> {
+    const extra = this.programArgs.length && opts.testBinary ? ["--", ...this.programArgs] : this.programArgs;
+    const env = { ...this.env, ...this.programEnv, ...opts.env };
+    return runProgram({ cwd: this.workspace.dir, env, track: (start) => this.track(start) }, binary, [...args, ...extra], out, signal);
+  }
+
+  // ---- REPL state (%args, %env, %remove, %reset)
+
+  private programArgs: string[] = [];
+  private programEnv: Record<string, string> = {};
+
+  /** The arguments every program and benchmark run gets (%args). */
+  get args(): readonly string[] {
+    return this.programArgs;
+  }
+
+  setArgs(args: readonly string[]): void {
+    this.programArgs = [...args];
+  }
+
+  /** The variables %env set, on top of the kernel's environment. */
+  get envVars(): Readonly<Record<string, string>> {
+    return this.programEnv;
+  }
+
+  setEnv(vars: Readonly<Record<string, string>>): void {
+    this.programEnv = { ...this.programEnv, ...vars };
+  }
+
+  /**
+   * A candidate without the declarations that declare any of `names`: build it to see that the
+   * rest still compiles, then commit() it. Staging changes nothing.
+   */
+  async stageRemoval(names: readonly string[], source: CellSource): Promise<Candidate | CellError> {
+    const problem = this.toolchainError();
+    if (problem) return problem;
+    const parser = await this.parser();
+    const gone = new Set(names);
+    const kept = this.state.decls.filter((d) => d.kind === "import" || !d.names.some((n) => gone.has(n)));
+    // Removing code can break what is left: the whole package is compiled (not verified).
+    const base: Committed = Object.freeze({ ...this.state, decls: Object.freeze(kept), verified: false });
+    const candidate = await composeCandidate(base, [], source, {}, this.composer(parser));
+    return Object.freeze({ ...candidate, base: this.state });
+  }
+
+  /** Forgets every declaration (%reset); the toolchain, module requirements, arguments and environment stay. */
+  reset(): void {
+    this.state = emptyState(this.state.modules);
+    this.cells.clear();
   }
 
   async close(): Promise<void> {

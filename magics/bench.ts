@@ -12,6 +12,7 @@ import { generateSweepBenchmark, parseSweep, usesVar, type SweepVar } from "./sw
 import { countSummary, summarize } from "../kernel/go/stats.js";
 import { benchmarkName, isCall, shorthandBenchmark, type Shorthand } from "../kernel/go/shorthand.js";
 import type { BuildResult, Candidate, CellError } from "../kernel/session.js";
+import { declaredName } from "../kernel/go/funcnames.js";
 import { renderBench } from "../renderers/bench.js";
 import { UsageError, type Parsed } from "./args.js";
 import { compileError } from "./dispatcher.js";
@@ -54,7 +55,7 @@ export const bench: Magic = {
 async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | null> {
   const { session } = ctx;
   const calls = parsed.args.filter(isCall);
-  const patterns = parsed.args.filter((a) => !isCall(a));
+  const patterns = parsed.args.filter((a) => !isCall(a)).map(benchPattern);
   if (calls.length && patterns.length) throw new UsageError("%bench: give either a name pattern or call expressions, not both", bench);
   const compareTo = parsed.options.compare as string | undefined;
   const saveAs = parsed.options.save as string | undefined;
@@ -148,6 +149,7 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
               stderr: (text) => ctx.sink.stream("stderr", text),
             },
             stop.signal,
+            { testBinary: true },
           );
         });
       } catch (err) {
@@ -428,6 +430,14 @@ export function selectBenchmarks(staged: Candidate, shorthands: readonly Shortha
     return { ename: "UsageError", evalue: text, traceback: [text] };
   }
   return selected;
+}
+
+/**
+ * A pattern written as the compiler spells a method, "(*Counter).Inc", means the benchmarks named
+ * after it (BenchmarkCounter_Inc, as a shorthand names them); any other pattern is a regexp.
+ */
+export function benchPattern(pattern: string): string {
+  return /^\(\*?\w+\)\.\w+$/.test(pattern) ? declaredName(pattern).replace(/\./g, "_") : pattern;
 }
 
 function matches(pattern: string, name: string): boolean {

@@ -1,7 +1,8 @@
 // The claim language of %expect: parsing one claim line, and judging it against the compiler's
 // decisions and the last benchmark results. Pure: the magic gathers the evidence, this decides.
 //
-//   FUNC: MESSAGE                 the compiler reports MESSAGE inside FUNC (substring, or /regexp/)
+//   FUNC: MESSAGE                 the compiler reports MESSAGE inside FUNC (substring, or /regexp/);
+//                                 FUNC as written or as the compiler prints it (kernel/go/funcnames.ts)
 //   FUNC: not MESSAGE             ... does not report it
 //   FUNC: nothing escapes         no "moved to heap" / "escapes to heap" inside FUNC
 //   FUNC: silent                  no escape-analysis message at all inside FUNC
@@ -25,6 +26,7 @@
 //   BENCH allocs/op grows as LAW  over a sweep's sizes, the exact law every run agrees on
 //                                 ("⌈n/8⌉", "0 for n ≤ 4, 1 from n = 5"; <= and >= read as ≤ and ≥)
 
+import { FUNC_NAME_SOURCE, declaredName, funcMatches, knownFunc, unknownFuncMessage } from "../kernel/go/funcnames.js";
 import { compare } from "../kernel/go/stats.js";
 import { declName, matchesFunc } from "../kernel/compiled/asmlisting.js";
 import { inliningOf } from "../kernel/compiled/inlining.js";
@@ -134,7 +136,7 @@ export function parseClaim(text: string): ClaimSpec {
   }
   const code = parseCodeClaim(t);
   if (code) return code;
-  m = /^([A-Za-z_][\w.]*):\s*(.+)$/.exec(t);
+  m = new RegExp(`^(${FUNC_NAME_SOURCE}):\\s*(.+)$`).exec(t);
   if (m) {
     const [, func, rest] = m;
     if (rest === "nothing escapes") return { type: "nothing-escapes", func };
@@ -157,7 +159,7 @@ export function parseClaim(text: string): ClaimSpec {
 export interface Evidence {
   /** Decisions about the session's code (compiled with -m=2), with their enclosing functions. */
   diagnostics?: EscapeDiagnostic[];
-  /** Every function the session declares. */
+  /** Every function the session declares, as declared ("Counter.Inc"). */
   funcs?: string[];
   /** The most recent benchmark results, newest first. */
   benches: BenchReport[];
@@ -225,7 +227,7 @@ function judgeCode(claim: CodeClaim, evidence: Evidence): Verdict {
   // As the reader or the compiler writes it: (*T).M and T.M name the declaration T.M.
   const decl = declName(claim.func);
   if (!evidence.funcs?.includes(decl)) {
-    return { passed: false, detail: `no function ${claim.func} in the session (functions: ${evidence.funcs?.join(", ") || "none"})` };
+    return { passed: false, detail: unknownFuncMessage(claim.func, evidence.funcs ?? [], evidence.diagnostics ?? []) };
   }
   if (claim.type === "no-bounds-checks" || claim.type === "bounds-checks") {
     const kept = (evidence.bce ?? []).filter((c) => c.func === decl && (c.kind === "index" || c.kind === "slice"));
@@ -279,7 +281,7 @@ function judgeReleases(claim: Extract<ClaimSpec, { type: "releases" }>, evidence
     if (!found) return { passed: false, detail: `no decisions for release ${name}` };
     if ("problem" in found) return { passed: false, detail: `release ${name}: ${found.problem}` };
     const v = judgeInner(claim.inner, { ...evidence, ...found });
-    if (!evidence.funcs?.includes(claim.func)) return v;
+    if (!knownFunc(claim.func, evidence.funcs ?? [], evidence.diagnostics ?? [])) return v;
     held.push(v.passed);
     verdicts.push(`${found.version}: ${v.passed ? "holds" : "does not hold"} (${v.detail})`);
   }
@@ -290,10 +292,10 @@ function judgeReleases(claim: Extract<ClaimSpec, { type: "releases" }>, evidence
 }
 
 function judgeDecision(claim: DecisionClaim, evidence: Evidence): Verdict {
-  if (!evidence.funcs?.includes(claim.func)) {
-    return { passed: false, detail: `no function ${claim.func} in the session (functions: ${evidence.funcs?.join(", ") || "none"})` };
+  if (!knownFunc(claim.func, evidence.funcs ?? [], evidence.diagnostics ?? [])) {
+    return { passed: false, detail: unknownFuncMessage(claim.func, evidence.funcs ?? [], evidence.diagnostics ?? []) };
   }
-  const inFunc = (evidence.diagnostics ?? []).filter((d) => d.func === claim.func);
+  const inFunc = (evidence.diagnostics ?? []).filter((d) => funcMatches(claim.func, d));
   const show = (ds: EscapeDiagnostic[]) => ds.map((d) => `cell[${d.cell}]:${d.line}:${d.col}: ${d.message}`).join("; ");
   if (claim.type === "nothing-escapes" || claim.type === "silent") {
     const kinds = claim.type === "silent" ? ESCAPE_KINDS : new Set(["heap", "escape"]);
@@ -314,9 +316,11 @@ function judgeDecision(claim: DecisionClaim, evidence: Evidence): Verdict {
 }
 
 function findBench(name: string, benches: BenchReport[]): BenchEntry | undefined {
-  const full = name.startsWith("Benchmark") ? name : `Benchmark${name}`;
+  // A function's name as written or printed, "(*Counter).Inc", names its shorthand's benchmark, BenchmarkCounter_Inc.
+  const plain = new RegExp(`^${FUNC_NAME_SOURCE}$`).test(name) ? declaredName(name).replace(/\./g, "_") : name;
+  const full = plain.startsWith("Benchmark") ? plain : `Benchmark${plain}`;
   for (const report of benches) {
-    const hit = report.benchmarks.find((b) => b.name === full);
+    const hit = report.benchmarks.find((b) => b.name === full || b.name === `Benchmark${name}`);
     if (hit) return hit;
   }
   return undefined;

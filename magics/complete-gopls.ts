@@ -160,6 +160,9 @@ export class GoplsEditing {
 /** A unit of `text` as a piece of the original cell (`toOriginal` undoes a repair's insertions). */
 function fromUnit(text: string, u: Unit, toOriginal: (i: number) => number): Piece {
   const start = indexFromLineByteCol(text, u.line, u.col);
+  // The cell's own `x := expr` stays a statement of main here: its text (the cursor's place) is
+  // then the cell's byte for byte, and its names are in scope for what follows all the same.
+  if (u.define !== undefined) return { kind: "stmt", names: [], start: toOriginal(start), end: toOriginal(start + u.text.length) };
   return { kind: u.kind, names: u.names, start: toOriginal(start), end: toOriginal(start + u.text.length), imports: u.imports };
 }
 

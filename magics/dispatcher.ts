@@ -108,9 +108,10 @@ export class Dispatcher implements Executor {
       });
     }
     const words = splitWords(m.rest);
-    if (words.includes("--help") || words.includes("-help") || words.includes("-h")) {
+    if ((!magic.verbatim || words.length === 1) && (words.includes("--help") || words.includes("-help") || words.includes("-h"))) {
       return { magic: helpFor(magic), parsed: { options: {}, args: [] }, line: m.line, lines: [m.line] };
     }
+    if (magic.verbatim) return { magic, parsed: { options: {}, args: words }, line: m.line, lines: [m.line] };
     if (magic.rawArgs) {
       const lead = /^\s*((?:--?[A-Za-z][\w-]*(?:=\S*)?\s+)*)(.*)$/s.exec(m.rest + " ")!;
       const parsed = parseArgs(magic, splitWords(lead[1]));
@@ -144,9 +145,21 @@ export class Dispatcher implements Executor {
         result: (data) => ctx.sink.result(data),
         display: (data, metadata, displayId) => ctx.sink.display(data, { metadata, displayId }),
         update: (displayId, data, metadata) => ctx.sink.update(displayId, data, metadata),
+        input: this.inputFor(ctx),
       },
       signal,
     );
+  }
+
+  /** Lines for a program that reads stdin: from the front end when it allows input, else end of file, said once. */
+  private inputFor(ctx: ExecuteContext): () => Promise<string | null> {
+    if (ctx.input) return () => ctx.input!("");
+    let told = false;
+    return async () => {
+      if (!told) ctx.sink.stream("stderr", "[goperf: the program reads stdin, but the front end allows no input (allow_stdin is false): it reads end of file]\n");
+      told = true;
+      return null;
+    };
   }
 
   isComplete(code: string) {

@@ -3,6 +3,7 @@
 // compiler's words; messages about the kernel's generated code are dropped by their file name.
 
 import { cellOf, parseCompilerOutput } from "../kernel/go/diagnostics.js";
+import { declaredName, knownFunc, spellings } from "../kernel/go/funcnames.js";
 import type { Decl } from "../kernel/go/compose.js";
 import type { BuildResult, Candidate, CellError } from "../kernel/session.js";
 import { readFile } from "node:fs/promises";
@@ -25,7 +26,7 @@ export const escape: Magic = {
     { name: "why", type: "flag", description: "show the -m=2 explanations: flow chains and inlining costs" },
     { name: "no-inline", type: "flag", description: "compile with -l (no inlining), to isolate a function's own decisions" },
     { name: "only", type: "enum", values: ["heap", "inline", "all"], default: "all", description: "which decisions to show" },
-    { name: "func", type: "string", value: "NAME", description: "only the decisions inside function NAME (Type.Method for a method)" },
+    { name: "func", type: "string", value: "NAME", description: "only the decisions inside function NAME: Counter.Inc or (*Counter).Inc, SumSquares or SumSquares[go.shape.int], MakeCounter.func1" },
     { name: "pkg", type: "string", value: "IMPORTPATH", description: "the decisions about a package the session imports (a %use module's, a third-party one), on its files' lines" },
     { ...GO_OPTION, description: "compile with release A (1.22.12, local, or a path to go); A,B: with both, compared (- only A, + only B)" },
   ],
@@ -84,7 +85,7 @@ export async function escapeReport(ctx: MagicContext, parsed: Parsed): Promise<E
   const decisions = (output: string) => decisionsIn(output, decls).filter((d) => wanted.has(d.cell));
   const diagnostics = decisions(outputs[outputs.length - 1]);
   const func = parsed.options.func as string | undefined;
-  if (func !== undefined && pkg === undefined) checkFunc(func, decls, cells.map((c) => c.cell));
+  if (func !== undefined && pkg === undefined) checkFunc(func, decls, cells.map((c) => c.cell), diagnostics);
   const report: EscapeReport = {
     go_version: releases ? releases[releases.length - 1].version : session.go!.version,
     flags,
@@ -154,20 +155,39 @@ async function funcSpans(ctx: MagicContext, source: string): Promise<FuncSpan[]>
 /** The compiler's decisions about cell code (the kernel's generated code is left out), with their functions. */
 export function decisionsIn(output: string, decls: readonly Decl[]): EscapeDiagnostic[] {
   const diagnostics: EscapeDiagnostic[] = [];
-  for (const d of parseCompilerOutput(output).diagnostics) {
+  const parsed = parseCompilerOutput(output).diagnostics;
+  // The compiler's name of each declaration, read from its inlining verdict (printed at -m=2 for
+  // every function, at the declaration's line): "(*Counter).Inc" for the declared "Counter.Inc".
+  const spelled = new Map<string, Set<string>>();
+  for (const d of parsed) {
+    const cell = cellOf(d.file);
+    if (cell === undefined || d.func === undefined || !verdict(d)) continue;
+    const declared = enclosingFunc(decls, cell, d.line);
+    if (declared === undefined || declaredName(d.func) !== declared) continue;
+    const names = spelled.get(declared) ?? new Set<string>();
+    names.add(d.func);
+    spelled.set(declared, names);
+  }
+  for (const d of parsed) {
     const cell = cellOf(d.file);
     if (cell === undefined) continue;
-    diagnostics.push({
-      cell,
-      line: d.line,
-      col: d.col,
-      kind: d.kind,
-      message: d.message,
-      func: d.func ?? enclosingFunc(decls, cell, d.line),
-      explanation: d.explanation,
-    });
+    const declared = enclosingFunc(decls, cell, d.line) ?? (d.func === undefined ? undefined : declaredName(d.func));
+    const only = declared === undefined ? undefined : spelled.get(declared);
+    const func = d.func ?? (only?.size === 1 ? [...only][0] : declared);
+    const diagnostic: EscapeDiagnostic = { cell, line: d.line, col: d.col, kind: d.kind, message: d.message, func, explanation: d.explanation };
+    if (declared !== undefined) diagnostic.declared = declared;
+    diagnostics.push(diagnostic);
   }
   return diagnostics;
+}
+
+function verdict(d: { kind: string; message: string }): boolean {
+  return d.kind === "caninline" || (d.kind === "cannotinline" && !/^cannot inline \S+ into /.test(d.message));
+}
+
+/** The session's declared functions and methods ("Counter.Inc"), for name checks. */
+export function declaredFuncs(decls: readonly Decl[], cells?: readonly number[]): string[] {
+  return decls.filter((d) => (d.kind === "func" || d.kind === "method") && (!cells || cells.includes(d.cell))).map((d) => d.names[0]);
 }
 
 /** The function whose source spans the line: the name a reader would look for. */
@@ -180,11 +200,11 @@ export function enclosingFunc(decls: readonly Decl[], cell: number, line: number
   return undefined;
 }
 
-function checkFunc(func: string, decls: readonly Decl[], cells: number[]): void {
-  const funcs = decls.filter((d) => (d.kind === "func" || d.kind === "method") && cells.includes(d.cell)).map((d) => d.names[0]);
-  if (!funcs.includes(func)) {
-    const known = funcs.length ? funcs.join(", ") : "none";
-    throw new UsageError(`%escape: --func ${func}: no such function in ${cells.length === 1 ? "this cell" : "the session"}; the functions are: ${known}`, escape);
+function checkFunc(func: string, decls: readonly Decl[], cells: number[], diagnostics: readonly EscapeDiagnostic[]): void {
+  const funcs = declaredFuncs(decls, cells);
+  if (!knownFunc(func, funcs, diagnostics)) {
+    const known = spellings(funcs, diagnostics);
+    throw new UsageError(`%escape: --func ${func}: no such function in ${cells.length === 1 ? "this cell" : "the session"}; the functions are: ${known.join(", ") || "none"}`, escape);
   }
 }
 

@@ -7,7 +7,9 @@ import { renderClaims } from "../renderers/claims.js";
 import { CLAIM_FORMS, ClaimSyntaxError, judge, parseClaim, type ClaimSpec, type Evidence } from "./claims.js";
 import { codeEvidence, codeNeeds, layoutEvidence, type CodeNeeds } from "./codeclaims.js";
 import { compileError } from "./dispatcher.js";
-import { decisionsIn, gcflagsFor } from "./escape.js";
+import { declaredFuncs, decisionsIn, gcflagsFor } from "./escape.js";
+import { knownFunc, unknownFuncMessage } from "../kernel/go/funcnames.js";
+import { UsageError } from "./args.js";
 import type { ToolchainInfo } from "../kernel/go/toolchain.js";
 import type { BenchReport, Claim, ClaimReport } from "../kernel/reports/index.js";
 import type { Magic, MagicContext } from "./types.js";
@@ -30,7 +32,7 @@ export const expect: Magic = {
 };
 
 async function runExpect(ctx: MagicContext, parsed: Parsed): Promise<CellError | null> {
-  const claims = await judgeClaims(ctx, parsed);
+  const claims = await judgeClaims(ctx, parsed, expect);
   if (!Array.isArray(claims)) return claims;
   const report: ClaimReport = { go_version: ctx.session.go?.version ?? "", kind: "claims", claims, warnOnly: Boolean(parsed.options.warn) };
   ctx.sink.display(renderClaims(report));
@@ -60,7 +62,7 @@ export const predict: Magic = {
     ctx.sink.display(renderClaims(report), { displayId: predictionDisplay(ctx) });
   },
   async run(ctx, parsed) {
-    const claims = await judgeClaims(ctx, parsed);
+    const claims = await judgeClaims(ctx, parsed, predict);
     if (!Array.isArray(claims)) return claims;
     const report: ClaimReport = { go_version: ctx.session.go?.version ?? "", kind: "predictions", claims, warnOnly: true };
     ctx.sink.update(predictionDisplay(ctx), renderClaims(report));
@@ -72,7 +74,7 @@ function predictionDisplay(ctx: MagicContext): string {
   return `goperf-predict-${ctx.cell.count}-${ctx.cell.cellId ?? ""}`;
 }
 
-async function judgeClaims(ctx: MagicContext, parsed: Parsed): Promise<Claim[] | CellError> {
+async function judgeClaims(ctx: MagicContext, parsed: Parsed, magic: Magic): Promise<Claim[] | CellError> {
   const specs: (ClaimSpec | ClaimSyntaxError)[] = parsed.args.map((text) => {
     try {
       return parseClaim(text);
@@ -88,6 +90,11 @@ async function judgeClaims(ctx: MagicContext, parsed: Parsed): Promise<Claim[] |
     if ("ename" in gathered) return gathered;
     const { candidate, ...found } = gathered;
     Object.assign(evidence, found);
+    // A claim about no function at all is a mistake in the claim, not a verdict.
+    for (const spec of valid) {
+      if (!("func" in spec) || knownFunc(spec.func, found.funcs, found.diagnostics)) continue;
+      throw new UsageError(`%${magic.name}: ${unknownFuncMessage(spec.func, found.funcs, found.diagnostics)}`, magic);
+    }
     const needs = codeNeeds(valid);
     const code = await codeEvidence(ctx, needs, candidate);
     if ("ename" in code) return code;
@@ -148,6 +155,6 @@ async function decisions(ctx: MagicContext, parsed: Parsed): Promise<(Required<P
   const compiled = await ctx.session.compile(staged, gcflagsFor(parsed.options), ctx.signal);
   if (!compiled.ok) return compileError(compiled.output);
   const diagnostics = decisionsIn(compiled.output, staged.decls);
-  const funcs = staged.decls.filter((d) => d.kind === "func" || d.kind === "method").map((d) => d.names[0]);
+  const funcs = declaredFuncs(staged.decls);
   return { diagnostics, funcs, candidate: staged };
 }

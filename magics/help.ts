@@ -50,5 +50,7 @@ function overview(magics: readonly Magic[]): string {
     ...magics.map((m) => `  %${m.name.padEnd(width)}${m.summary}`),
     "",
     '%help display: the goperf/display package (import "goperf/display"): tables, charts, images, live outputs.',
+    "Each cell runs as a fresh program. A top-level `x := expr` (or `var x = expr`) declares a session",
+    "variable later cells can use; its value is computed again in each run.",
   ].join("\n");
 }

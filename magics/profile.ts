@@ -18,7 +18,7 @@ import type { BuildResult, CellError } from "../kernel/session.js";
 import { renderProfile } from "../renderers/profile.js";
 import { UsageError, type Parsed } from "./args.js";
 import { isCall } from "../kernel/go/shorthand.js";
-import { selectBenchmarks, shorthandsOf, withOldGoHint } from "./bench.js";
+import { benchPattern, selectBenchmarks, shorthandsOf, withOldGoHint } from "./bench.js";
 import { compileError } from "./dispatcher.js";
 import { decisionsIn } from "./escape.js";
 import { GO_OPTION, builtWith, resolveReleases } from "./go.js";
@@ -110,7 +110,7 @@ function kindOf(parsed: Parsed): Kind {
 async function profileReport(ctx: MagicContext, args: string[], kind: Kind, benchtime: string | undefined, go: string | undefined, noLock: boolean): Promise<ProfileReport | CellError> {
   const { session } = ctx;
   const calls = args.filter(isCall);
-  const patterns = args.filter((a) => !isCall(a));
+  const patterns = args.filter((a) => !isCall(a)).map(benchPattern);
   if (calls.length && patterns.length) throw new UsageError("%profile: give either a name pattern or a call expression, not both", profile);
   if (calls.length > 1) throw new UsageError(`%profile: one benchmark per profile; ${calls.length} calls given (profile them one by one)`, profile);
   const memIterations = kind === "mem" ? memIterationsOf(benchtime) : 0;
@@ -222,7 +222,7 @@ async function measure(
           },
         },
         ctx.signal,
-        kind === "gc" ? { GODEBUG: [session.goEnv.GODEBUG, "gctrace=1"].filter(Boolean).join(",") } : {},
+        { testBinary: true, env: kind === "gc" ? { GODEBUG: [session.envVars.GODEBUG ?? session.goEnv.GODEBUG, "gctrace=1"].filter(Boolean).join(",") } : {} },
       );
     }).catch((err: Error) => {
       if (err.name !== "AbortError") throw err;

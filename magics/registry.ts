@@ -14,9 +14,15 @@ import { get } from "./get.js";
 import { mod } from "./mod.js";
 import { use } from "./use.js";
 import type { Magic } from "./types.js";
+import { list } from "./list.js";
+import { remove } from "./remove.js";
+import { reset } from "./reset.js";
+import { args } from "./progargs.js";
+import { env } from "./env.js";
+import { test } from "./test.js";
 
 export function builtinMagics(): Magic[] {
-  return [escape, bench, expect, predict, go, help, lsmagic, asm, bce, inline, layout, profile, get, mod, use];
+  return [escape, bench, expect, predict, go, help, lsmagic, asm, bce, inline, layout, profile, get, mod, use, list, remove, reset, args, env, test];
 }
 
 export class Registry {

@@ -36,6 +36,8 @@ export interface Magic extends CommandSpec {
   takesCode: boolean;
   /** The words after the options are one argument, as written (a claim, not a list of words). */
   rawArgs?: boolean;
+  /** The whole line after the magic's name is its words, options included (%args -v passes -v on). */
+  verbatim?: boolean;
   /** All of a cell's lines of this magic run as one call, their arguments in order (lines in ctx.lines). */
   batch?: boolean;
   /**

@@ -5,6 +5,7 @@
 // The view (--only, --func, --why) is applied here, to the text and the HTML only: the JSON carries
 // every decision, so a reader of the data never depends on how it was shown.
 
+import { funcMatches } from "../kernel/go/funcnames.js";
 import type { MimeBundle } from "../kernel/protocol.js";
 import { ESCAPE_MIME, type DiagnosticKind, type EscapeDiagnostic, type EscapeReport } from "../kernel/reports/index.js";
 import { annotatedHtml, annotatedText, groupByCell, legend, type AnnotatedCell, type BadgeKind, type Mark } from "./annotated.js";
@@ -43,7 +44,7 @@ export function renderEscape(report: EscapeReport): MimeBundle {
 
 export function inView(d: EscapeDiagnostic, view: View): boolean {
   if (view.only !== "all" && !ONLY_KINDS[view.only].has(d.kind)) return false;
-  return view.func === undefined || d.func === view.func;
+  return view.func === undefined || funcMatches(view.func, d);
 }
 
 /** The decisions the view shows, ordered by cell, line and column (the compiler's order on ties). */

@@ -37,6 +37,8 @@ interface Pending {
   iopub: Message[];
   resolve: (exchange: Exchange) => void;
   onIopub?: (message: Message) => void;
+  /** Answers the kernel's input_request for this request (the value of the input_reply). */
+  onInput?: (prompt: string) => string | Promise<string>;
 }
 
 export class KernelClient {
@@ -47,6 +49,8 @@ export class KernelClient {
   private readonly control = new zmq.Dealer();
   private readonly iopub = new zmq.Subscriber();
   private readonly hb = new zmq.Request();
+  /** Routed to like the shell socket (one identity for both, as Jupyter clients do), so input_request finds us. */
+  private readonly stdin = new zmq.Dealer();
   private readonly pending = new Map<string, Pending>();
   private readonly sendTails = new Map<zmq.Dealer, Promise<void>>();
   private closed = false;
@@ -112,7 +116,13 @@ export class KernelClient {
   private async connect(): Promise<void> {
     const c = this.connection;
     // Retry a connection to a kernel that is not listening yet every 10 ms, not every 100 ms.
-    for (const socket of [this.shell, this.control, this.iopub, this.hb]) socket.reconnectInterval = 10;
+    for (const socket of [this.shell, this.control, this.iopub, this.hb, this.stdin]) socket.reconnectInterval = 10;
+    const identity = randomUUID();
+    this.shell.routingId = identity;
+    this.stdin.routingId = identity;
+    this.stdin.connect(this.address(c.stdin_port));
+    this.stdin.linger = 0;
+    void this.receiveStdin();
     this.shell.connect(this.address(c.shell_port));
     this.control.connect(this.address(c.control_port));
     this.iopub.connect(this.address(c.iopub_port));
@@ -143,12 +153,12 @@ export class KernelClient {
     channel: "shell" | "control",
     msgType: string,
     content: Record<string, unknown>,
-    options: { metadata?: Record<string, unknown>; onIopub?: (message: Message) => void } = {},
+    options: { metadata?: Record<string, unknown>; onIopub?: (message: Message) => void; onInput?: Pending["onInput"] } = {},
   ): Promise<Exchange> {
     const header = newHeader(msgType, this.session, "goperf-client");
     const frames = encode({ identities: [], header, parent_header: {}, metadata: options.metadata ?? {}, content }, this.signer);
     return new Promise((resolveExchange) => {
-      this.pending.set(header.msg_id, { msgId: header.msg_id, idle: false, iopub: [], resolve: resolveExchange, onIopub: options.onIopub });
+      this.pending.set(header.msg_id, { msgId: header.msg_id, idle: false, iopub: [], resolve: resolveExchange, onIopub: options.onIopub, onInput: options.onInput });
       void this.send(channel === "shell" ? this.shell : this.control, frames);
     });
   }
@@ -160,7 +170,15 @@ export class KernelClient {
 
   execute(
     code: string,
-    options: { silent?: boolean; storeHistory?: boolean; cellId?: string; stopOnError?: boolean; onIopub?: (m: Message) => void } = {},
+    options: {
+      silent?: boolean;
+      storeHistory?: boolean;
+      cellId?: string;
+      stopOnError?: boolean;
+      onIopub?: (m: Message) => void;
+      /** Set: allow_stdin is true, and each input_request is answered with what this returns. */
+      onInput?: (prompt: string) => string | Promise<string>;
+    } = {},
   ): Promise<Exchange> {
     return this.request(
       "shell",
@@ -170,10 +188,10 @@ export class KernelClient {
         silent: options.silent ?? false,
         store_history: options.storeHistory ?? true,
         user_expressions: {},
-        allow_stdin: false,
+        allow_stdin: options.onInput !== undefined,
         stop_on_error: options.stopOnError ?? true,
       },
-      { metadata: options.cellId ? { cellId: options.cellId } : {}, onIopub: options.onIopub },
+      { metadata: options.cellId ? { cellId: options.cellId } : {}, onIopub: options.onIopub, onInput: options.onInput },
     );
   }
 
@@ -202,7 +220,7 @@ export class KernelClient {
       if (!exited) this.process.kill("SIGKILL");
     }
     this.closed = true;
-    for (const socket of [this.shell, this.control, this.iopub, this.hb]) socket.close();
+    for (const socket of [this.shell, this.control, this.iopub, this.hb, this.stdin]) socket.close();
     if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
   }
 
@@ -223,6 +241,26 @@ export class KernelClient {
         this.firstReplyAt ??= performance.now();
         pending.reply = decoded.message;
         this.settle(pending);
+      }
+    } catch {
+      // closed
+    }
+  }
+
+  /** input_request -> the pending request's onInput -> input_reply, its parent the input_request. */
+  private async receiveStdin(): Promise<void> {
+    try {
+      for await (const frames of this.stdin) {
+        const decoded = decode(frames, this.signer);
+        if (!decoded.ok || decoded.message.header.msg_type !== "input_request") continue;
+        const request = decoded.message;
+        const parentId = (request.parent_header as { msg_id?: string }).msg_id;
+        const pending = parentId ? this.pending.get(parentId) : undefined;
+        // Not awaited here: an answer that never comes must not hold up the next request's.
+        void Promise.resolve(pending?.onInput ? pending.onInput(String((request.content as { prompt?: unknown }).prompt ?? "")) : "").then((value) => {
+          const header = newHeader("input_reply", this.session, "goperf-client");
+          return this.send(this.stdin, encode({ identities: [], header, parent_header: request.header, metadata: {}, content: { value } }, this.signer));
+        });
       }
     } catch {
       // closed

@@ -27,6 +27,8 @@ export interface Decl {
   imports?: ImportSpec[];
   /** For func and method: how many results it declares. */
   results?: number;
+  /** A top-level `x := expr` (see declToGo): the offset of its `:=` in `text`. */
+  define?: number;
 }
 
 export interface Statement {
@@ -70,6 +72,18 @@ export function cellFile(cell: number): string {
 
 function place(cell: number, line: number, col: number, text: string): string {
   return lineDirective(cellFile(cell), line, col) + text + "\n";
+}
+
+/**
+ * A declaration as Go source. A top-level `x, err := f()` becomes a package variable: written
+ * inside `var (` ... `)` with its `:=` turned into ` =` (same width, so every column the compiler
+ * reports stays the cell's), it is `var x, err = f()`, computed when each program starts. Every
+ * other byte is the cell's.
+ */
+export function declToGo(d: Decl): string {
+  if (d.define === undefined) return place(d.cell, d.line, d.col, d.text);
+  const text = `${d.text.slice(0, d.define)} =${d.text.slice(d.define + 2)}`;
+  return "var (\n" + place(d.cell, d.line, d.col, text) + ")\n";
 }
 
 /**
@@ -168,7 +182,7 @@ function showCall(shown: Shown): string {
 /** The bodies of main.go and main_test.go, without their import blocks (see importBlock). */
 export function composeBodies(program: Program): { main: string; test: string } {
   const code = program.decls.filter((d) => d.kind !== "import");
-  const main = code.filter((d) => !d.test).map((d) => place(d.cell, d.line, d.col, d.text));
+  const main = code.filter((d) => !d.test).map(declToGo);
   if (program.mainDecl) {
     const d = program.mainDecl;
     main.push(place(d.cell, d.line, d.col, d.text));
@@ -183,7 +197,7 @@ export function composeBodies(program: Program): { main: string; test: string } 
     );
   }
   if (program.shown) main.push(SHOW_FUNC);
-  const test = code.filter((d) => d.test).map((d) => place(d.cell, d.line, d.col, d.text));
+  const test = code.filter((d) => d.test).map(declToGo);
   if (program.generatedTests) test.push(program.generatedTests);
   return { main: main.join("\n"), test: test.join("\n") };
 }

@@ -13,7 +13,7 @@ export interface CellRef {
 }
 
 /** What merging reads of a unit (the export's parser results carry no more). */
-export type UnitLike = Pick<Unit, "kind" | "names" | "line" | "col" | "text" | "imports" | "results">;
+export type UnitLike = Pick<Unit, "kind" | "names" | "line" | "col" | "text" | "imports" | "results"> & Pick<Partial<Unit>, "define">;
 
 const TEST_FUNC = /^(Benchmark|Test|Example|Fuzz)($|[^a-z])/;
 
@@ -48,7 +48,7 @@ export function mergeUnits(current: readonly Decl[], units: readonly UnitLike[],
 }
 
 export function toDecls(unit: UnitLike, ref: CellRef): Decl[] {
-  const base = { kind: unit.kind, cell: ref.count, cellId: ref.cellId, line: unit.line, col: unit.col, text: unit.text, results: unit.results };
+  const base = { kind: unit.kind, cell: ref.count, cellId: ref.cellId, line: unit.line, col: unit.col, text: unit.text, results: unit.results, ...(unit.define === undefined ? {} : { define: unit.define }) };
   if (unit.kind === "import") {
     return (unit.imports ?? []).length === 0
       ? []

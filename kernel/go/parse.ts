@@ -29,6 +29,11 @@ export interface Unit {
   group: boolean;
   /** For func and method: how many results it declares. */
   results?: number;
+  /**
+   * A top-level short variable declaration (`x, err := f()`), kept as a session variable (kind
+   * "var"): the byte offset of its `:=` in `text`, which stays exactly the cell's.
+   */
+  define?: number;
   /** For a statement that is a lone expression: the expression, and its callee when a call. */
   expr?: { text: string; line: number; col: number; call: boolean; callee?: string };
 }

@@ -3,6 +3,7 @@
 // writes them out), so that a lab measures what the notebook measured, under the name it showed.
 
 import { cellFile, lineDirective } from "./compose.js";
+import { FUNC_NAME_SOURCE, declaredName } from "./funcnames.js";
 
 export interface Shorthand {
   name: string;
@@ -11,12 +12,28 @@ export interface Shorthand {
 
 /** A %bench argument that is a call expression (a shorthand), not a name pattern. */
 export function isCall(arg: string): boolean {
-  return /^[A-Za-z_][\w.]*\s*(\[.*\])?\(.*\)$/s.test(arg);
+  // Method expressions too, as the compiler spells methods: (*Counter).Inc(&c).
+  return /^[A-Za-z_][\w.]*\s*(\[.*\])?\(.*\)$/s.test(arg) || /^\(\*?[A-Za-z_]\w*\)\.\w+\(.*\)$/s.test(arg);
 }
 
-/** "SquareQuiet(1<<20)" -> "BenchmarkSquareQuiet", unique among the names taken (and added to them). */
+/** Where the call's argument list opens: the "(" matching the expression's last ")". */
+function argsStart(expr: string): number {
+  let depth = 0;
+  for (let i = expr.length - 1; i >= 0; i--) {
+    if (expr[i] === ")") depth++;
+    else if (expr[i] === "(" && --depth === 0) return i;
+  }
+  return expr.indexOf("(");
+}
+
+/**
+ * "SquareQuiet(1<<20)" -> "BenchmarkSquareQuiet", unique among the names taken (and added to them).
+ * The callee is named as declared (kernel/go/funcnames.ts): "(*Counter).Inc(&c)" and
+ * "Counter.Inc" both give BenchmarkCounter_Inc, "SumSquares[int](xs)" BenchmarkSumSquares.
+ */
 export function benchmarkName(expr: string, taken: Set<string>): string {
-  const callee = expr.slice(0, expr.indexOf("(")).replace(/\[.*$/, "").replace(/\W+/g, "_");
+  const written = expr.slice(0, argsStart(expr)).trim();
+  const callee = (new RegExp(`^${FUNC_NAME_SOURCE}$`).test(written) ? declaredName(written) : written.replace(/\[.*$/, "")).replace(/\W+/g, "_");
   const base = `Benchmark${callee.charAt(0).toUpperCase()}${callee.slice(1)}`;
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;

@@ -77,6 +77,8 @@ export interface RunOptions {
    * the group this many ms later, or as soon as the child exits.
    */
   quitFirstMs?: number;
+  /** Given the child's stdin as a pipe (otherwise it is /dev/null), once it has started. */
+  onStdin?: (stdin: NodeJS.WritableStream, pid: number) => void;
 }
 
 /**
@@ -102,7 +104,7 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
     const child = spawn(binary, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe", options.onFd3 ? "pipe" : "ignore"],
+      stdio: [options.onStdin ? "pipe" : "ignore", "pipe", "pipe", options.onFd3 ? "pipe" : "ignore"],
       detached: true, // a process group of its own: killGroup reaches every descendant
     });
     live.add(child);
@@ -112,6 +114,10 @@ export function run(binary: string, args: string[], options: RunOptions = {}): P
       groupWatch.started?.(leader);
     }
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    if (child.stdin && options.onStdin && child.pid !== undefined) {
+      child.stdin.on("error", () => undefined); // the program exited without reading: nothing to tell
+      options.onStdin(child.stdin, child.pid);
+    }
     let stdout = "";
     let stderr = "";
     let interrupted = false;

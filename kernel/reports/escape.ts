@@ -23,8 +23,13 @@ export interface EscapeDiagnostic {
   kind: DiagnosticKind;
   /** The compiler's exact words. */
   message: string;
-  /** The enclosing function, where it can be known ("Doubler.Transform" for a method). */
+  /**
+   * The function the decision is in, as the compiler names it ("(*Counter).Inc",
+   * "SumSquares[go.shape.int]", "MakeCounter.func1"); the declared name where the compiler names none.
+   */
   func?: string;
+  /** The declaration whose source holds the decision, as written ("Counter.Inc", "SumSquares", "MakeCounter"). */
+  declared?: string;
   /** `-m=2` reasons: flow chains, inlining cost. Shown under the line only with --why. */
   explanation: string[];
 }

@@ -14,3 +14,5 @@ export * from "./profile.js";
 export * from "./sweep.js";
 export * from "./noise.js";
 export * from "./modules.js";
+export * from "./session.js";
+export * from "./test.js";

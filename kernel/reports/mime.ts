@@ -11,6 +11,8 @@ export const INLINE_MIME = "application/vnd.goperf.inline.v1+json";
 export const LAYOUT_MIME = "application/vnd.goperf.layout.v1+json";
 export const MODULES_MIME = "application/vnd.goperf.modules.v1+json";
 export const PROFILE_MIME = "application/vnd.goperf.profile.v1+json";
+export const TEST_MIME = "application/vnd.goperf.test.v1+json";
+export const SESSION_MIME = "application/vnd.goperf.session.v1+json";
 
 /** By report name, for readers that look a report up by what it is. */
 export const MIME = {
@@ -23,4 +25,6 @@ export const MIME = {
   layout: LAYOUT_MIME,
   profile: PROFILE_MIME,
   modules: MODULES_MIME,
+  test: TEST_MIME,
+  session: SESSION_MIME,
 } as const;

@@ -124,7 +124,8 @@ export class Builds {
 
   /**
    * Builds the test binary (benchmarks and tests beside the session's code). `buildFlags`: more go
-   * build flags (the profiling build's -overlay); such a binary is kept apart from the plain one.
+   * build flags (the profiling build's -overlay, %test's -race); such a binary is kept apart from
+   * the plain one.
    */
   async buildTest(candidate: Candidate, signal?: AbortSignal, use: GoUse = {}, buildFlags: readonly string[] = []): Promise<BinaryResult> {
     await this.write(candidate, use);

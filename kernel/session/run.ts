@@ -7,6 +7,7 @@ import { QUIT_GRACE_MS, guardCommand, memoryLimitError, whereInCell } from "../g
 import { displayChannel } from "../go/displayrun.js";
 import type { Bundle } from "../go/sidechannel.js";
 import { interrupted, type CellError } from "./errors.js";
+import { bridgeStdin, canBridgeStdin } from "./stdin.js";
 
 export interface OutputCallbacks {
   stdout(text: string): void;
@@ -16,6 +17,11 @@ export interface OutputCallbacks {
   /** goperf/display's outputs; without them the program gets no display channel (test binaries). */
   display?(data: Bundle, metadata: Record<string, unknown>, displayId?: string): void;
   update?(displayId: string, data: Bundle, metadata: Record<string, unknown>): void;
+  /**
+   * A line of input for a program that waits on stdin (null: end of file). Without it stdin is
+   * /dev/null: a read gets end of file at once (benchmarks, tests).
+   */
+  input?(): Promise<string | null>;
 }
 
 export const OUTPUT_CAP = 1024 * 1024;
@@ -47,7 +53,7 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
   const stdout = capped(out.stdout);
   const stderr = capped(out.stderr);
   // Through the launcher (what the program starts ends with it), under a memory cap (RLIMIT_DATA +
-  // GOMEMLIMIT); stdin is /dev/null, so a read gets EOF at once.
+  // GOMEMLIMIT). Stdin is /dev/null unless the front end can answer a read (stdin.ts).
   const guarded = await guardCommand(binary, args, place.env);
   let pgid = 0;
   const toStderr = (chunk: string) => {
@@ -57,6 +63,9 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
   };
   // Displays in order with the prints around them (displayrun.ts); none for a test binary.
   const channel = displayChannel(out, stdout, toStderr);
+  let stopStdin = () => undefined as void;
+  const input = out.input;
+  const onStdin = input && canBridgeStdin() ? (stdin: NodeJS.WritableStream, pid: number) => (stopStdin = bridgeStdin(stdin, pid, input)) : undefined;
   const result = await place.track((onSpawn) =>
     run(guarded.binary, guarded.args, {
       cwd: place.cwd,
@@ -66,9 +75,11 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
       quitFirstMs: QUIT_GRACE_MS,
       onFd3: channel?.fd3,
       onStdout: channel?.stdout ?? stdout,
+      onStdin,
       onStderr: channel?.stderr ?? toStderr,
     }),
   );
+  stopStdin();
   const shown = channel?.finish() ?? null;
   stderr(splitter.flush());
   if (result.interrupted) return interrupted(whereInCell(splitter.deathTrace));

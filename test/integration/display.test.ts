@@ -79,14 +79,20 @@ describe("goperf/display in cells (real kernel, real go)", function () {
   it("sends update_display_data with the display_id for a live output, and a progress bar", async () => {
     const x = await k.execute(
       [
+        // A top-level `p := ...` would be a session variable, made when each later program
+        // starts (README "Session variables"): the bar is made inside a function instead.
+        "func fill(n int) {",
+        "\tp := display.Progress(n)",
+        "\tfor i := 0; i < n; i++ {",
+        "\t\tp.Add(1)",
+        "\t}",
+        "}",
+        "",
         'o := display.New("counter")',
         "for i := 1; i <= 3; i++ {",
         '\to.Text(fmt.Sprint("count ", i))',
         "}",
-        "p := display.Progress(1000)",
-        "for i := 0; i < 1000; i++ {",
-        "\tp.Add(1)",
-        "}",
+        "fill(1000)",
       ].join("\n"),
     );
     ok(x);

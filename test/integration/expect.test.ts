@@ -49,13 +49,58 @@ describe("%expect and %predict (real toolchain)", function () {
     expect(claims(x).claims[0].passed).to.equal(false);
   });
 
-  it("never passes a claim about a function or benchmark that does not exist", async () => {
-    const x = await k.execute("%expect NoSuchFunc: nothing escapes\n%expect NoSuchBench allocs/op == 0");
+  it("never passes a claim about a benchmark that does not exist", async () => {
+    const x = await k.execute("%expect NoSuchBench allocs/op == 0");
     const r = claims(x);
-    expect(r.claims.map((c) => c.passed)).to.deep.equal([false, false]);
-    expect(r.claims[0].detail).to.match(/no function NoSuchFunc in the session/);
-    expect(r.claims[1].detail).to.match(/no results for NoSuchBench/);
+    expect(r.claims.map((c) => c.passed)).to.deep.equal([false]);
+    expect(r.claims[0].detail).to.match(/no results for NoSuchBench/);
     expect(errorOf(x).ename).to.equal("ClaimFailed");
+  });
+
+  it("a claim about a function that does not exist is a usage error listing the functions in both spellings", async () => {
+    await k.execute("type Tally struct{ n int }\n\nfunc (t *Tally) Add() { t.n++ }");
+    const x = await k.execute("%expect NoSuchFunc: nothing escapes");
+    const err = errorOf(x);
+    expect(err.ename).to.equal("UsageError");
+    expect(err.evalue).to.match(/no function NoSuchFunc in the session; the functions are: .*Tally\.Add \(\(\*Tally\)\.Add\)/);
+  });
+
+  it("takes methods and generic functions by the compiler's names and by the declared ones", async () => {
+    const code = [
+      "type Counter struct{ n int }",
+      "",
+      "func (c *Counter) Inc() { c.n++ }",
+      "",
+      "func (c Counter) Get() int { return c.n }",
+      "",
+      "func SumSquares[T int | float64](xs []T) T {",
+      "\tvar s T",
+      "\tfor _, x := range xs {",
+      "\t\ts += x * x",
+      "\t}",
+      "\treturn s",
+      "}",
+      "",
+      "var _ = SumSquares([]int{1}) + int(SumSquares([]float64{2}))",
+    ].join("\n");
+    expect((await k.execute(code)).reply.content.status).to.equal("ok");
+    const x = await k.execute(
+      ["(*Counter).Inc: can inline", "Counter.Inc: can inline", "Counter.Get: can inline", "SumSquares: can inline", "SumSquares[go.shape.int]: can inline", "SumSquares[go.shape.float64]: can inline SumSquares[go.shape.float64]", "SumSquares[go.shape.int]: not go.shape.float64"]
+        .map((c) => `%expect ${c}`)
+        .join("\n"),
+    );
+    expect(x.reply.content.status, JSON.stringify(claims(x).claims)).to.equal("ok");
+    const r = reportWith<EscapeReport>(await k.execute("%escape --func (*Counter).Inc"), "application/vnd.goperf.escape.v1+json");
+    const inc = r.diagnostics.find((d) => d.message.startsWith("can inline (*Counter).Inc"))!;
+    expect(inc).to.include({ func: "(*Counter).Inc", declared: "Counter.Inc" });
+    await k.execute("var cnt Counter");
+    const b = await k.execute("%bench -benchtime 1000x -count 2 (*Counter).Inc(&cnt)");
+    expect(b.reply.content.status).to.equal("ok");
+    const counted = await k.execute("%expect (*Counter).Inc allocs/op == 0\n%expect Counter.Inc allocs/op == 0");
+    expect(counted.reply.content.status, JSON.stringify(claims(counted).claims)).to.equal("ok");
+    const bad = errorOf(await k.execute("%escape --func SumSquares[go.shape.string]"));
+    expect(bad.ename).to.equal("UsageError");
+    expect(bad.evalue).to.include("SumSquares (SumSquares[float64], SumSquares[go.shape.float64], SumSquares[go.shape.int], SumSquares[int])");
   });
 
   it("explains the claim forms when a claim cannot be read", async () => {

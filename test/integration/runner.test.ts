@@ -193,6 +193,24 @@ describe("goperf run / check / export (real kernel, real go)", function () {
     });
   });
 
+  describe("export of Chapter 1 (it redefines Sum between two measurements)", () => {
+    it("keeps both versions of Sum with their benchmarks, and the lab measures what the notebook did", async () => {
+      const lab = join(dir, "ch01-lab");
+      const done = await exportNotebookFile(join(ROOT, "notebooks", "ch01-escape-analysis.ipynb"), lab);
+      const source = readFileSync(join(lab, "lab.go"), "utf8");
+      const old = /func (Sum_cell\d+)\(nums \[\]int\) int \{/.exec(source);
+      expect(old, "the first Sum, renamed").to.not.equal(null);
+      expect(source).to.contain("func Sum(nums []int) int {");
+      expect(done.lab.benchmarks).to.include.members([`Benchmark${old![1]}`, "BenchmarkSum"]);
+      const env = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-buildvcs=false" };
+      const r = spawnSync("go", ["test", "-run", "^$", "-bench", "^BenchmarkSum(_cell\\d+)?$", "-benchtime", "1000x", "-benchmem", "."], { cwd: lab, env, encoding: "utf8" });
+      expect(r.status, r.stderr + r.stdout).to.equal(0);
+      const allocs = (name: string) => Number(new RegExp(`^${name}-\\d+\\s.* (\\d+) allocs/op`, "m").exec(r.stdout)?.[1]);
+      expect(allocs(`Benchmark${old![1]}`)).to.equal(0); // the version measured before the edit
+      expect(allocs("BenchmarkSum")).to.equal(1); // the edited one
+    });
+  });
+
   describe("the command line", () => {
     it("runs in place and writes the HTML page next to the notebook, printing the claims summary", async () => {
       const nb = join(dir, "cli-square.ipynb");

@@ -52,7 +52,7 @@ describe("gopls: completion of magic lines (from the option declarations)", () =
 
   it("completes %help's argument and the session's names where a magic takes them", async () => {
     expect((await complete("%help b")).matches).to.have.members(["bench", "bce"]);
-    expect((await complete("%help %e")).matches).to.have.members(["%escape", "%expect"]);
+    expect((await complete("%help %e")).matches).to.have.members(["%escape", "%expect", "%env"]);
     expect((await complete("%escape --func N")).matches).to.deep.equal([]);
     expect((await complete("%escape --func Point.")).matches).to.deep.equal(["Point.Norm1"]);
     expect((await complete("%bench Squ")).matches).to.deep.equal(["Square"]);

@@ -75,7 +75,7 @@ describe("%help and %lsmagic", () => {
     expect(outcome.status).to.equal("error");
     const err = outcome as { ename: string; evalue: string };
     expect(err.ename).to.equal("UsageError");
-    expect(err.evalue).to.match(/no magic named %nosuch; the magics are %asm, %bce, %bench, /);
+    expect(err.evalue).to.match(/no magic named %nosuch; the magics are %args, %asm, %bce, %bench, /);
   });
 
   it("%NAME --help shows the same usage as an output", async () => {

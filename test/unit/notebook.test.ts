@@ -509,6 +509,49 @@ describe("export", () => {
     expect(prints.files["go.mod"]).to.equal("module lab\n\ngo 1.26\n");
   });
 
+  it("keeps a function measured before a redefinition, renamed, with the benchmarks that measured it (Chapter 1's Sum)", async () => {
+    const v1 = "// Sum adds.\nfunc Sum(nums []int) int {\n\ttotal := 0\n\tfor _, v := range nums {\n\t\ttotal += v\n\t}\n\treturn total // \"Sum\"\n}";
+    const v2 = "func Sum(nums []int) int {\n\ttotal := 0\n\tfor _, v := range nums {\n\t\ttotal += v\n\t}\n\tfmt.Fprint(io.Discard, total)\n\treturn total\n}";
+    const nums = "var Nums = []int{100, 200, 300}";
+    const parser = fakeParser({ [v1]: [unit("func", ["Sum"], v1)], [nums]: [unit("var", ["Nums"], nums)], [v2]: [unit("func", ["Sum"], v2)] });
+    const nb = notebook([
+      code(`%escape\n${v1}`, 1),
+      code(`%bench Sum(Nums) -benchtime 100ms --save before\n%expect Sum allocs/op == 0\n${nums}`, 2),
+      code(v2, 3),
+      code("%bench Sum(Nums) --compare before", 4),
+    ]);
+    const lab = await composeLab(nb, parser, { name: "ch.ipynb", goLine: "1.26", stdlib: { fmt: "fmt", io: "io", testing: "testing" } });
+    const main = lab.files["lab.go"];
+    expect(main).to.contain("// Sum as cell 1 defined it, measured before cell 3 redefined it (renamed Sum_cell1 by goperf export).\n// Sum adds.\nfunc Sum_cell1(nums []int) int {");
+    expect(main).to.contain('return total // "Sum"'); // comments stay as written
+    expect(main).to.contain(v2);
+    const test = lab.files["lab_test.go"];
+    expect(test).to.contain("func BenchmarkSum_cell1(b *testing.B) {\n\tfor b.Loop() {\n\t\tSum_cell1(Nums)\n\t}\n}");
+    expect(test).to.contain("func BenchmarkSum(b *testing.B) {\n\tfor b.Loop() {\n\t\tSum(Nums)\n\t}\n}");
+    expect(lab.benchmarks).to.deep.equal(["BenchmarkSum_cell1", "BenchmarkSum"]);
+  });
+
+  it("exports a swept %bench shorthand as the kernel ran it: one b.Run per size", async () => {
+    const window = "func Window(n int) int { return len(make([]int, n)) }";
+    const parser = fakeParser({ [window]: [unit("func", ["Window"], window)] });
+    const nb = notebook([code(window, 1), code("%bench Window(n) --sweep n=1,8 -benchtime 20000x", 2)]);
+    const lab = await composeLab(nb, parser, { name: "s.ipynb", goLine: "1.26", stdlib: { testing: "testing" } });
+    expect(lab.files["lab_test.go"]).to.contain(
+      'func BenchmarkWindow(b *testing.B) {\n\tfor i0, n := range []int{1, 8} {\n\t\tb.Run([]string{"n=1", "n=8"}[i0], func(b *testing.B) {\n\t\t\t_ = n\n\t\t\tfor b.Loop() {\n\t\t\t\tWindow(n)\n\t\t\t}\n\t\t})\n\t}\n}',
+    );
+    expect(lab.benchmarks).to.deep.equal(["BenchmarkWindow"]);
+  });
+
+  it("refuses, naming the redefinition, where renaming cannot keep both versions apart", async () => {
+    const m1 = "func (c *C) Inc() { c.n++ }";
+    const m2 = "func (c *C) Inc() { c.n += 2 }";
+    const parser = fakeParser({ [m1]: [unit("method", ["C.Inc"], m1)], [m2]: [unit("method", ["C.Inc"], m2)] });
+    const nb = notebook([code(m1, 1), code("%escape", 2), code(m2, 3)]);
+    let message = "";
+    await composeLab(nb, parser, { name: "m.ipynb", goLine: "1.26", stdlib: {} }).catch((err: Error) => (message = err.message));
+    expect(message).to.equal("cannot export: method C.Inc of cell 1 is redefined by cell 3 after the notebook measured it; export would merge the two versions (rename one of them in the notebook)");
+  });
+
   it("splits declarations, statements, benchmarks and %bench shorthands into a lab", async () => {
     const quiet = "//go:noinline\nfunc SquareQuiet(n int) int {\n\treturn n * n\n}";
     const logged = "//go:noinline\nfunc SquareLogged(n int) int {\n\tx := n * n\n\tfmt.Fprint(io.Discard, x)\n\treturn x\n}";

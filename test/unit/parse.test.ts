@@ -54,7 +54,7 @@ describe("CellParser (go/parser helper)", function () {
         ["import", [], 1, 1, "import \"fmt\""],
         ["type", ["Point"], 3, 1, "type Point struct{ X, Y int }"],
         ["method", ["Point.Norm"], 5, 1, "func (p Point) Norm() int { return p.X*p.X + p.Y*p.Y }"],
-        ["stmt", [], 7, 1, "p := Point{3, 4}"],
+        ["var", ["p"], 7, 1, "p := Point{3, 4}"],
         ["stmt", [], 8, 1, "fmt.Println(p.Norm())"],
         ["stmt", [], 10, 1, "for i := 0; i < 3; i++ {\n\tfmt.Println(i)\n}"],
         ["const", ["Answer"], 13, 1, "const Answer = 42"],
@@ -80,7 +80,7 @@ describe("CellParser (go/parser helper)", function () {
       expect(got.map(brief)).to.deep.equal([
         ["var", ["a"], 3, 1, "var a = 1"],
         ["stmt", [], 3, 12, "fmt.Println(a)"],
-        ["stmt", [], 4, 3, "b := a // why"],
+        ["var", ["b"], 4, 3, "b := a // why"],
       ]);
     });
 

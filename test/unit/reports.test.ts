@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ASM_MIME, BCE_MIME, BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME, INLINE_MIME, LAYOUT_MIME, MIME, MODULES_MIME, PROFILE_MIME, isBenchReport, isEscapeReport } from "../../kernel/reports/index.js";
+import { ASM_MIME, BCE_MIME, BENCH_MIME, CLAIMS_MIME, ESCAPE_MIME, INLINE_MIME, LAYOUT_MIME, MIME, MODULES_MIME, PROFILE_MIME, SESSION_MIME, TEST_MIME, isBenchReport, isEscapeReport } from "../../kernel/reports/index.js";
 import { ROOT } from "../helpers/paths.js";
 
 interface StoredOutput {
@@ -21,7 +21,7 @@ const without = (report: unknown, key: string) => Object.fromEntries(Object.entr
 
 describe("kernel/reports: the published schema", () => {
   it("names each report's MIME type once, versioned", () => {
-    expect(MIME).to.deep.equal({ escape: ESCAPE_MIME, bench: BENCH_MIME, claims: CLAIMS_MIME, asm: ASM_MIME, bce: BCE_MIME, inline: INLINE_MIME, layout: LAYOUT_MIME, profile: PROFILE_MIME, modules: MODULES_MIME });
+    expect(MIME).to.deep.equal({ escape: ESCAPE_MIME, bench: BENCH_MIME, claims: CLAIMS_MIME, asm: ASM_MIME, bce: BCE_MIME, inline: INLINE_MIME, layout: LAYOUT_MIME, profile: PROFILE_MIME, modules: MODULES_MIME, test: TEST_MIME, session: SESSION_MIME });
     for (const mime of Object.values(MIME)) expect(mime).to.match(/^application\/vnd\.goperf\.[a-z]+\.v\d+\+json$/);
   });
 

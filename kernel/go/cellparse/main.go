@@ -75,6 +75,10 @@ type Unit struct {
 	// Expr describes a statement unit that is a lone expression, the candidate for an
 	// execute_result when it ends the cell.
 	Expr *ExprInfo `json:"expr,omitempty"`
+	// Define is set on a top-level short variable declaration (`x, y := f()`), which the
+	// kernel keeps as a session variable (`var x, y = f()`): the byte offset of its `:=` in
+	// Text. Text itself stays exactly the cell's.
+	Define *int `json:"define,omitempty"`
 }
 
 // ExprInfo is a lone expression statement: its exact source (without trailing comments),
@@ -459,8 +463,46 @@ func (c *cell) classify(sp span) (u Unit, validated bool, err *cellError) {
 		}
 		return u, true, stmtErr
 	}
+	if names, at, ok := c.shortVarDecl(sp); ok {
+		u.Kind, u.Names, u.Define = "var", names, &at
+		return u, true, nil
+	}
 	u.Expr = c.loneExpr(sp)
 	return u, false, nil
+}
+
+// shortVarDecl reports a span that is one short variable declaration of plain names
+// (`x := 1`, `a, err := f()`): its names and the offset of `:=` in the span's text.
+func (c *cell) shortVarDecl(sp span) (names []string, at int, ok bool) {
+	text := c.src[sp.start:sp.end]
+	if !strings.Contains(text, ":=") {
+		return nil, 0, false
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", stmtPrefix+text+stmtSuffix, parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) != 1 {
+		return nil, 0, false
+	}
+	fd, isFunc := f.Decls[0].(*ast.FuncDecl)
+	if !isFunc || fd.Body == nil || len(fd.Body.List) != 1 {
+		return nil, 0, false
+	}
+	as, isAssign := fd.Body.List[0].(*ast.AssignStmt)
+	if !isAssign || as.Tok != token.DEFINE {
+		return nil, 0, false
+	}
+	for _, lhs := range as.Lhs {
+		id, isIdent := lhs.(*ast.Ident)
+		if !isIdent {
+			return nil, 0, false
+		}
+		names = append(names, id.Name)
+	}
+	at = fset.Position(as.TokPos).Offset - len(stmtPrefix)
+	if at < 0 || at+2 > len(text) || text[at:at+2] != ":=" {
+		return nil, 0, false
+	}
+	return names, at, true
 }
 
 // loneExpr reports a span that is a single expression statement. A span that does not

@@ -134,9 +134,9 @@ func TestSplitPositions(t *testing.T) {
 	src := "\n\nvar a = 1; /* c */ b := 2 /* d */; c := 3\n\t\tx := 4"
 	want := []unitSummary{
 		{"var", "a", 3, 1, "var a = 1"},
-		{"stmt", "", 3, 12, "/* c */ b := 2 /* d */"},
-		{"stmt", "", 3, 36, "c := 3"},
-		{"stmt", "", 4, 3, "x := 4"},
+		{"var", "b", 3, 12, "/* c */ b := 2 /* d */"},
+		{"var", "c", 3, 36, "c := 3"},
+		{"var", "x", 4, 3, "x := 4"},
 	}
 	if got := summarize(mustSplit(t, src)); !reflect.DeepEqual(got, want) {
 		t.Fatalf("got\n%#v\nwant\n%#v", got, want)
@@ -144,6 +144,32 @@ func TestSplitPositions(t *testing.T) {
 	// Columns count bytes, as Go reports them: "é" is two.
 	if u := mustSplit(t, `s := "é"; t := 1`); u[1].Col != 12 {
 		t.Errorf("byte column: got %d, want 12", u[1].Col)
+	}
+}
+
+func TestSplitShortVarDecl(t *testing.T) {
+	// A top-level `:=` of plain names is a session variable; the text stays the cell's and
+	// Define points at its `:=`.
+	units := mustSplit(t, "a, err := f() // why\nx := []int{1}\nm[k] := 1\ny, z = 1, 2\nfor i := 0; i < 1; i++ {\n}")
+	want := []struct {
+		kind, names string
+		define      int
+	}{{"var", "a,err", 7}, {"var", "x", 2}, {"stmt", "", -1}, {"stmt", "", -1}, {"stmt", "", -1}}
+	if len(units) != len(want) {
+		t.Fatalf("got %#v", summarize(units))
+	}
+	for i, w := range want {
+		u := units[i]
+		at := -1
+		if u.Define != nil {
+			at = *u.Define
+			if u.Text[at:at+2] != ":=" {
+				t.Errorf("unit %d: define %d does not point at := in %q", i, at, u.Text)
+			}
+		}
+		if u.Kind != w.kind || strings.Join(u.Names, ",") != w.names || at != w.define {
+			t.Errorf("unit %d: got %s %v define %d, want %+v", i, u.Kind, u.Names, at, w)
+		}
 	}
 }
 
@@ -324,7 +350,7 @@ func TestServe(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	want := []string{
-		`{"id":1,"units":[{"kind":"stmt","names":[],"line":1,"col":1,"text":"x := 1","group":false}]}`,
+		`{"id":1,"units":[{"kind":"var","names":["x"],"line":1,"col":1,"text":"x := 1","group":false,"define":2}]}`,
 		`{"error":{"line":0,"col":0,"msg":"bad request: invalid character 'o' in literal null (expecting 'u')"}}`,
 		`{"error":{"line":0,"col":0,"msg":"unknown op \"nope\""}}`,
 		`{"id":"a","status":"incomplete"}`,

@@ -7,6 +7,7 @@
 
 import { KIND_ORDER, KINDS, ONLY_KINDS, byPosition, countKinds, shownMessage, summarizeKinds, whyLines } from "../../decisions.js";
 import { el, highlightGoLines } from "./dom.js";
+import { funcMatches } from "../../../kernel/go/funcnames.js";
 import type { DiagnosticKind, EscapeDiagnostic, EscapeReport } from "../../../kernel/reports/index.js";
 
 /** Which kind tints a line that has several: the most consequential. */
@@ -63,7 +64,7 @@ export class EscapeView {
   }
 
   private visible(d: Item): boolean {
-    return !this.hidden.has(d.kind) && (this.func === undefined || d.func === this.func);
+    return !this.hidden.has(d.kind) && (this.func === undefined || funcMatches(this.func, d));
   }
 
   private render(): void {
@@ -88,7 +89,7 @@ export class EscapeView {
     const bar = el("div", { className: "goperf-toolbar", role: "toolbar", "aria-label": "decision kinds" });
     const present = KIND_ORDER.filter((k) => this.items.some((d) => d.kind === k));
     for (const kind of present) {
-      const count = this.items.filter((d) => d.kind === kind && (this.func === undefined || d.func === this.func)).length;
+      const count = this.items.filter((d) => d.kind === kind && (this.func === undefined || funcMatches(this.func, d))).length;
       const on = !this.hidden.has(kind);
       const button = el(
         "button",
