@@ -357,9 +357,13 @@ export class Session {
     return Object.freeze({ ...candidate, base: this.state });
   }
 
-  /** Forgets every declaration (%reset); the toolchain, module requirements, arguments and environment stay. */
-  reset(): void {
-    this.state = emptyState(this.state.modules);
+  /**
+   * Forgets every declaration (%reset); the toolchain, arguments and environment stay, and the
+   * module requirements (%get, %use, fetched imports) unless `modules` (%reset --modules).
+   */
+  reset(options: { modules?: boolean } = {}): void {
+    const modules = options.modules ? initialModules(goMod(goLineFor(this.localGo?.version ?? "go1.24"))) : this.state.modules;
+    this.state = emptyState(modules);
     this.cells.clear();
   }
 

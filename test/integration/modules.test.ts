@@ -130,6 +130,13 @@ describe("third-party modules (real go, a module proxy on disk)", function () {
     const b = reportWith<BenchReport>(ok(await k.execute(`%bench -count 1 -benchtime 1000x hello.Make(100)`)), "application/vnd.goperf.bench.v1+json");
     expect(b.benchmarks[0].summary.allocs_per_op?.value).to.equal(1);
   });
+
+  it("%reset keeps the requirements; %reset --modules forgets them too", async () => {
+    ok(await k.execute("%reset"));
+    expect(requires(ok(await k.execute("%mod")))).to.have.length(1);
+    ok(await k.execute("%reset --modules"));
+    expect(requires(ok(await k.execute("%mod")))).to.deep.equal([]);
+  });
 });
 
 describe("module errors without a proxy (real go)", function () {
