@@ -234,6 +234,12 @@ async function measure(
     const trace = kind === "gc" ? parseGcTrace(stderr) : null;
     if (trace?.rest.trim()) ctx.sink.stream("stderr", trace.rest.replace(/^\n+/, ""));
     if (ctx.signal.aborted) return error ?? { ename: "Interrupted", evalue: "the cell was interrupted", traceback: ["Interrupted: the cell was interrupted"] };
+    // A panic reaches stderr (the session reads it as the program's death) and may end the binary
+    // before testing's "--- FAIL" line is read: a profile runs one benchmark, so it is the one that
+    // failed when it gave no result (as %bench names the benchmark it was in).
+    if (error && output.failures.length === 0 && !output.results.some((r) => r.name === benchmark)) {
+      output.failures.push({ name: benchmark, output: error.traceback.length ? error.traceback : [`${error.ename}: ${error.evalue}`] });
+    }
     if (output.failures.length) {
       const text = `${output.failures.map((f) => f.name).join(", ")} failed`;
       return { ename: "BenchmarkFailed", evalue: text, traceback: output.failures.flatMap((f) => [`--- FAIL: ${f.name}`, ...f.output]) };
