@@ -68,7 +68,9 @@ function testFiles() {
   return fs
     .readdirSync(testsDir)
     .filter((f) => f.endsWith('.test.js'))
-    .filter((f) => only.length === 0 || only.some((word) => f.includes(word)))
+    // The Enterprise Gateway suite runs only when named (npm run test:gateway): it is not reliable
+    // yet (README, "Enterprise Gateway").
+    .filter((f) => (only.length === 0 ? !f.includes('gateway') : only.some((word) => f.includes(word))))
     .sort()
     .map((f) => path.join(testsDir, f));
 }
