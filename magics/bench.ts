@@ -177,6 +177,13 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
         const why = ctx.signal.aborted ? ["interrupted before this size finished (it may hang or need a shorter -benchtime)"] : error.traceback.length ? error.traceback : [`${error.ename}: ${error.evalue}`];
         if (!ctx.signal.aborted || sweepVars) out.failures.push({ name: out.unfinished, output: why });
       }
+      // A panic in a benchmark's first b.N = 1 call can end the binary before testing names the
+      // benchmark or its "--- FAIL" line is read: when one selected benchmark gave nothing, it is the
+      // one that failed (the same answer whichever of the program's streams arrived first).
+      if (error && !ctx.signal.aborted && out.failures.length === 0) {
+        const silent = selected.filter((n) => !out.results.some((r) => r.name === n || r.name.startsWith(`${n}/`)));
+        if (silent.length === 1) out.failures.push({ name: silent[0], output: error.traceback.length ? error.traceback : [`${error.ename}: ${error.evalue}`] });
+      }
       return out;
     };
     let output = await run(flags);
