@@ -2,23 +2,10 @@
 // rows are: %asm's round trip against `go build -gcflags=-S` of the same package (target ≤ 0.5x),
 // and %layout of a cell with ten structs (target under 100 ms) against `go build` of those structs.
 
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { KernelClient } from "../kernel/client/client.js";
-import { compareRow, time, type Row } from "./measure.js";
-
-function rawModule(): string {
-  const dir = mkdtempSync(join(tmpdir(), "goperf-bench-raw-"));
-  writeFileSync(join(dir, "go.mod"), "module raw\n\ngo 1.24\n");
-  return dir;
-}
-
-function go(dir: string, ...argv: string[]): void {
-  const r = spawnSync("go", argv, { cwd: dir, encoding: "utf8", env: { ...process.env, GOTOOLCHAIN: "local" } });
-  if (r.status !== 0) throw new Error(`go ${argv.join(" ")}: ${r.stderr}`);
-}
+import { compareRow, go, rawModule, time, type Row } from "./measure.js";
 
 function ok(x: Awaited<ReturnType<KernelClient["execute"]>>): void {
   if (x.reply.content.status !== "ok") throw new Error(`cell failed: ${JSON.stringify(x.reply.content)}`);

@@ -1,8 +1,9 @@
 // Timing and formatting for the side-by-side benchmarks.
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median } from "../kernel/go/stats.js";
 
@@ -46,4 +47,17 @@ export function rss(pid: number): number {
 
 export function goVersion(): string {
   return spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8" }).stdout.trim();
+}
+
+/** A scratch module for the raw commands, laid out as the kernel lays out its own. */
+export function rawModule(): string {
+  const dir = mkdtempSync(join(tmpdir(), "goperf-bench-raw-"));
+  writeFileSync(join(dir, "go.mod"), "module raw\n\ngo 1.24\n");
+  return dir;
+}
+
+/** The raw go command in `dir` (GOTOOLCHAIN=local); a failure throws, except -m=2's output on stderr. */
+export function go(dir: string, ...argv: string[]): void {
+  const r = spawnSync("go", argv, { cwd: dir, encoding: "utf8", env: { ...process.env, GOTOOLCHAIN: "local" } });
+  if (r.status !== 0 && !argv.includes("-gcflags=-m=2")) throw new Error(`go ${argv.join(" ")}: ${r.stderr}`);
 }

@@ -6,30 +6,18 @@
 // Usage: node dist/bench/run.js [--rounds N] [--only NAME,...] [--no-readme]
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { KernelClient } from "../kernel/client/client.js";
 import { asmCell, layoutCell } from "./compiled.js";
-import { ROOT, compareRow, goVersion, rss, time, type Row } from "./measure.js";
+import { ROOT, compareRow, go, goVersion, rawModule, rss, time, type Row } from "./measure.js";
 import { localProxy } from "../test/helpers/modproxy.js";
 
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf("--rounds") + 1]) || 7;
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : null;
 const wanted = (name: string) => !only || only.includes(name);
-
-/** A scratch module for the raw commands, laid out as the kernel lays out its own. */
-function rawModule(): string {
-  const dir = mkdtempSync(join(tmpdir(), "goperf-bench-raw-"));
-  writeFileSync(join(dir, "go.mod"), "module raw\n\ngo 1.24\n");
-  return dir;
-}
-
-function go(dir: string, ...argv: string[]): void {
-  const r = spawnSync("go", argv, { cwd: dir, encoding: "utf8", env: { ...process.env, GOTOOLCHAIN: "local" } });
-  if (r.status !== 0 && !argv.includes("-gcflags=-m=2")) throw new Error(`go ${argv.join(" ")}: ${r.stderr}`);
-}
 
 const SQUARE = "func Square(n int) int { return n * n }";
 
