@@ -80,3 +80,26 @@ func StashGlobal(x, y int) {
 export const DRILL2 = `func A() *int { x := 1; return &x }
 func B() int { x := 1; p := &x; return *p }
 func C(w io.Writer) { fmt.Fprint(w, 1<<20) }`;
+
+/** Experiments 4 and 6 as benchmarks (the closures, the global): %bench's and %profile's tests run them. */
+export const CLOSURE_BENCHMARKS = [
+  "var nums = []int{1, 2, 3, 4}",
+  "",
+  "func BenchmarkClosureLocal(b *testing.B) {",
+  "\tfor b.Loop() {",
+  "\t\tSumLocally(nums)",
+  "\t}",
+  "}",
+  "",
+  "func BenchmarkClosureEscape(b *testing.B) {",
+  "\tfor i := 0; i < b.N; i++ {",
+  "\t\tMakeCounter()",
+  "\t}",
+  "}",
+  "",
+  "func BenchmarkStashGlobal(b *testing.B) {",
+  "\tfor b.Loop() {",
+  "\t\tStashGlobal(1, 2)",
+  "\t}",
+  "}",
+].join("\n");

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { KernelClient, type Exchange } from "../../kernel/client/client.js";
 import type { BenchReport } from "../../kernel/reports/index.js";
 import { errorOf, reportWith } from "../helpers/outputs.js";
-import { CLOSURES, DRILL2, GLOBALS, POINTS, SQUARES } from "../helpers/ch01.js";
+import { CLOSURES, CLOSURE_BENCHMARKS, DRILL2, GLOBALS, POINTS, SQUARES } from "../helpers/ch01.js";
 
 const MIME = "application/vnd.goperf.bench.v1+json";
 
@@ -89,27 +89,7 @@ describe("%bench (real toolchain, Chapter 1)", function () {
   });
 
   it("Experiment 4 and 6: a local closure allocates nothing; an escaping one allocates; StashGlobal 1 (16 B/op)", async () => {
-    const cell = [
-      "var nums = []int{1, 2, 3, 4}",
-      "",
-      "func BenchmarkClosureLocal(b *testing.B) {",
-      "\tfor b.Loop() {",
-      "\t\tSumLocally(nums)",
-      "\t}",
-      "}",
-      "",
-      "func BenchmarkClosureEscape(b *testing.B) {",
-      "\tfor i := 0; i < b.N; i++ {",
-      "\t\tMakeCounter()",
-      "\t}",
-      "}",
-      "",
-      "func BenchmarkStashGlobal(b *testing.B) {",
-      "\tfor b.Loop() {",
-      "\t\tStashGlobal(1, 2)",
-      "\t}",
-      "}",
-    ].join("\n");
+    const cell = CLOSURE_BENCHMARKS;
     const r = reportOf(await k.execute(`%bench ${FAST}\n${cell}`));
     const { closureEscape } = forRelease(release);
     expect(allocs(r), `Go ${release}`).to.deep.equal({ BenchmarkClosureLocal: [0, 0], BenchmarkClosureEscape: closureEscape, BenchmarkStashGlobal: [1, 16] });

@@ -6,7 +6,7 @@ import { KernelClient, type Exchange } from "../../kernel/client/client.js";
 import { PROFILE_MIME, type ProfileReport } from "../../kernel/reports/profile.js";
 import type { BenchReport } from "../../kernel/reports/index.js";
 import { bundleWith, errorOf, reportWith } from "../helpers/outputs.js";
-import { CLOSURES, GLOBALS, POINTS, SQUARES } from "../helpers/ch01.js";
+import { CLOSURES, CLOSURE_BENCHMARKS, GLOBALS, POINTS, SQUARES } from "../helpers/ch01.js";
 
 const BENCH_MIME = "application/vnd.goperf.bench.v1+json";
 const FAST = "-benchtime 20000x -count 1";
@@ -34,27 +34,7 @@ describe("%profile (real toolchain, Chapter 1)", function () {
       expect(x.reply.content.status).to.equal("ok");
       cells[name] = x.reply.content.execution_count as number;
     }
-    const benches = [
-      "var nums = []int{1, 2, 3, 4}",
-      "",
-      "func BenchmarkClosureLocal(b *testing.B) {",
-      "\tfor b.Loop() {",
-      "\t\tSumLocally(nums)",
-      "\t}",
-      "}",
-      "",
-      "func BenchmarkClosureEscape(b *testing.B) {",
-      "\tfor i := 0; i < b.N; i++ {",
-      "\t\tMakeCounter()",
-      "\t}",
-      "}",
-      "",
-      "func BenchmarkStashGlobal(b *testing.B) {",
-      "\tfor b.Loop() {",
-      "\t\tStashGlobal(1, 2)",
-      "\t}",
-      "}",
-    ].join("\n");
+    const benches = CLOSURE_BENCHMARKS;
     const x = await k.execute(benches);
     expect(x.reply.content.status).to.equal("ok");
     cells.BENCHES = x.reply.content.execution_count as number;
