@@ -36,8 +36,9 @@ export interface ExecuteContext {
   silent: boolean;
   sink: OutputSink;
   /**
-   * Asks the front end for a line (input_request on the stdin channel); null when the request is
-   * interrupted. Absent when the execute_request did not allow stdin.
+   * Asks the front end for a line (input_request on the stdin channel). An interrupt rejects it
+   * rather than answering end of file: a program that read EOF could run on (and print) before the
+   * interrupt's signal reaches it. Absent when the execute_request did not allow stdin.
    */
   input?: (prompt: string) => Promise<string | null>;
 }
@@ -84,7 +85,7 @@ export class Handler {
   private received = 0;
   private shuttingDown = false;
   /** The input_request waiting for its input_reply (one at a time: cells run one at a time). */
-  private pendingInput: ((value: string | null) => void) | null = null;
+  private pendingInput: { answer: (value: string) => void; cancel: () => void } | null = null;
 
   constructor(
     private readonly executor: Executor,
@@ -155,7 +156,7 @@ export class Handler {
       case "comm_info_request":
         return Promise.resolve({ status: "ok", comms: {} });
       case "interrupt_request":
-        this.answerInput(null);
+        this.cancelInput();
         this.executor.interrupt();
         return Promise.resolve({ status: "ok" });
       case "shutdown_request":
@@ -194,9 +195,9 @@ export class Handler {
     const cellId = typeof message.metadata.cellId === "string" ? message.metadata.cellId : undefined;
     const input = req.allow_stdin
       ? (prompt: string) =>
-          new Promise<string | null>((resolve) => {
-            this.answerInput(null);
-            this.pendingInput = resolve;
+          new Promise<string | null>((resolve, reject) => {
+            this.cancelInput();
+            this.pendingInput = { answer: resolve, cancel: () => reject(new Error("input request interrupted")) };
             void this.out.reply("stdin", "input_request", { prompt, password: false }, message);
           })
       : undefined;
@@ -207,7 +208,7 @@ export class Handler {
       this.options.log(`execute failed: ${(err as Error).stack ?? err}`);
       outcome = { status: "error", ename: "KernelError", evalue: String((err as Error).message ?? err), traceback: [] };
     }
-    this.answerInput(null);
+    this.cancelInput();
     if (outcome.status === "ok") {
       return { status: "ok", execution_count: count, user_expressions: {}, payload: outcome.payload ?? [] };
     }
@@ -217,10 +218,16 @@ export class Handler {
     return { status: "error", execution_count: count, ename, evalue, traceback };
   }
 
-  private answerInput(value: string | null): void {
+  private answerInput(value: string): void {
     const pending = this.pendingInput;
     this.pendingInput = null;
-    pending?.(value);
+    pending?.answer(value);
+  }
+
+  private cancelInput(): void {
+    const pending = this.pendingInput;
+    this.pendingInput = null;
+    pending?.cancel();
   }
 
   /** A request queued behind a failed cell: answered, never run (as ipykernel does). */

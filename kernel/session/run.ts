@@ -18,8 +18,9 @@ export interface OutputCallbacks {
   display?(data: Bundle, metadata: Record<string, unknown>, displayId?: string): void;
   update?(displayId: string, data: Bundle, metadata: Record<string, unknown>): void;
   /**
-   * A line of input for a program that waits on stdin (null: end of file). Without it stdin is
-   * /dev/null: a read gets end of file at once (benchmarks, tests).
+   * A line of input for a program that waits on stdin (null: end of file; a rejection: no answer, and
+   * stdin stays open until the program ends). Without it stdin is /dev/null: a read gets end of file
+   * at once (benchmarks, tests).
    */
   input?(): Promise<string | null>;
 }
