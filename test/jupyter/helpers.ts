@@ -165,9 +165,9 @@ export interface JupyterServer {
 
 /**
  * Starts `jupyter server|lab|notebook` on 127.0.0.1, a free port, a random token, serving `rootDir`,
- * and waits (at most 60 s) until /api/status answers.
+ * and waits (at most 60 s) until /api/status answers. `env`: the server's environment (default: this process's).
  */
-export async function startJupyter(app: "server" | "lab" | "notebook", rootDir: string, extraArgs: string[] = []): Promise<JupyterServer> {
+export async function startJupyter(app: "server" | "lab" | "notebook", rootDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<JupyterServer> {
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const args = [
@@ -181,7 +181,7 @@ export async function startJupyter(app: "server" | "lab" | "notebook", rootDir: 
     `--ServerApp.root_dir=${rootDir}`,
     ...extraArgs,
   ];
-  const child = spawn(venvBin("jupyter"), args, { cwd: rootDir, env: process.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(venvBin("jupyter"), args, { cwd: rootDir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout!.setEncoding("utf8").on("data", (t: string) => (log += t));
   child.stderr!.setEncoding("utf8").on("data", (t: string) => (log += t));

@@ -46,20 +46,9 @@ function errorText(e: Executed): string {
   return c.status === "error" ? `${c.ename}: ${c.evalue}` : c.status;
 }
 
-/**
- * The kernel_info of a new connection. Behind Enterprise Gateway 3.3 (jupyter_server 1.24 inside
- * it), the first websocket to a kernel that is still starting is dropped and replaced ("Replacing
- * stale connection" in the gateway's log), and what the client sent on it gets no answer: a client
- * that hears nothing for 20 s reconnects once, as JupyterLab's reconnect button would. A local
- * server answers at once, so there this is the plain wait.
- */
-async function kernelInfo(kernel: Kernel.IKernelConnection): Promise<KernelMessage.IInfoReply> {
-  try {
-    return await within(kernel.info, 20_000, "kernel_info");
-  } catch {
-    kernel.reconnect();
-    return within(kernel.info, 40_000, "kernel_info after reconnecting once");
-  }
+/** The kernel_info of a new connection, bounded. */
+function kernelInfo(kernel: Kernel.IKernelConnection): Promise<KernelMessage.IInfoReply> {
+  return within(kernel.info, 30_000, "kernel_info");
 }
 
 /** What a suite runs against: the server the front end talks to, and how to stop what stands behind it. */
@@ -67,11 +56,8 @@ export interface ServerUnderTest {
   server: JupyterServer;
   /** Stops whatever else the setup started (a gateway), after the server; throws on leftovers. */
   stopBehind?: () => Promise<void>;
-  /**
-   * Starts the goperf kernel before the session connects to it, and says which: behind a gateway,
-   * a websocket opened while the kernel starts is replaced as stale and carries nothing.
-   */
-  startKernel?: () => Promise<string>;
+  /** What else to show when a test fails (the gateway's log); the server's own log is shown anyway. */
+  logs?: () => string;
 }
 
 export function describeJupyterServer(title: string, start: () => Promise<ServerUnderTest>): void {
@@ -79,7 +65,7 @@ export function describeJupyterServer(title: string, start: () => Promise<Server
     this.timeout(CELL_MS + 60_000);
     let server: JupyterServer | undefined;
     let behind: (() => Promise<void>) | undefined;
-  let startKernel: (() => Promise<string>) | undefined;
+    let logs: (() => string) | undefined;
     let kernels: KernelManager | undefined;
     let sessions: SessionManager | undefined;
     let session: Session.ISessionConnection | undefined;
@@ -93,11 +79,18 @@ export function describeJupyterServer(title: string, start: () => Promise<Server
 
     before(async function () {
       this.timeout(90_000);
-      ({ server, stopBehind: behind, startKernel } = await start());
+      ({ server, stopBehind: behind, logs } = await start());
       const serverSettings = ServerConnection.makeSettings({ baseUrl: server.url, wsUrl: server.url.replace(/^http/, "ws"), token: server.token });
       kernels = new KernelManager({ serverSettings });
       sessions = new SessionManager({ kernelManager: kernels, serverSettings });
       await within(sessions.ready, 30_000, "the session manager");
+    });
+
+    // A failure says what the servers logged: a slow or unreachable gateway shows up there.
+    afterEach(function () {
+      const test = this.currentTest;
+      if (test?.state !== "failed" || !test.err || !server) return;
+      test.err.message += `\n--- Jupyter Server's log (end):\n${server.log().slice(-3000)}${logs ? `\n--- ${logs()}` : ""}`;
     });
 
     after(async function () {
@@ -121,10 +114,7 @@ export function describeJupyterServer(title: string, start: () => Promise<Server
 
     it("starts a session with the goperf kernel", async () => {
       session = await within(
-        (async () => {
-          const kernel = startKernel ? { id: await startKernel() } : { name: "goperf" };
-          return sessions!.startNew({ path: "services.ipynb", type: "notebook", name: "services.ipynb", kernel });
-        })(),
+        sessions!.startNew({ path: "services.ipynb", type: "notebook", name: "services.ipynb", kernel: { name: "goperf" } }),
         60_000,
         "starting a goperf session",
       );
