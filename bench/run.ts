@@ -11,6 +11,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { KernelClient } from "../kernel/client/client.js";
 import { asmCell, layoutCell } from "./compiled.js";
+import { gatewayCell } from "./gateway.js";
 import { ROOT, compareRow, go, goVersion, rawModule, rss, time, type Row } from "./measure.js";
 import { localProxy } from "../test/helpers/modproxy.js";
 
@@ -260,6 +261,7 @@ async function main(): Promise<void> {
   if (wanted("first")) rows.push(await firstCell());
   if (wanted("long")) rows.push(...(await longSession()));
   if (wanted("book")) rows.push(await bookCheck());
+  if (wanted("gateway")) rows.push(await gatewayCell(rounds));
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${goVersion()}, Node ${process.version}, ${rounds} rounds`;
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine} (\`npm run bench\`; medians, min–max in brackets).`,

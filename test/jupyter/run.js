@@ -3,14 +3,15 @@
 /**
  * `npm run test:jupyter`: the goperf kernel in real Jupyter front ends (after `npm run build`).
  *
- *   node test/jupyter/run.js [WORD...]    WORDs select test files by name (services, nbclient, lab)
+ *   node test/jupyter/run.js [WORD...]    WORDs select test files by name (services, nbclient, lab,
+ *                                         gateway: `npm run test:gateway`)
  *
  * 1. Makes `<repo>/.venv` (the conformance suite's venv) if it is missing and installs the pinned
  *    test/jupyter/requirements.txt into it (JupyterLab, Jupyter Server, Notebook 7, nbclient,
  *    nbconvert; the file includes test/conformance/requirements.txt, whose pins it agrees with),
  *    unless the stamp `.venv/.goperf-jupyter-requirements` holds the hash of both files already.
  *    Also `<repo>/.venv-gateway` with test/jupyter/gateway-requirements.txt (Enterprise Gateway's
- *    pins cannot share .venv).
+ *    pins cannot share .venv), when the gateway suite is among the files.
  * 2. Builds the JupyterLab renderer extension if it is missing or stale (renderers/jupyterlab/build.mjs).
  * 3. Installs the kernelspec and the extension into a fresh temporary JUPYTER_DATA_DIR
  *    (`node install.js`), with the runtime, config and settings dirs there too.
@@ -68,9 +69,7 @@ function testFiles() {
   return fs
     .readdirSync(testsDir)
     .filter((f) => f.endsWith('.test.js'))
-    // The Enterprise Gateway suite runs only when named (npm run test:gateway): it is not reliable
-    // yet (README, "Enterprise Gateway").
-    .filter((f) => (only.length === 0 ? !f.includes('gateway') : only.some((word) => f.includes(word))))
+    .filter((f) => only.length === 0 || only.some((word) => f.includes(word)))
     .sort()
     .map((f) => path.join(testsDir, f));
 }
