@@ -81,7 +81,7 @@ export async function gatewayCell(rounds: number): Promise<Row> {
     if (installed.status !== 0) throw new Error(`node install.js failed:\n${installed.stdout}${installed.stderr}`);
     gateway = await startGateway();
     servers.push(await startJupyter("server", freshDir("local-root")));
-    servers.push(await startJupyter("server", freshDir("gateway-root"), gatewayServerArgs(gateway), gatewayServerEnv()));
+    servers.push(await startJupyter("server", freshDir("gateway-root"), gatewayServerArgs(gateway), { env: gatewayServerEnv() }));
     local = await connect(servers[0]);
     remote = await connect(servers[1]);
     const fronts = [local, remote];

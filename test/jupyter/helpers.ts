@@ -165,9 +165,15 @@ export interface JupyterServer {
 
 /**
  * Starts `jupyter server|lab|notebook` on 127.0.0.1, a free port, a random token, serving `rootDir`,
- * and waits (at most 60 s) until /api/status answers. `env`: the server's environment (default: this process's).
+ * and waits (at most 60 s) until /api/status answers. `env`: the server's environment (default: this
+ * process's); `readyPath`: what must answer instead (/api/status asks a gateway, if there is one).
  */
-export async function startJupyter(app: "server" | "lab" | "notebook", rootDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<JupyterServer> {
+export async function startJupyter(
+  app: "server" | "lab" | "notebook",
+  rootDir: string,
+  extraArgs: string[] = [],
+  { env = process.env, readyPath = "api/status" }: { env?: NodeJS.ProcessEnv; readyPath?: string } = {},
+): Promise<JupyterServer> {
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const args = [
@@ -220,14 +226,14 @@ export async function startJupyter(app: "server" | "lab" | "notebook", rootDir: 
       throw new Error(`jupyter ${app} exited (${child.exitCode ?? child.signalCode}) before answering\n${log.slice(-4000)}`);
     }
     try {
-      const r = await fetch(`${url}api/status`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(2000) });
+      const r = await fetch(`${url}${readyPath}`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(2000) });
       if (r.ok) return server;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       killGroup(child, "SIGKILL");
-      throw new Error(`jupyter ${app} did not answer /api/status within ${SERVER_START_MS / 1000} s\n${log.slice(-4000)}`);
+      throw new Error(`jupyter ${app} did not answer /${readyPath} within ${SERVER_START_MS / 1000} s\n${log.slice(-4000)}`);
     }
     await delay(250);
   }
