@@ -91,8 +91,8 @@ export function gatewayServerArgs(gateway: Gateway): string[] {
   return [
     `--gateway-url=${gateway.url}`,
     `--GatewayClient.auth_token=${gateway.token}`,
-    // Bounds each request to the gateway (the websocket's connect too): slower than the tests' own
-    // bounds, so that a slow gateway fails a test (with the logs) rather than a server request.
+    // Bounds each request to the gateway (the websocket's connect too); the tests' own bounds are no
+    // longer, so a slow gateway fails a test with both logs rather than leaving a request pending.
     "--GatewayClient.request_timeout=60",
     "--ServerApp.kernel_websocket_connection_class=goperf_gateway_connection.GatewayWebSocketConnection",
   ];
