@@ -105,7 +105,11 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => void exit(0));
   process.on("exit", () => {
     killAllChildren();
-    session?.workspace.removeSync();
+    try {
+      session?.workspace.removeSync();
+    } catch (err) {
+      log(`could not remove the session dir: ${(err as Error).message}`);
+    }
   });
 }
 

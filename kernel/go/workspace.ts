@@ -64,11 +64,16 @@ export class Workspace {
     return join(this.dir, name);
   }
 
-  /** Synchronous so it also works from an exit handler. Idempotent. */
+  /**
+   * Synchronous so it also works from an exit handler. Idempotent. A go command still writing into
+   * the dir (a shutdown while the session warms up) can make a pass fail with ENOTEMPTY: retried,
+   * and if it still fails the dir counts as not removed, so the exit handler tries again after it
+   * has killed the children.
+   */
   removeSync(): void {
     if (this.removed) return;
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     this.removed = true;
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
