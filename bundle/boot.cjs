@@ -19,7 +19,8 @@ const vm = require('node:vm');
 const { createRequire } = require('node:module');
 
 const body = path.join(__dirname, 'kernel-body.cjs');
-const source = fs.readFileSync(body, 'utf8');
+// ASCII (bundle/build.mjs checks): read as latin1, a one-byte string with no UTF-8 decoding.
+const source = fs.readFileSync(body, 'latin1');
 const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'goperf', 'v8');
 const stat = fs.statSync(body);
 const cacheFile = path.join(cacheDir, `kernel-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.cache`);

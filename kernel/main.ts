@@ -3,13 +3,12 @@
 // module and all it imports: node dist/bundle/kernel.cjs CONNECTION_FILE (bundle/build.mjs)
 //
 // Start-up order, for a kernel that answers kernel_info about as soon as a bare Node could: load
-// zeromq, bind, answer. kernel_info's release comes from the go command's GOROOT/VERSION file
-// (go/goroot.ts). Everything else — the toolchain detection (`go env`), the watchdog, the scratch
+// zeromq, bind, load node:crypto while clients connect, answer. kernel_info's release comes from
+// the go command's GOROOT/VERSION file (go/goroot.ts). Everything else — the toolchain detection (`go env`), the watchdog, the scratch
 // module, the parser, the magics — is loaded by dynamic import and started after the first reply
 // has gone out, or by the first request that needs it. Where the release cannot be read that way,
 // the detection runs first and kernel_info waits for it.
 
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { Handler, type Executor, type Replier } from "./handler.js";
@@ -44,10 +43,11 @@ async function main(argv: string[]): Promise<void> {
   let killAllChildren = () => {};
   let handler: Handler | undefined;
   const early: [Channel, Message][] = [];
-  const transport = new Transport(
-    { connection, log, onMessage: (channel, message) => (handler ? handler.dispatch(channel, message) : early.push([channel, message])) },
-    randomUUID(),
-  );
+  const transport = new Transport({
+    connection,
+    log,
+    onMessage: (channel, message) => (handler ? handler.dispatch(channel, message) : early.push([channel, message])),
+  });
   await transport.bind();
 
   let session: Session | undefined;

@@ -9,10 +9,8 @@
 //
 // Node exposes the collection to JS only under --expose-gc; the flag is set here at run time and
 // applies to contexts created afterwards, so `gc` is taken from a fresh one: the kernel's command
-// line (the kernelspec) stays as it is, and nothing changes unless large frames arrive.
-
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+// line (the kernelspec) stays as it is, and nothing changes unless large frames arrive. node:v8
+// and node:vm load then, not at start (node:v8 alone is a few ms of a kernel's start-up).
 
 /** A message at least this large counts: a cell's code is rarely more than a few KiB. */
 export const LARGE_MESSAGE = 1024 * 1024;
@@ -27,19 +25,20 @@ let gc: (() => void) | null | undefined;
 export function droppedLarge(bytes: number): void {
   pending += bytes;
   if (pending < LARGE_TOTAL || timer) return;
-  timer = setTimeout(collect, DELAY_MS);
+  timer = setTimeout(() => void collect(), DELAY_MS);
   timer.unref();
 }
 
-function collect(): void {
+async function collect(): Promise<void> {
   timer = undefined;
   pending = 0;
-  gc ??= exposeGc();
+  gc ??= await exposeGc();
   gc?.();
 }
 
-function exposeGc(): (() => void) | null {
+async function exposeGc(): Promise<(() => void) | null> {
   try {
+    const [{ setFlagsFromString }, { runInNewContext }] = await Promise.all([import("node:v8"), import("node:vm")]);
     setFlagsFromString("--expose-gc");
     const fn = runInNewContext("gc") as unknown;
     return typeof fn === "function" ? (fn as () => void) : null;

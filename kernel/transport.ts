@@ -2,14 +2,11 @@
 // It binds the five sockets of a connection file, verifies and decodes what arrives,
 // and signs and sends what leaves, one send at a time per socket.
 
-import { createRequire } from "node:module";
-import type * as Zmq from "zeromq";
-
-// zeromq is a CommonJS package: imported from ESM, Node would first scan its source for export
-// names (cjs-module-lexer), a quarter of the kernel's start-up work. Required, it is just loaded.
-const zmq = createRequire(import.meta.url)("zeromq") as typeof Zmq;
+// In the kernel as the kernelspec starts it (dist/bundle, bundle/build.mjs) zeromq's JavaScript is
+// part of the bundle and its native addon is loaded from the path found at build time.
+import * as zmq from "zeromq";
 import type { ConnectionInfo, Header, Message } from "./protocol.js";
-import { DigestHistory, MAX_FRAME_BYTES, Signer, decode, encode, newHeader, signatureOf } from "./wire.js";
+import { DigestHistory, MAX_FRAME_BYTES, Signer, decode, encode, newHeader, nodeCrypto, signatureOf } from "./wire.js";
 import { LARGE_MESSAGE, droppedLarge } from "./memory.js";
 
 export type Channel = "shell" | "control" | "stdin";
@@ -31,7 +28,7 @@ export interface TransportOptions {
 /** Serializes sends on one socket: zeromq refuses concurrent sends (EBUSY). */
 class SendQueue {
   private tail: Promise<void> = Promise.resolve();
-  constructor(private readonly socket: Zmq.Writable, private readonly log: (line: string) => void) {}
+  constructor(private readonly socket: zmq.Writable, private readonly log: (line: string) => void) {}
 
   send(frames: Buffer[]): Promise<void> {
     const next = this.tail.then(() => this.socket.send(frames)).catch((err: Error) => this.log(`send failed: ${err.message}`));
@@ -41,16 +38,15 @@ class SendQueue {
 }
 
 export class Transport {
-  readonly session: string;
+  private sessionId?: string;
   private readonly signer: Signer;
-  private readonly sockets: { shell: Zmq.Router; control: Zmq.Router; stdin: Zmq.Router; iopub: Zmq.Publisher; hb: Zmq.Reply };
+  private readonly sockets: { shell: zmq.Router; control: zmq.Router; stdin: zmq.Router; iopub: zmq.Publisher; hb: zmq.Reply };
   private readonly queues: Record<Channel | "iopub", SendQueue>;
   private closed = false;
   /** Signatures already accepted: a verified message seen twice is a replay, dropped. */
   private readonly digests = new DigestHistory();
 
-  constructor(private readonly options: TransportOptions, session: string) {
-    this.session = session;
+  constructor(private readonly options: TransportOptions) {
     this.signer = new Signer(options.connection.key, options.connection.signature_scheme || "hmac-sha256");
     this.sockets = {
       shell: new zmq.Router(),
@@ -84,6 +80,13 @@ export class Transport {
     ]);
     void this.heartbeat();
     for (const channel of ["shell", "control", "stdin"] as const) void this.receive(channel);
+    // Clients connect from now on; the first message's signature needs node:crypto meanwhile.
+    nodeCrypto();
+  }
+
+  /** This kernel's session id, a UUID (made once bound: see wire.ts's nodeCrypto). */
+  get session(): string {
+    return (this.sessionId ??= nodeCrypto().randomUUID());
   }
 
   /** Reply on a ROUTER socket, routed back to the request's sender. */

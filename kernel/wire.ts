@@ -1,7 +1,7 @@
 // The pure wire layer: multipart frames <-> messages, HMAC signing and verification.
 // No sockets here; transport.ts and the client feed it frames.
 
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { createRequire } from "node:module";
 import type { Header, Message } from "./protocol.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
 
@@ -10,6 +10,16 @@ const DELIMITER_BYTES = Buffer.from(DELIMITER);
 
 /** Frames larger than this are refused before any JSON parsing (a frame is at most a cell's code). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+let crypto: typeof import("node:crypto") | undefined;
+
+/**
+ * node:crypto, loaded at its first use rather than at start: a kernel binds its sockets first, and
+ * a client's connection proceeds (in zeromq's own thread) while this loads.
+ */
+export function nodeCrypto(): typeof import("node:crypto") {
+  return (crypto ??= createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto"));
+}
 
 export class Signer {
   private readonly key: Buffer;
@@ -28,7 +38,7 @@ export class Signer {
 
   sign(frames: Buffer[]): string {
     if (!this.enabled) return "";
-    const hmac = createHmac(this.algorithm, this.key);
+    const hmac = nodeCrypto().createHmac(this.algorithm, this.key);
     for (const frame of frames) hmac.update(frame);
     return hmac.digest("hex");
   }
@@ -37,7 +47,7 @@ export class Signer {
   verify(signature: Buffer, frames: Buffer[]): boolean {
     if (!this.enabled) return true;
     const expected = Buffer.from(this.sign(frames), "ascii");
-    return signature.length === expected.length && timingSafeEqual(signature, expected);
+    return signature.length === expected.length && nodeCrypto().timingSafeEqual(signature, expected);
   }
 }
 
@@ -123,7 +133,7 @@ export function encode(message: Omit<Message, "buffers"> & { buffers?: Buffer[] 
 
 export function newHeader(msgType: string, session: string, username = "kernel"): Header {
   return {
-    msg_id: randomUUID(),
+    msg_id: nodeCrypto().randomUUID(),
     session,
     username,
     date: new Date().toISOString(),

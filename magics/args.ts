@@ -86,7 +86,7 @@ export function parseArgs(spec: CommandSpec, words: string[]): Parsed {
   return { options, args };
 }
 
-const DURATION = /^(\d+x|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
+const DURATION = /^(\d+x|(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+)$/;
 
 function convert(spec: CommandSpec, option: OptionSpec, raw: string): string | number {
   const fail = (why: string): never => {

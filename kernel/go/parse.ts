@@ -138,7 +138,7 @@ export class CellParser {
     throw protocolError("uses", res);
   }
 
-  /** Package name → import path for the standard library under `goroot`. */
+  /** Package name to import path for the standard library under `goroot`. */
   async stdlib(goroot: string): Promise<Record<string, string>> {
     const res = await this.request({ op: "stdlib", goroot });
     const pkgs = res.packages;
