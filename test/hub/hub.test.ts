@@ -9,12 +9,32 @@ import { expect } from "chai";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { delay, freePort, within } from "../jupyter/helpers.js";
 
 const ESCAPE_MIME = "application/vnd.goperf.escape.v1+json";
 const BENCH_MIME = "application/vnd.goperf.bench.v1+json";
 const START_MS = 120_000;
+
+/** The WebSocket client @jupyterlab/services itself uses under Node (ws, its dependency; no @types here). */
+type WebSocketClass = new (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }) => WebSocket;
+const NodeWebSocket = createRequire(import.meta.url)("ws") as WebSocketClass;
+
+/**
+ * A WebSocket that authenticates with an Authorization header, as a non-browser client does.
+ * JupyterHub's single-user server reads ?token= on a websocket only when the request says it comes
+ * from a browser (Sec-Fetch-Mode: websocket, JupyterHub >= 5), so the token @jupyterlab/services
+ * puts in the URL is ignored there and the handshake is refused (403 "Couldn't authenticate
+ * WebSocket connection"), which left kernel_info waiting forever.
+ */
+function authenticatedWebSocket(token: string): WebSocketClass {
+  return class extends NodeWebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { Authorization: `token ${token}` } });
+    }
+  };
+}
 
 function required(name: string): string {
   const value = process.env[name];
@@ -167,6 +187,8 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
       process.kill(-hub.pid!, "SIGTERM");
       await within(exited, 30_000, "jupyterhub stopping").catch(() => process.kill(-hub!.pid!, "SIGKILL"));
     }
+    // The whole log, kept where the run was told to (the run's temp dir goes at the end).
+    if (process.env.GOPERF_HUB_LOG) writeFileSync(process.env.GOPERF_HUB_LOG, hubLog);
   });
 
   afterEach(function () {
@@ -191,7 +213,7 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
     await Promise.all(
       users.map(async (u) => {
         const base = `${url}user/${u.name}/`;
-        const serverSettings = ServerConnection.makeSettings({ baseUrl: base, wsUrl: base.replace(/^http/, "ws"), token });
+        const serverSettings = ServerConnection.makeSettings({ baseUrl: base, wsUrl: base.replace(/^http/, "ws"), token, WebSocket: authenticatedWebSocket(token) as unknown as typeof WebSocket });
         u.kernels = new KernelManager({ serverSettings });
         u.sessions = new SessionManager({ kernelManager: u.kernels, serverSettings });
         await within(u.sessions.ready, 60_000, `${u.name}'s session manager`);
