@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { delay, freePort, within } from "../jupyter/helpers.js";
 
 const ESCAPE_MIME = "application/vnd.goperf.escape.v1+json";
@@ -81,13 +81,26 @@ function processesOf(uid: number): { pid: number; cmdline: string }[] {
   return found;
 }
 
+/** The private root that holds `u`'s scratch dirs: the ancestor of the scratch dir named goperf-UID. */
+function privateRootOf(u: User): string {
+  let dir = u.scratch!;
+  while (basename(dir) !== `goperf-${u.uid}`) {
+    if (dirname(dir) === dir) throw new Error(`${u.scratch} is not under a goperf-${u.uid} dir`);
+    dir = dirname(dir);
+  }
+  return dir;
+}
+
 const kernelsOf = (u: User) => processesOf(u.uid).filter((p) => p.cmdline.includes(join("dist", "bundle", "kernel.cjs")));
 
-async function execute(kernel: Kernel.IKernelConnection, code: string): Promise<{ reply: KernelMessage.IExecuteReplyMsg; iopub: KernelMessage.IIOPubMessage[] }> {
+async function execute(user: string, kernel: Kernel.IKernelConnection, code: string): Promise<{ reply: KernelMessage.IExecuteReplyMsg; iopub: KernelMessage.IIOPubMessage[] }> {
+  const started = Date.now();
   const future = kernel.requestExecute({ code, stop_on_error: true, store_history: true });
   const iopub: KernelMessage.IIOPubMessage[] = [];
   future.onIOPub = (msg) => void iopub.push(msg);
   const reply = (await within(future.done, START_MS, `the cell ${JSON.stringify(code.slice(0, 40))}`)) as KernelMessage.IExecuteReplyMsg;
+  // Where a slow run spends its time (printed, never asserted).
+  console.log(`      ${user}: ${JSON.stringify(code.split("\n")[0].slice(0, 40))} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { reply, iopub };
 }
 
@@ -229,41 +242,53 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
     await Promise.all(
       users.map(async (u) => {
         const k = u.session!.kernel!;
-        const decl = await execute(k, "//go:noinline\nfunc NewP(x int) *int {\n\tp := x\n\treturn &p\n}");
+        const decl = await execute(u.name, k, "//go:noinline\nfunc NewP(x int) *int {\n\tp := x\n\treturn &p\n}");
         expect(decl.reply.content.status).to.equal("ok");
-        const where = await execute(k, "dir, _ := os.Getwd()\nfmt.Println(dir)");
+        const where = await execute(u.name, k, "dir, _ := os.Getwd()\nfmt.Println(dir)");
         expect(where.reply.content.status).to.equal("ok");
         u.scratch = stdout(where.iopub).trim();
-        const esc = await execute(k, "%escape");
+        const esc = await execute(u.name, k, "%escape");
         expect(esc.reply.content.status).to.equal("ok");
         const decisions = report<{ diagnostics: { message: string }[] }>(esc.iopub, ESCAPE_MIME).diagnostics.map((d) => d.message);
         expect(decisions).to.include("moved to heap: p");
-        const bench = await execute(k, "%bench -benchtime 1000x -count 2 NewP(3)");
+        const bench = await execute(u.name, k, "%bench -benchtime 1000x -count 2 --save hub NewP(3)");
         expect(bench.reply.content.status).to.equal("ok");
-        const runs = report<{ benchmarks: { runs: { allocs_per_op?: number }[] }[] }>(bench.iopub, BENCH_MIME).benchmarks[0].runs;
-        expect(runs.map((r) => r.allocs_per_op)).to.deep.equal([1, 1]);
+        const benchReport = report<{ saved?: string; benchmarks: { runs: { allocs_per_op?: number }[] }[] }>(bench.iopub, BENCH_MIME);
+        expect(benchReport.benchmarks[0].runs.map((r) => r.allocs_per_op)).to.deep.equal([1, 1]);
+        expect(benchReport.saved, `${u.name}'s saved run`).to.equal(join(u.home, ".local", "share", "goperf", "bench", "hub.txt"));
       }),
     );
   });
 
-  it("keeps each user's scratch dir and goperf cache private: the other can neither read nor remove them", () => {
+  it("keeps each user's scratch dir, goperf cache and saved benchmarks private: the other can neither read nor remove them", () => {
     const [a, b] = users;
     for (const [owner, other] of [
       [a, b],
       [b, a],
     ]) {
-      const scratch = owner.scratch!;
-      expect(scratch, `${owner.name}'s scratch dir`).to.match(/^\//);
-      const stat = statSync(scratch);
-      expect(stat.uid, `${scratch}'s owner`).to.equal(owner.uid);
-      expect(asUser(other.name, ["ls", scratch]).status, `${other.name} listing ${scratch}`).to.not.equal(0);
-      expect(asUser(other.name, ["cat", join(scratch, "main.go")]).status, `${other.name} reading ${scratch}/main.go`).to.not.equal(0);
-      expect(asUser(other.name, ["rm", "-rf", scratch]).status, `${other.name} removing ${scratch}`).to.not.equal(0);
-      expect(existsSync(join(scratch, "main.go")), `${scratch}/main.go after ${other.name} tried to remove it`).to.equal(true);
-      const cache = join(owner.home, ".cache", "goperf");
-      expect(existsSync(cache), `${owner.name}'s goperf cache ${cache}`).to.equal(true);
-      expect(statSync(cache).mode & 0o077, `${cache} is not private`).to.equal(0);
-      expect(asUser(other.name, ["ls", cache]).status, `${other.name} listing ${cache}`).to.not.equal(0);
+      expect(owner.scratch, `${owner.name}'s scratch dir`).to.match(/^\//);
+      const saved = join(owner.home, ".local", "share", "goperf", "bench");
+      // Each private dir with a file goperf put in it.
+      for (const [dir, file] of [
+        [owner.scratch!, "main.go"],
+        [join(owner.home, ".cache", "goperf"), readdirSync(join(owner.home, ".cache", "goperf")).find((f) => f.startsWith("cellparse-"))!],
+        [saved, "hub.txt"],
+      ]) {
+        expect(file, `a file in ${dir}`).to.be.a("string");
+        const stat = statSync(dir);
+        expect(stat.uid, `${dir}'s owner`).to.equal(owner.uid);
+        expect((stat.mode & 0o777).toString(8), `${dir}'s mode`).to.equal("700");
+        expect(asUser(other.name, ["ls", dir]).status, `${other.name} listing ${dir}`).to.not.equal(0);
+        expect(asUser(other.name, ["cat", join(dir, file)]).status, `${other.name} reading ${dir}/${file}`).to.not.equal(0);
+        expect(asUser(other.name, ["rm", "-rf", dir]).status, `${other.name} removing ${dir}`).to.not.equal(0);
+        expect(existsSync(join(dir, file)), `${dir}/${file} after ${other.name} tried to remove it`).to.equal(true);
+      }
+      // The go command's build cache (Go makes it, with the user's umask): not the other's to change.
+      const goCache = join(owner.home, ".cache", "go-build");
+      expect(statSync(goCache).uid, `${goCache}'s owner`).to.equal(owner.uid);
+      expect(asUser(other.name, ["rm", "-rf", goCache]).status, `${other.name} removing ${goCache}`).to.not.equal(0);
+      expect(asUser(other.name, ["touch", join(goCache, "planted")]).status, `${other.name} writing into ${goCache}`).to.not.equal(0);
+      expect(existsSync(join(goCache, "README")), `${goCache} after ${other.name} tried to remove it`).to.equal(true);
     }
   });
 
@@ -277,7 +302,7 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
       await delay(250);
     }
     expect(existsSync(a.scratch!), `${a.name}'s scratch dir after the server stopped`).to.equal(false);
-    const again = await execute(b.session!.kernel!, "fmt.Println(*NewP(6) * 7)");
+    const again = await execute(b.name, b.session!.kernel!, "fmt.Println(*NewP(6) * 7)");
     expect(stdout(again.iopub)).to.equal("42\n");
   });
 
@@ -291,5 +316,11 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
       await delay(250);
     }
     expect(existsSync(b.scratch!)).to.equal(false);
+    // Each user's private root (<temp dir>/goperf-UID, where their sessions' scratch dirs were) holds no session.
+    for (const u of users) {
+      const root = privateRootOf(u);
+      const left = existsSync(root) ? readdirSync(root) : [];
+      expect(left, `left in ${root}`).to.deep.equal([]);
+    }
   });
 });

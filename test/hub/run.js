@@ -31,7 +31,7 @@ const SYSTEM_PYTHON = '/usr/bin/python3';
 // GOPERF_HUB_VENV: another place for it (to prove a fresh install works without touching this one).
 const venvDir = process.env.GOPERF_HUB_VENV ? path.resolve(process.env.GOPERF_HUB_VENV) : path.join(repoRoot, '.venv-hub');
 const venvBin = path.join(venvDir, 'bin');
-/** Bound on warming one user's Go build cache (both users at once, on a 2-core machine). */
+/** Bound on warming one user's caches (both users at once, on a 2-core machine). */
 const WARM_MS = 240_000;
 
 /** @param {string} message @returns {never} */
@@ -53,25 +53,36 @@ function sh(cmd, args) {
   return spawnSync(cmd, args, { encoding: 'utf8' });
 }
 
+/** What the warm-up runs: a Go cell, %escape and %bench, the kinds of cell the hub test runs. */
+const WARM_CELLS = ['//go:noinline\nfunc warm(x int) *int {\n\tp := x\n\treturn &p\n}', 'fmt.Println(*warm(1))', '%escape', '%bench -benchtime 1x warm(1)'];
+
 /**
- * Builds the standard library into `user`'s own Go build cache (~/.cache/go-build), as that user,
- * with the environment the hub gives their server (HOME, USER, PATH; no GOCACHE), as a hub image
- * does when it is built: a fresh user's first goperf cells otherwise compile std from nothing
- * (~80 s of CPU here, both users at once). Each user's cache stays their own; root's is not shared.
- * Bounded: a build that takes longer than WARM_MS fails the run with its output.
- * @param {string} user @param {string} home @param {string} go
+ * Runs goperf once as `user` (`goperf run` of a three-cell notebook in their home), as a hub image
+ * does when it is built: goperf builds its Go helpers into the user's goperf cache, and the go
+ * command the standard library packages that cells and benchmarks need into the user's own build
+ * cache, as that user would on a first session (~80 s of CPU here, both users at once, which the
+ * hub test's cells would otherwise wait for). Each user's caches stay their own: root's are not
+ * shared. The environment is the one the hub gives their server (HOME, USER, PATH; no GOCACHE).
+ * Bounded: a run that takes longer than WARM_MS fails the run with its output.
+ * @param {string} user @param {string} home
  * @returns {Promise<void>}
  */
-function warmGoCache(user, home, go) {
-  const env = ['HOME=' + home, 'USER=' + user, 'LOGNAME=' + user, 'PATH=' + (process.env.PATH ?? ''), 'GOTOOLCHAIN=local', 'GOWORK=off'];
-  const child = spawn('runuser', ['-u', user, '--', 'env', '-i', ...env, go, 'build', 'std'], { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+function warmUp(user, home) {
+  const notebook = path.join(home, 'goperf-warm.ipynb');
+  const cells = WARM_CELLS.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source }));
+  fs.writeFileSync(notebook, JSON.stringify({ cells, metadata: { kernelspec: { display_name: 'Go (perf)', language: 'go', name: 'goperf' } }, nbformat: 4, nbformat_minor: 5 }));
+  const { uid, gid } = fs.statSync(home);
+  fs.chownSync(notebook, uid, gid);
+  const env = ['HOME=' + home, 'USER=' + user, 'LOGNAME=' + user, 'PATH=' + (process.env.PATH ?? '')];
+  const goperf = path.join(repoRoot, 'dist', 'bin', 'goperf.js');
+  const child = spawn('runuser', ['-u', user, '--', 'env', '-i', ...env, process.execPath, goperf, 'run', notebook, '--no-html'], { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (t) => (output += t));
   child.stderr.setEncoding('utf8').on('data', (t) => (output += t));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`go build std as ${user} did not finish within ${WARM_MS / 1000} s:\n${output}`));
+      reject(new Error(`goperf run as ${user} (the warm-up) did not finish within ${WARM_MS / 1000} s:\n${output}`));
     }, WARM_MS);
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -79,16 +90,28 @@ function warmGoCache(user, home, go) {
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      fs.rmSync(notebook, { force: true });
       if (code === 0) resolve();
-      else reject(new Error(`go build std as ${user} failed (${signal ?? `exit status ${code}`}):\n${output}`));
+      else reject(new Error(`goperf run as ${user} (the warm-up) failed (${signal ?? `exit status ${code}`}):\n${output}`));
     });
   });
 }
 
 /** Ends every process of a test user (they are ours: the run created them), then removes the user. */
 function removeUser(/** @type {string} */ user) {
-  if (sh('id', ['-u', user]).status !== 0) return;
+  const id = sh('id', ['-u', user]);
+  if (id.status !== 0) return;
   sh('pkill', ['-KILL', '-u', user]);
+  // userdel -r removes the home, not what the user made in the temp dir (goperf's private root).
+  const uid = Number(id.stdout.trim());
+  for (const entry of fs.readdirSync(os.tmpdir())) {
+    const file = path.join(os.tmpdir(), entry);
+    try {
+      if (fs.lstatSync(file).uid === uid) fs.rmSync(file, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
   const r = sh('userdel', ['-r', '-f', user]);
   if (r.status !== 0 && r.status !== 12) console.error(`test:hub: userdel ${user}: ${r.stderr.trim()}`);
 }
@@ -136,8 +159,8 @@ async function main() {
       }
     }
     const warmStarted = Date.now();
-    await Promise.all(USERS.map((user) => warmGoCache(user, homeOf(user), go)));
-    console.log(`test:hub: built std into each user's own Go build cache in ${((Date.now() - warmStarted) / 1000).toFixed(1)} s`);
+    await Promise.all(USERS.map((user) => warmUp(user, homeOf(user))));
+    console.log(`test:hub: warmed each user's own goperf and Go build caches (goperf run as the user) in ${((Date.now() - warmStarted) / 1000).toFixed(1)} s`);
     Object.assign(process.env, {
       GOPERF_HUB_TMP: tmp,
       GOPERF_HUB_USERS: USERS.join(','),
