@@ -5,14 +5,16 @@
  *
  * 1. Needs root: it creates two users (`useradd -m`), and JupyterHub's local-process spawner
  *    starts each user's server as that user. They are removed at the end (`userdel -r`), with any
- *    process they still own, however the run ends.
+ *    process they still own and what they left in the temp dir (goperf's private root,
+ *    <temp dir>/goperf-UID), however the run ends.
  * 2. Installs the pinned test/hub/requirements.txt (JupyterHub 6.1.1, Jupyter Server 2.21.1) into
- *    `<repo>/.venv-hub`, made with Debian's /usr/bin/python3 (a Python the users can run);
- *    configurable-http-proxy comes from node_modules (npm ci).
+ *    `<repo>/.venv-hub` (or $GOPERF_HUB_VENV), made with Debian's /usr/bin/python3 (a Python the
+ *    users can run) when missing; configurable-http-proxy comes from node_modules (npm ci).
  * 3. Installs the goperf kernelspec into a temporary prefix every user can read, and checks that
  *    the users can reach node, the built kernel, the venv and go (a clone in a private directory
  *    fails here, saying so).
- * 4. Runs mocha over dist/test/hub/*.test.js and prints one "hub: N passed, N failed" line.
+ * 4. Warms each user's own caches up with `goperf run` as that user (see warmUp).
+ * 5. Runs mocha over dist/test/hub/*.test.js and prints one "hub: N passed, N failed" line.
  * Children are spawned with argv arrays, never through a shell.
  */
 import { spawn, spawnSync } from 'node:child_process';
