@@ -50,6 +50,7 @@ interface User {
   sessions?: SessionManager;
   kernels?: KernelManager;
   scratch?: string;
+  kernelPid?: number;
 }
 
 function userInfo(name: string): User {
@@ -155,6 +156,7 @@ c.ConfigurableHTTPProxy.command = [${JSON.stringify(required("GOPERF_HUB_PROXY")
 c.JupyterHub.db_url = "sqlite:///${join(tmp, "hub.sqlite")}"
 c.JupyterHub.cookie_secret_file = ${JSON.stringify(join(tmp, "cookie_secret"))}
 c.JupyterHub.pid_file = ${JSON.stringify(join(tmp, "hub.pid"))}
+c.ConfigurableHTTPProxy.pid_file = ${JSON.stringify(join(tmp, "proxy.pid"))}
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allowed_users = ${JSON.stringify(users.map((u) => u.name))}
@@ -235,7 +237,11 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
         expect(info.implementation).to.equal("goperf");
       }),
     );
-    for (const u of users) expect(kernelsOf(u), `${u.name}'s goperf kernels`).to.have.length(1);
+    for (const u of users) {
+      const kernels = kernelsOf(u);
+      expect(kernels, `${u.name}'s goperf kernels`).to.have.length(1);
+      u.kernelPid = kernels[0].pid;
+    }
   });
 
   it("runs Go, %escape and %bench cells for both users at the same time", async () => {
@@ -302,6 +308,8 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
       await delay(250);
     }
     expect(existsSync(a.scratch!), `${a.name}'s scratch dir after the server stopped`).to.equal(false);
+    expect(await serverReady(b), `${b.name}'s server is ready`).to.equal(true);
+    expect(kernelsOf(b).map((p) => p.pid), `${b.name}'s goperf kernel`).to.deep.equal([b.kernelPid]);
     const again = await execute(b.name, b.session!.kernel!, "fmt.Println(*NewP(6) * 7)");
     expect(stdout(again.iopub)).to.equal("42\n");
   });

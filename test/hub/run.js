@@ -118,6 +118,36 @@ function removeUser(/** @type {string} */ user) {
   if (r.status !== 0 && r.status !== 12) console.error(`test:hub: userdel ${user}: ${r.stderr.trim()}`);
 }
 
+/**
+ * Kills the hub and its proxy (its own session) if they outlived the test, from the pid files in
+ * the run's dir, after checking each pid still runs what it did. Returns what it found running.
+ * @param {string} tmp @returns {string[]}
+ */
+function stopLeftovers(tmp) {
+  const left = [];
+  for (const [name, file] of [['jupyterhub', 'hub.pid'], ['configurable-http-proxy', 'proxy.pid']]) {
+    let pid;
+    let cmdline;
+    try {
+      pid = Number(fs.readFileSync(path.join(tmp, file), 'utf8').trim());
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // never written, or gone
+    }
+    if (!Number.isInteger(pid) || pid <= 1 || !cmdline.includes(name)) continue; // someone else's pid by now
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL'); // its process group (started in a session of its own), else itself
+        break;
+      } catch {
+        // no such group
+      }
+    }
+    left.push(`${name} (pid ${pid})`);
+  }
+  return left;
+}
+
 async function main() {
   if (process.getuid?.() !== 0) fail('JupyterHub with two local users needs root (it creates the users, and spawns their servers as them). Run it as root, as CI does.');
   ensureVenv({
@@ -143,6 +173,22 @@ async function main() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  /** Stops what the run started and removes the users and the dir; returns the problems. */
+  const cleanUp = () => {
+    const problems = stopLeftovers(tmp).map((what) => `${what} was still running (killed now)`);
+    for (const user of USERS) removeUser(user);
+    for (const user of USERS) if (sh('id', ['-u', user]).status === 0) problems.push(`user ${user} could not be removed`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return problems;
+  };
+  // Interrupted (Ctrl-C, CI's timeout): leave no users, hub or proxy behind either.
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+    process.once(signal, () => {
+      for (const problem of cleanUp()) console.error(`test:hub: ${problem}`);
+      console.error(`test:hub: stopped by ${signal}; the users and the hub are gone`);
+      process.exit(130);
+    });
+  }
   try {
     for (const user of USERS) {
       removeUser(user); // left by an earlier run that was killed
@@ -183,14 +229,10 @@ async function main() {
     console.error(`test:hub: ${err instanceof Error ? err.message : String(err)}`);
     failed += 1;
   } finally {
-    for (const user of USERS) removeUser(user);
-    for (const user of USERS) {
-      if (sh('id', ['-u', user]).status === 0) {
-        console.error(`test:hub: user ${user} could not be removed`);
-        failed += 1;
-      }
+    for (const problem of cleanUp()) {
+      console.error(`test:hub: ${problem}`);
+      failed += 1;
     }
-    fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`\nhub: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exit(failed > 0 || skipped > 0 ? 1 : 0);
