@@ -50,6 +50,15 @@ function homeOf(user) {
   return entry.split(':')[5];
 }
 
+/** @param {string} file @returns {string[]} the dirs above `file`, from / down */
+function ancestors(file) {
+  const dirs = [];
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    dirs.unshift(dir);
+    if (path.dirname(dir) === dir) return dirs;
+  }
+}
+
 /** @param {string} cmd @param {string[]} args */
 function sh(cmd, args) {
   return spawnSync(cmd, args, { encoding: 'utf8' });
@@ -203,7 +212,8 @@ async function main() {
       ['go', go, '-x'],
     ]) {
       if (sh('runuser', ['-u', USERS[0], '--', 'test', test, file]).status !== 0) {
-        throw new Error(`the test users cannot reach ${what} (${file}): every directory above it must be searchable by other users (chmod o+x), which a clone under a private home is not`);
+        const closed = ancestors(file).filter((dir) => fs.existsSync(dir)).find((dir) => !(fs.statSync(dir).mode & 0o001));
+        throw new Error(`the test users cannot reach ${what} (${file})${closed ? `: ${closed} is not searchable by other users` : ''}. Every directory above it must be (chmod o+x), which a clone under a private home such as /root is not: run the hub test from a clone elsewhere (e.g. /srv or /work)`);
       }
     }
     const warmStarted = Date.now();
