@@ -289,9 +289,11 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
         expect(asUser(other.name, ["rm", "-rf", dir]).status, `${other.name} removing ${dir}`).to.not.equal(0);
         expect(existsSync(join(dir, file)), `${dir}/${file} after ${other.name} tried to remove it`).to.equal(true);
       }
-      // The go command's build cache (Go makes it, with the user's umask): not the other's to change.
+      // The go command's build cache: Go makes it with the user's umask (022 here: readable by all),
+      // but inside ~/.cache, which goperf made 0700 before its first build; not the other's to read or change.
       const goCache = join(owner.home, ".cache", "go-build");
       expect(statSync(goCache).uid, `${goCache}'s owner`).to.equal(owner.uid);
+      expect(asUser(other.name, ["ls", goCache]).status, `${other.name} listing ${goCache}`).to.not.equal(0);
       expect(asUser(other.name, ["rm", "-rf", goCache]).status, `${other.name} removing ${goCache}`).to.not.equal(0);
       expect(asUser(other.name, ["touch", join(goCache, "planted")]).status, `${other.name} writing into ${goCache}`).to.not.equal(0);
       expect(existsSync(join(goCache, "README")), `${goCache} after ${other.name} tried to remove it`).to.equal(true);
