@@ -1,7 +1,8 @@
 // goperf under a real JupyterHub (pinned, from PyPI), with configurable-http-proxy, the local-process
 // spawner and the dummy authenticator, on 127.0.0.1, with two real local users that test/hub/run.js
 // created. Both users run Go, %escape and %bench cells at the same time; each kernel runs as its
-// user; neither can read or remove the other's scratch dir or goperf's caches; stopping one server
+// user; neither can read or remove the other's scratch dir, caches (goperf's, the Go build cache) or saved
+// benchmarks; stopping one server
 // leaves the other running; nothing is left behind.
 
 import { KernelManager, ServerConnection, SessionManager, type Kernel, type KernelMessage, type Session } from "@jupyterlab/services";
@@ -17,7 +18,7 @@ const ESCAPE_MIME = "application/vnd.goperf.escape.v1+json";
 const BENCH_MIME = "application/vnd.goperf.bench.v1+json";
 const START_MS = 120_000;
 
-/** The WebSocket client @jupyterlab/services itself uses under Node (ws, its dependency; no @types here). */
+/** The WebSocket client @jupyterlab/services itself uses under Node (ws, a devDependency; no @types here). */
 type WebSocketClass = new (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }) => WebSocket;
 const NodeWebSocket = createRequire(import.meta.url)("ws") as WebSocketClass;
 
@@ -127,6 +128,13 @@ describe("goperf under JupyterHub (two real users)", function () {
   let hub: ChildProcess | undefined;
   let hubLog = "";
   let url = "";
+  /** The end of the hub's log (its servers' and kernels' too), without the session manager's polling. */
+  const logTail = () =>
+    hubLog
+      .split("\n")
+      .filter((line) => !/ 200 GET \/user\/[^/]+\/api\/(sessions|kernels)\?/.test(line))
+      .join("\n")
+      .slice(-6000);
 
   const api = async (method: string, path: string, body?: unknown): Promise<Response> =>
     fetch(`${url}hub/api/${path}`, {
@@ -179,13 +187,13 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
     hub.stderr!.setEncoding("utf8").on("data", (t: string) => (hubLog += t));
     const deadline = Date.now() + START_MS;
     for (;;) {
-      if (hub.exitCode !== null) throw new Error(`jupyterhub exited (${hub.exitCode}) before answering\n${hubLog.slice(-4000)}`);
+      if (hub.exitCode !== null) throw new Error(`jupyterhub exited (${hub.exitCode}) before answering\n${logTail()}`);
       try {
         if ((await api("GET", "")).ok) break;
       } catch {
         // not yet
       }
-      if (Date.now() > deadline) throw new Error(`jupyterhub did not answer within ${START_MS / 1000} s\n${hubLog.slice(-4000)}`);
+      if (Date.now() > deadline) throw new Error(`jupyterhub did not answer within ${START_MS / 1000} s\n${logTail()}`);
       await delay(500);
     }
   });
@@ -207,7 +215,7 @@ c.JupyterHub.load_roles = [{"name": "goperf-test", "scopes": ["admin:users", "ad
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === "failed") console.error(`--- the hub's log (last 4000 characters):\n${hubLog.slice(-4000)}`);
+    if (this.currentTest?.state === "failed") console.error(`--- the hub's log, without the front end's polling (last 6000 characters):\n${logTail()}`);
   });
 
   it("starts a server for each user through the hub", async () => {

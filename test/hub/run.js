@@ -14,7 +14,9 @@
  *    the users can reach node, the built kernel, the venv and go (a clone in a private directory
  *    fails here, saying so).
  * 4. Warms each user's own caches up with `goperf run` as that user (see warmUp).
- * 5. Runs mocha over dist/test/hub/*.test.js and prints one "hub: N passed, N failed" line.
+ * 5. Runs mocha over dist/test/hub/*.test.js and prints one "hub: N passed, N failed" line. A failed
+ *    test prints the end of the hub's log (the users' servers and kernels log there too);
+ *    GOPERF_HUB_LOG=FILE keeps the whole of it.
  * Children are spawned with argv arrays, never through a shell.
  */
 import { spawn, spawnSync } from 'node:child_process';
