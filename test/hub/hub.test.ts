@@ -1,9 +1,8 @@
 // goperf under a real JupyterHub (pinned, from PyPI), with configurable-http-proxy, the local-process
 // spawner and the dummy authenticator, on 127.0.0.1, with two real local users that test/hub/run.js
 // created. Both users run Go, %escape and %bench cells at the same time; each kernel runs as its
-// user; neither can read or remove the other's scratch dir, caches (goperf's, the Go build cache) or saved
-// benchmarks; stopping one server
-// leaves the other running; nothing is left behind.
+// user; neither can read or remove the other's scratch dir, caches (goperf's, the Go build cache)
+// or saved benchmarks; stopping one server leaves the other running; nothing is left behind.
 
 import { KernelManager, ServerConnection, SessionManager, type Kernel, type KernelMessage, type Session } from "@jupyterlab/services";
 import { expect } from "chai";
