@@ -16,6 +16,7 @@ import type { ConnectionInfo, Message } from "./protocol.js";
 import { Transport, type Channel } from "./transport.js";
 import { goEnv } from "./go/env.js";
 import { releaseOnPath } from "./go/goroot.js";
+import { watchParent } from "./parentwatch.js";
 import { StartingExecutor } from "./starting.js";
 import type { Session } from "./session.js";
 import type { Detection } from "./go/toolchain.js";
@@ -103,6 +104,10 @@ async function main(argv: string[]): Promise<void> {
   // Signal-mode interrupts reach the whole process group; Node would die of SIGINT without this.
   process.on("SIGINT", () => executor.interrupt());
   process.on("SIGTERM", () => void exit(0));
+  watchParent(() => {
+    log("the Jupyter server that started this kernel (JPY_PARENT_PID) is gone: shutting down");
+    void exit(0);
+  });
   process.on("exit", () => {
     killAllChildren();
     try {

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { CellParser, type LayoutResult, type SplitResult, type Unit } from "./go/parse.js";
 import type { Decl } from "./go/compose.js";
 import type { CellRef } from "./go/declarations.js";
-import { Workspace, cacheDir, goLineFor, goMod, privateDir, privateRoot, removeStale } from "./go/workspace.js";
+import { Workspace, cacheDir, goLineFor, goMod, privateDir, privateGoBuildCache, privateRoot, removeStale } from "./go/workspace.js";
 import { formatRecord, recordOf } from "./go/processes.js";
 import { prepareLauncher } from "./go/guard.js";
 import { detectToolchain, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
@@ -64,6 +64,7 @@ export class Session {
     // This user's private root (refused with a clear error when another user could reach into it).
     const root = options.scratchRoot === undefined ? privateRoot(env) : privateDir(options.scratchRoot, "TMPDIR");
     await removeStale(root);
+    privateGoBuildCache(env);
     prepareLauncher(options.goBinary ?? "go", cacheDir(env), env);
     const [toolchain, workspace] = await Promise.all([options.detection ?? detectToolchain(options.goBinary ?? "go", env), Workspace.create(root)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });

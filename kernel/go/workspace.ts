@@ -9,7 +9,7 @@
 // recorded process group is killed only when it is provably the one goperf started (processes.ts).
 
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { killGroup } from "./toolchain.js";
@@ -93,6 +93,29 @@ export function cacheDir(env: NodeJS.ProcessEnv): string {
 /** The cache dir, created or checked: a binary in a dir another user can write could be anything. */
 export function privateCacheDir(env: NodeJS.ProcessEnv): string {
   return privateDir(cacheDir(env), "XDG_CACHE_HOME", { readableByOthers: true });
+}
+
+/**
+ * Makes the go command's default build cache ($XDG_CACHE_HOME or ~/.cache, then go-build) 0700 when
+ * it does not exist yet, on Linux, before goperf's first build. The go command makes it with the
+ * user's umask (0755 under the usual 022), and it holds the compiled archives of the reader's cells:
+ * on a shared machine (a hub's users) another user could read them (test:hub found it). An existing
+ * cache, or one GOCACHE names, is the user's own choice and is left as it is. Returns the dir made.
+ */
+export function privateGoBuildCache(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | null {
+  if (platform !== "linux" || env.GOCACHE) return null;
+  // os.UserCacheDir's rule on Linux, which the go command uses for its default.
+  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, ".cache") : "");
+  if (!isAbsolute(base)) return null;
+  const dir = join(base, "go-build");
+  if (existsSync(dir)) return null;
+  try {
+    mkdirSync(base, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { mode: 0o700 });
+    return dir;
+  } catch {
+    return null; // made meanwhile by another kernel or go command, or not ours to make: the go command decides
+  }
 }
 
 /** "go1.26.8" -> "1.26": the language version the scratch module asks for. */

@@ -5,17 +5,21 @@
  *
  * 1. Needs root: it creates two users (`useradd -m`), and JupyterHub's local-process spawner
  *    starts each user's server as that user. They are removed at the end (`userdel -r`), with any
- *    process they still own, however the run ends.
+ *    process they still own and what they left in the temp dir (goperf's private root,
+ *    <temp dir>/goperf-UID), however the run ends.
  * 2. Installs the pinned test/hub/requirements.txt (JupyterHub 6.1.1, Jupyter Server 2.21.1) into
- *    `<repo>/.venv-hub`, made with Debian's /usr/bin/python3 (a Python the users can run);
- *    configurable-http-proxy comes from node_modules (npm ci).
+ *    `<repo>/.venv-hub` (or $GOPERF_HUB_VENV), made with Debian's /usr/bin/python3 (a Python the
+ *    users can run) when missing; configurable-http-proxy comes from node_modules (npm ci).
  * 3. Installs the goperf kernelspec into a temporary prefix every user can read, and checks that
  *    the users can reach node, the built kernel, the venv and go (a clone in a private directory
  *    fails here, saying so).
- * 4. Runs mocha over dist/test/hub/*.test.js and prints one "hub: N passed, N failed" line.
+ * 4. Warms each user's own caches up with `goperf run` as that user (see warmUp).
+ * 5. Runs mocha over dist/test/hub/*.test.js and prints one "hub: N passed, N failed" line. A failed
+ *    test prints the end of the hub's log (the users' servers and kernels log there too);
+ *    GOPERF_HUB_LOG=FILE keeps the whole of it.
  * Children are spawned with argv arrays, never through a shell.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,8 +32,11 @@ const testsDir = path.join(repoRoot, 'dist', 'test', 'hub');
 const USERS = ['goperfhuba', 'goperfhubb'];
 // Made with Debian's Python: the users run the venv's Python, which must not live under root's home.
 const SYSTEM_PYTHON = '/usr/bin/python3';
-const venvDir = path.join(repoRoot, '.venv-hub');
+// GOPERF_HUB_VENV: another place for it (to prove a fresh install works without touching this one).
+const venvDir = process.env.GOPERF_HUB_VENV ? path.resolve(process.env.GOPERF_HUB_VENV) : path.join(repoRoot, '.venv-hub');
 const venvBin = path.join(venvDir, 'bin');
+/** Bound on warming one user's caches (both users at once, on a 2-core machine). */
+const WARM_MS = 240_000;
 
 /** @param {string} message @returns {never} */
 function fail(message) {
@@ -38,17 +45,118 @@ function fail(message) {
   process.exit(1);
 }
 
+/** @param {string} user @returns {string} the home dir useradd gave `user` */
+function homeOf(user) {
+  const entry = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
+  if (!entry) throw new Error(`no user ${user} in /etc/passwd`);
+  return entry.split(':')[5];
+}
+
+/** @param {string} file @returns {string[]} the dirs above `file`, from / down */
+function ancestors(file) {
+  const dirs = [];
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    dirs.unshift(dir);
+    if (path.dirname(dir) === dir) return dirs;
+  }
+}
+
 /** @param {string} cmd @param {string[]} args */
 function sh(cmd, args) {
   return spawnSync(cmd, args, { encoding: 'utf8' });
 }
 
+/** What the warm-up runs: a Go cell, %escape and %bench, the kinds of cell the hub test runs. */
+const WARM_CELLS = ['//go:noinline\nfunc warm(x int) *int {\n\tp := x\n\treturn &p\n}', 'fmt.Println(*warm(1))', '%escape', '%bench -benchtime 1x warm(1)'];
+
+/**
+ * Runs goperf once as `user` (`goperf run` of a three-cell notebook in their home), as a hub image
+ * does when it is built: goperf builds its Go helpers into the user's goperf cache, and the go
+ * command the standard library packages that cells and benchmarks need into the user's own build
+ * cache, as that user would on a first session (~80 s of CPU here, both users at once, which the
+ * hub test's cells would otherwise wait for). Each user's caches stay their own: root's are not
+ * shared. The environment is the one the hub gives their server (HOME, USER, PATH; no GOCACHE).
+ * Bounded: a run that takes longer than WARM_MS fails the run with its output.
+ * @param {string} user @param {string} home
+ * @returns {Promise<void>}
+ */
+function warmUp(user, home) {
+  const notebook = path.join(home, 'goperf-warm.ipynb');
+  const cells = WARM_CELLS.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source }));
+  fs.writeFileSync(notebook, JSON.stringify({ cells, metadata: { kernelspec: { display_name: 'Go (perf)', language: 'go', name: 'goperf' } }, nbformat: 4, nbformat_minor: 5 }));
+  const { uid, gid } = fs.statSync(home);
+  fs.chownSync(notebook, uid, gid);
+  const env = ['HOME=' + home, 'USER=' + user, 'LOGNAME=' + user, 'PATH=' + (process.env.PATH ?? '')];
+  const goperf = path.join(repoRoot, 'dist', 'bin', 'goperf.js');
+  const child = spawn('runuser', ['-u', user, '--', 'env', '-i', ...env, process.execPath, goperf, 'run', notebook, '--no-html'], { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (t) => (output += t));
+  child.stderr.setEncoding('utf8').on('data', (t) => (output += t));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`goperf run as ${user} (the warm-up) did not finish within ${WARM_MS / 1000} s:\n${output}`));
+    }, WARM_MS);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      fs.rmSync(notebook, { force: true });
+      if (code === 0) resolve();
+      else reject(new Error(`goperf run as ${user} (the warm-up) failed (${signal ?? `exit status ${code}`}):\n${output}`));
+    });
+  });
+}
+
 /** Ends every process of a test user (they are ours: the run created them), then removes the user. */
 function removeUser(/** @type {string} */ user) {
-  if (sh('id', ['-u', user]).status !== 0) return;
+  const id = sh('id', ['-u', user]);
+  if (id.status !== 0) return;
   sh('pkill', ['-KILL', '-u', user]);
+  // userdel -r removes the home, not what the user made in the temp dir (goperf's private root).
+  const uid = Number(id.stdout.trim());
+  for (const entry of fs.readdirSync(os.tmpdir())) {
+    const file = path.join(os.tmpdir(), entry);
+    try {
+      if (fs.lstatSync(file).uid === uid) fs.rmSync(file, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
   const r = sh('userdel', ['-r', '-f', user]);
   if (r.status !== 0 && r.status !== 12) console.error(`test:hub: userdel ${user}: ${r.stderr.trim()}`);
+}
+
+/**
+ * Kills the hub and its proxy (its own session) if they outlived the test, from the pid files in
+ * the run's dir, after checking each pid still runs what it did. Returns what it found running.
+ * @param {string} tmp @returns {string[]}
+ */
+function stopLeftovers(tmp) {
+  const left = [];
+  for (const [name, file] of [['jupyterhub', 'hub.pid'], ['configurable-http-proxy', 'proxy.pid']]) {
+    let pid;
+    let cmdline;
+    try {
+      pid = Number(fs.readFileSync(path.join(tmp, file), 'utf8').trim());
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // never written, or gone
+    }
+    if (!Number.isInteger(pid) || pid <= 1 || !cmdline.includes(name)) continue; // someone else's pid by now
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL'); // its process group (started in a session of its own), else itself
+        break;
+      } catch {
+        // no such group
+      }
+    }
+    left.push(`${name} (pid ${pid})`);
+  }
+  return left;
 }
 
 async function main() {
@@ -76,6 +184,22 @@ async function main() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  /** Stops what the run started and removes the users and the dir; returns the problems. */
+  const cleanUp = () => {
+    const problems = stopLeftovers(tmp).map((what) => `${what} was still running (killed now)`);
+    for (const user of USERS) removeUser(user);
+    for (const user of USERS) if (sh('id', ['-u', user]).status === 0) problems.push(`user ${user} could not be removed`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return problems;
+  };
+  // Interrupted (Ctrl-C, CI's timeout): leave no users, hub or proxy behind either.
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+    process.once(signal, () => {
+      for (const problem of cleanUp()) console.error(`test:hub: ${problem}`);
+      console.error(`test:hub: stopped by ${signal}; the users and the hub are gone`);
+      process.exit(130);
+    });
+  }
   try {
     for (const user of USERS) {
       removeUser(user); // left by an earlier run that was killed
@@ -85,14 +209,18 @@ async function main() {
     const go = sh('sh', ['-c', 'command -v go']).stdout.trim();
     for (const [what, file, test] of [
       ['node', process.execPath, '-x'],
-      ['the built kernel', path.join(repoRoot, 'dist', 'kernel', 'main.js'), '-r'],
+      ['the built kernel', path.join(repoRoot, 'dist', 'bundle', 'kernel.cjs'), '-r'],
       ['the venv', path.join(venvBin, 'jupyterhub-singleuser'), '-x'],
       ['go', go, '-x'],
     ]) {
       if (sh('runuser', ['-u', USERS[0], '--', 'test', test, file]).status !== 0) {
-        throw new Error(`the test users cannot reach ${what} (${file}): every directory above it must be searchable by other users (chmod o+x), which a clone under a private home is not`);
+        const closed = ancestors(file).filter((dir) => fs.existsSync(dir)).find((dir) => !(fs.statSync(dir).mode & 0o001));
+        throw new Error(`the test users cannot reach ${what} (${file})${closed ? `: ${closed} is not searchable by other users` : ''}. Every directory above it must be (chmod o+x), which a clone under a private home such as /root is not: run the hub test from a clone elsewhere (e.g. /srv or /work)`);
       }
     }
+    const warmStarted = Date.now();
+    await Promise.all(USERS.map((user) => warmUp(user, homeOf(user))));
+    console.log(`test:hub: warmed each user's own goperf and Go build caches (goperf run as the user) in ${((Date.now() - warmStarted) / 1000).toFixed(1)} s`);
     Object.assign(process.env, {
       GOPERF_HUB_TMP: tmp,
       GOPERF_HUB_USERS: USERS.join(','),
@@ -113,14 +241,10 @@ async function main() {
     console.error(`test:hub: ${err instanceof Error ? err.message : String(err)}`);
     failed += 1;
   } finally {
-    for (const user of USERS) removeUser(user);
-    for (const user of USERS) {
-      if (sh('id', ['-u', user]).status === 0) {
-        console.error(`test:hub: user ${user} could not be removed`);
-        failed += 1;
-      }
+    for (const problem of cleanUp()) {
+      console.error(`test:hub: ${problem}`);
+      failed += 1;
     }
-    fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`\nhub: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exit(failed > 0 || skipped > 0 ? 1 : 0);
