@@ -13,7 +13,7 @@ export interface MachineState {
   /** 1-minute load average from /proc/loadavg; undefined when unknown. */
   load1?: number;
   cpus: number;
-  /** CPUs busy in a short /proc/stat sample beyond the one goperf itself uses; undefined when unknown. */
+  /** CPUs busy with other work while the benchmarks ran (otherLoad); undefined when unknown. */
   busyCpus?: number;
 }
 
@@ -36,31 +36,67 @@ function governors(root: string): string[] {
   return [...new Set(found)].sort();
 }
 
-/** Busy CPU-seconds per second over `ms`, from two /proc/stat samples. */
-async function busyCpus(root: string, ms: number): Promise<number | undefined> {
-  const sample = () => {
-    const line = read(root, "proc/stat")?.split("\n").find((l) => l.startsWith("cpu "));
-    if (!line) return undefined;
-    const f = line.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (f[3] ?? 0) + (f[4] ?? 0);
-    return { total: f.reduce((s, v) => s + v, 0), idle };
-  };
-  const a = sample();
-  if (!a) return undefined;
-  await new Promise((r) => setTimeout(r, ms));
-  const b = sample();
-  if (!b || b.total === a.total) return undefined;
-  const n = cpus().length;
-  return (1 - (b.idle - a.idle) / (b.total - a.total)) * n;
+/** The machine's CPU time so far, in clock ticks: all of it and the idle part (/proc/stat). */
+function machineTicks(root: string): { total: number; idle: number } | undefined {
+  const line = read(root, "proc/stat")?.split("\n").find((l) => l.startsWith("cpu "));
+  if (!line) return undefined;
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  return { total: f.reduce((s, v) => s + v, 0), idle: (f[3] ?? 0) + (f[4] ?? 0) };
 }
 
-export async function machineState(root = "/", sampleMs = 200): Promise<MachineState> {
+/**
+ * CPU time, in clock ticks, of the processes in process group `pgid`, their reaped children
+ * included (utime, stime, cutime, cstime of /proc/PID/stat).
+ */
+function groupTicks(root: string, pgid: number): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync(join(root, "proc")).filter((e) => /^\d+$/.test(e));
+  } catch {
+    return undefined;
+  }
+  let ticks = 0;
+  for (const pid of entries) {
+    const stat = read(root, `proc/${pid}/stat`);
+    if (!stat) continue; // gone meanwhile
+    // "PID (COMM) STATE PPID PGRP ...": COMM may hold spaces and parentheses, so read after the last ")".
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  }
+  return ticks;
+}
+
+/** Linux's USER_HZ: the unit of /proc's CPU times. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Other work's load while a run goes on: started when the run's process group has started, the
+ * returned function tells how many CPUs were busy since beyond what that group and this process
+ * used (undefined when unknown: not Linux, or the group ended before). Sampled beside the run,
+ * not before it, so that the check costs the cell no time of its own.
+ */
+export function otherLoad(root: string, pgid: number): () => number | undefined {
+  const a = machineTicks(root);
+  const groupA = groupTicks(root, pgid);
+  const selfA = process.cpuUsage();
+  return () => {
+    const b = machineTicks(root);
+    const groupB = groupTicks(root, pgid);
+    if (!a || !b || groupA === undefined || groupB === undefined || b.total <= a.total) return undefined;
+    const self = process.cpuUsage(selfA);
+    const own = groupB - groupA + ((self.user + self.system) / 1e6) * TICKS_PER_SECOND;
+    const busy = b.total - b.idle - (a.total - a.idle) - own;
+    return (Math.max(0, busy) / (b.total - a.total)) * cpus().length;
+  };
+}
+
+/** The governors and the load average: read before a run (the run's own load raises the average). */
+export function machineState(root = "/"): MachineState {
   const load = read(root, "proc/loadavg")?.split(/\s+/)[0];
   return {
     governors: governors(root),
     ...(load !== undefined && Number.isFinite(Number(load)) ? { load1: Number(load) } : {}),
     cpus: cpus().length,
-    ...(await busyCpus(root, sampleMs).then((b) => (b === undefined ? {} : { busyCpus: b }))),
   };
 }
 
@@ -83,7 +119,7 @@ export function noiseBefore(m: MachineState): NoiseFinding[] {
       kind: "load",
       text:
         `other load on the machine: ` +
-        [busy !== undefined ? `${busy.toFixed(1)} of ${m.cpus} CPUs busy just before the run` : "", m.load1 !== undefined ? `load average ${m.load1.toFixed(2)}` : ""].filter(Boolean).join(", "),
+        [busy !== undefined ? `${busy.toFixed(1)} of ${m.cpus} CPUs busy with other work while the benchmarks ran` : "", m.load1 !== undefined ? `load average ${m.load1.toFixed(2)}` : ""].filter(Boolean).join(", "),
       advice: "timings are shared with that work: stop it, run on an idle machine, or raise -count so the interval shows the noise (benchstat: at least 10 runs)",
     });
   return out;

@@ -5,7 +5,7 @@
 import { copyFileSync } from "node:fs";
 import { benchDataDir, listSaved, loadRun, saveRun, SAVE_NAME } from "../kernel/benchstore.js";
 import { BenchStreamParser, parseBenchOutput, type BenchOutput, type BenchResultLine } from "../kernel/go/benchfmt.js";
-import { machineName, machineState, noiseAfter, noiseBefore } from "../kernel/machine.js";
+import { machineName, machineState, noiseAfter, noiseBefore, otherLoad } from "../kernel/machine.js";
 import type { NoiseReport } from "../kernel/reports/noise.js";
 import { buildSweep } from "./sweep.js";
 import { generateSweepBenchmark, parseSweep, usesVar, type SweepVar } from "./sweepspec.js";
@@ -97,8 +97,12 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   if (!Array.isArray(selected)) return selected;
 
   const count = parsed.options.count as number;
-  // Named before the numbers, measured after the build so the build's own load is not counted.
-  const noise: NoiseReport = { before: noiseBefore(await machineState("/", 50)), after: [] };
+  // Named before the numbers. The governor and load average are read now, after the build (the
+  // runs' own load raises the average); other work's load is sampled beside the first run, for
+  // LOAD_SAMPLE_MS, so that the check costs the cell no time of its own.
+  const machine = machineState("/");
+  const load: { sample?: () => number | undefined; timer?: NodeJS.Timeout; busyCpus?: number } = {};
+  const noise: NoiseReport = { before: [], after: [] };
   const flags = ["-test.run", "^$", "-test.bench", `^(${selected.join("|")})$`, "-test.benchmem", "-test.count", String(count)];
   if (parsed.options.benchtime) flags.push("-test.benchtime", String(parsed.options.benchtime));
   if (parsed.options.cpu) flags.push("-test.cpu", String(parsed.options.cpu));
@@ -147,6 +151,11 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
                 }
               },
               stderr: (text) => ctx.sink.stream("stderr", text),
+              started: (pgid) => {
+                if (load.sample) return;
+                const sample = (load.sample = otherLoad("/", pgid));
+                load.timer = setTimeout(() => (load.busyCpus = sample()), LOAD_SAMPLE_MS).unref();
+              },
             },
             stop.signal,
             { testBinary: true },
@@ -208,6 +217,8 @@ async function runBench(ctx: MagicContext, parsed: Parsed): Promise<CellError | 
   if (shows) report.notes.push(shows);
   const sweep = buildSweep(report.benchmarks, failures, sweepVars?.map((v) => v.name));
   if (sweep) report.sweep = sweep;
+  clearTimeout(load.timer);
+  noise.before = noiseBefore({ ...machine, ...(load.busyCpus !== undefined ? { busyCpus: load.busyCpus } : {}) });
   noise.after = noiseAfter(report.benchmarks.map((b) => ({ name: b.name, spreadPct: b.summary.ns_per_op.spreadPct })));
   if (noise.before.length || noise.after.length) report.noise = noise;
   // The configuration keys (the machine's name among them) go only where they are asked for: into a
@@ -266,6 +277,9 @@ export function durationMs(text: string): number | undefined {
 
 /** Fresh binary runs after sizes that crashed it: each run loses at least the size that failed. */
 const MAX_SWEEP_RERUNS = 8;
+
+/** How long other work's load is sampled beside the first run (at /proc's 100 ticks a second). */
+const LOAD_SAMPLE_MS = 250;
 
 /** The first sub-benchmark, in the order testing runs them, with fewer results than `runs` and no failure. */
 function firstShort(output: BenchOutput, selected: readonly string[], v: SweepVar, runs: number): string | undefined {

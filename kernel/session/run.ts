@@ -23,6 +23,8 @@ export interface OutputCallbacks {
    * at once (benchmarks, tests).
    */
   input?(): Promise<string | null>;
+  /** The program's process group, once it has started (to sample its CPU use beside other load). */
+  started?(pgid: number): void;
 }
 
 export const OUTPUT_CAP = 1024 * 1024;
@@ -72,7 +74,10 @@ export async function runProgram(place: RunPlace, binary: string, args: string[]
       cwd: place.cwd,
       env: channel?.env(guarded.env) ?? guarded.env,
       signal,
-      onSpawn: (pid) => onSpawn((pgid = pid)),
+      onSpawn: (pid) => {
+        onSpawn((pgid = pid));
+        out.started?.(pid);
+      },
       quitFirstMs: QUIT_GRACE_MS,
       onFd3: channel?.fd3,
       onStdout: channel?.stdout ?? stdout,
