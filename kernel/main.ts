@@ -4,10 +4,10 @@
 //
 // Start-up order, for a kernel that answers kernel_info about as soon as a bare Node could: load
 // zeromq, bind, load node:crypto while clients connect, answer. kernel_info's release comes from
-// the go command's GOROOT/VERSION file (go/goroot.ts). Everything else — the toolchain detection (`go env`), the watchdog, the scratch
-// module, the parser, the magics — is loaded by dynamic import and started after the first reply
-// has gone out, or by the first request that needs it. Where the release cannot be read that way,
-// the detection runs first and kernel_info waits for it.
+// the go command's GOROOT/VERSION file (go/goroot.ts). Everything else — the toolchain detection
+// (`go env`), the watchdog, the scratch module, the parser, the magics — is loaded by dynamic
+// import and started after the first reply has gone out, or by the first request that needs it.
+// Where the release cannot be read that way, the detection runs first and kernel_info waits for it.
 
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
