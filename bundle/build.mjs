@@ -31,10 +31,17 @@ const out = path.join(root, 'dist', 'bundle');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-/** The addon zeromq's loader picks on this machine, relative to the bundle; undefined if none was found. */
+/**
+ * The addon zeromq's loader picks on this machine, relative to the bundle; undefined if none was
+ * found (zeromq does not load here: the bundle then leaves the choice to zeromq at run time).
+ */
 function zeromqAddon() {
   const require = createRequire(import.meta.url);
-  require('zeromq');
+  try {
+    require('zeromq');
+  } catch {
+    return undefined;
+  }
   const file = Object.keys(require.cache).find((f) => f.endsWith('.node') && f.includes(`${path.sep}zeromq${path.sep}`));
   return file && path.relative(out, file);
 }
