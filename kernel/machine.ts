@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
+import { fieldsAfterName } from "./go/processes.js";
 import type { NoiseFinding } from "./reports/noise.js";
 
 export interface MachineState {
@@ -57,11 +58,9 @@ function groupTicks(root: string, pgid: number): number | undefined {
   }
   let ticks = 0;
   for (const pid of entries) {
-    const stat = read(root, `proc/${pid}/stat`);
-    if (!stat) continue; // gone meanwhile
-    // "PID (COMM) STATE PPID PGRP ...": COMM may hold spaces and parentheses, so read after the last ")".
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    // Fields 5 (pgrp) and 14-17 (utime, stime, cutime, cstime), counted from the state's 3.
+    const f = fieldsAfterName(read(root, `proc/${pid}/stat`) ?? ""); // none: gone meanwhile
+    if (f && Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   }
   return ticks;
 }

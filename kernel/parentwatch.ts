@@ -5,7 +5,7 @@
 // ("The kernels will shutdown themselves when this process no longer exists", cleanup_kernels).
 // Without it each stopped hub server left a goperf kernel, its watchdog and its helpers behind.
 
-import { readFileSync } from "node:fs";
+import { statOf } from "./go/processes.js";
 
 /** The pid to watch: JPY_PARENT_PID when it is a pid other than init's, else none. Pure. */
 export function parentToWatch(env: NodeJS.ProcessEnv): number | null {
@@ -22,15 +22,9 @@ export function parentGone(parent: number, originalPpid: number, currentPpid: nu
   return originalPpid === parent ? currentPpid !== parent : currentPpid === 1;
 }
 
-/** The current parent pid: process.ppid is read once at start-up, /proc/self/stat is live. */
+/** The current parent pid: process.ppid is read once at start-up, /proc/PID/stat is live. */
 function currentPpid(): number | null {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    return Number.isInteger(ppid) ? ppid : null;
-  } catch {
-    return null;
-  }
+  return statOf(process.pid)?.ppid ?? null;
 }
 
 /** Whether `pid` exists, where /proc is not there to say who our parent is (macOS). */

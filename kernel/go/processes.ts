@@ -41,13 +41,20 @@ export interface StatFields {
   start: number;
 }
 
+/**
+ * The fields of /proc/PID/stat after the command name, field 3 (state) first: the name may hold
+ * spaces and parentheses, so they are read after the last ")". Null when the text is not one.
+ */
+export function fieldsAfterName(text: string): string[] | null {
+  const close = text.lastIndexOf(")");
+  return close < 0 ? null : text.slice(close + 2).trim().split(" ");
+}
+
 /** Parses /proc/PID/stat; null when it is not one. */
 export function parseStat(text: string): StatFields | null {
-  const close = text.lastIndexOf(")");
-  if (close < 0) return null;
-  // Field 3 (state) is the first after ")"; field 22 (starttime) is the 20th after it.
-  const f = text.slice(close + 2).trim().split(" ");
-  if (f.length < 20) return null;
+  // Field 3 (state) is the first after the name; field 22 (starttime) is the 20th after it.
+  const f = fieldsAfterName(text);
+  if (!f || f.length < 20) return null;
   const [ppid, pgid, start] = [Number(f[1]), Number(f[2]), Number(f[19])];
   if (![ppid, pgid, start].every(Number.isInteger)) return null;
   return { state: f[0], ppid, pgid, start };

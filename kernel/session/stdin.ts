@@ -5,6 +5,7 @@
 // Without /proc (not Linux) the program gets no pipe at all: stdin is /dev/null, as before.
 
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { statOf } from "../go/processes.js";
 
 /** read(2)'s number per architecture: x86-64 numbers it 0, arm64 (generic table) 63. */
 const READ_SYSCALL: Record<string, string> = { x64: "0", arm64: "63" };
@@ -38,25 +39,13 @@ export function waitingReader(pid: number): { tid: string; reads: number } | und
  * launcher forks it with the same stdin, and the program is the one that reads.
  */
 export function childrenOf(pid: number): number[] {
-  const out: number[] = [];
   let entries: string[];
   try {
     entries = readdirSync("/proc");
   } catch {
-    return out;
+    return [];
   }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so read after the last ")".
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
+  return entries.filter((e) => /^\d+$/.test(e)).map(Number).filter((p) => statOf(p)?.ppid === pid);
 }
 
 /**
