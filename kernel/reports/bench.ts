@@ -57,17 +57,10 @@ export interface BenchEntry {
   };
 }
 
-export interface BenchComparisonRow {
+/** One benchmark's sec/op compared (note: benchstat's footnote for it, if any), and its counts. */
+export interface BenchComparisonRow extends MetricComparison {
   name: string;
   procs: number;
-  before: Summary;
-  after: Summary;
-  deltaPct: number;
-  p: number;
-  significant: boolean;
-  tooFew: boolean;
-  /** benchstat's footnote for the sec/op comparison, if any. */
-  note?: string;
   allocs?: { before: number; after: number };
   /** B/op and allocs/op compared with the same test as sec/op (benchstat's second and third tables). */
   bytes_per_op?: MetricComparison;
