@@ -53,7 +53,15 @@ export class Session {
     private readonly parserReady: Promise<CellParser | null>,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    this.builds = new Builds({ workspace, env, go: () => this.go, localGo: () => this.localGo, track: (start) => this.track(start) });
+    this.builds = new Builds({
+      workspace,
+      env,
+      go: () => this.go,
+      localGo: () => this.localGo,
+      track: (start) => this.track(start),
+      // The scratch module's one package is its module's root: the module path is the import path.
+      testMain: async (source, importPath) => (await this.parser()).testMain(source, importPath, importPath),
+    });
     this.state = emptyState(initialModules(goMod(goLineFor(toolchain.ok ? toolchain.info.version : "go1.24"))));
   }
 

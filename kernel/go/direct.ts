@@ -12,6 +12,7 @@ import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { run, type RunResult, type ToolchainInfo } from "./toolchain.js";
 import { displayModule, usesDisplay } from "./displaymodule.js";
+import { goLineFor } from "./workspace.js";
 
 export interface DirectResult {
   ok: boolean;
@@ -31,6 +32,17 @@ interface ImportConfig {
 
 const MAX_CACHED_OUTPUTS = 256;
 
+/**
+ * The release whose `go test` the direct test build follows: its test main (cellparse/testmain.go
+ * writes the same file, test/integration/testbuild.test.ts compares them) and its default vet
+ * checks (cmd/go/internal/test: defaultVetFlags). Other releases build tests with the go command.
+ */
+export const TEST_RELEASE = "1.26";
+export const TEST_VET_CHECKS = ["-atomic", "-bool", "-buildtags", "-directive", "-errorsas", "-ifaceassert", "-nilfunc", "-printf", "-slog", "-stringintconv", "-tests"];
+const TEST_MAIN_IMPORTS = ["os", "reflect", "testing", "testing/internal/testdeps"];
+/** In a directory the go command and gopls ignore ("_"). */
+const TEST_MAIN_FILE = "_testmain/_testmain.go";
+
 export class DirectBuilder {
   private readonly configs = new Map<string, Promise<ImportConfig | null>>();
   private readonly outputs = new Map<string, { ok: boolean; output: string; result: RunResult }>();
@@ -46,7 +58,11 @@ export class DirectBuilder {
   ) {}
 
   private tool(name: "compile" | "link"): string {
-    return join(this.go.goroot, "pkg", "tool", `${this.go.goos}_${this.go.goarch}`, name);
+    return join(this.toolDir(), name);
+  }
+
+  private toolDir(): string {
+    return join(this.go.goroot, "pkg", "tool", `${this.go.goos}_${this.go.goarch}`);
   }
 
   /**
@@ -131,14 +147,16 @@ export class DirectBuilder {
     signal?: AbortSignal,
     files: readonly string[] = ["main.go"],
     modules = "",
+    /** The package's path in the binary: a test binary imports the package under test by it. */
+    pkgPath = "main",
   ): Promise<DirectResult | null> {
     const config = await this.importConfig(imports, signal, modules);
     if (!config) return null;
-    const key = hash([this.go.version, this.lang, gcflags.join(" "), config.text, files.join(" "), source].join("\u0000"));
+    const key = hash([this.go.version, this.lang, gcflags.join(" "), config.text, files.join(" "), pkgPath, source].join("\u0000"));
     const seen = this.outputs.get(key);
     if (seen && !archive) return { ...seen, cached: true };
     const out = archive ?? join(this.dir, "diagnostics.a");
-    const args = ["-p", "main", `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", config.path, "-pack", "-o", out, ...gcflags, ...files];
+    const args = ["-p", pkgPath, `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", config.path, "-pack", "-o", out, ...gcflags, ...files];
     const result = await run(this.tool("compile"), args, { cwd: this.dir, env: this.env, capture: true, signal });
     const compiled = { ok: result.code === 0, output: result.stdout + result.stderr, result };
     if (!result.interrupted) this.remember(key, compiled);
@@ -162,6 +180,85 @@ export class DirectBuilder {
       signal,
     });
     return { ok: result.code === 0, output: result.stdout + result.stderr, result };
+  }
+
+  /** Whether test binaries can be built here as `go test -c` builds them: TEST_RELEASE's test main and vet checks. */
+  buildsTests(): boolean {
+    return goLineFor(this.go.version) === TEST_RELEASE;
+  }
+
+  /**
+   * Compiles and links a test binary as `go test -c` does: the package with its test file as
+   * `test.pkgPath`, then the test main (`test.main`, cellparse's), then the link, with vet's
+   * checks beside it (go test refuses a package vet complains about). Not ok, or null: the go
+   * command should build it, and say in its own words what is wrong.
+   */
+  async buildTest(
+    test: { imports: readonly string[]; source: string; files: readonly string[]; pkgPath: string; main: string },
+    binary: string,
+    signal?: AbortSignal,
+  ): Promise<DirectResult | null> {
+    const config = await this.importConfig([...test.imports, ...TEST_MAIN_IMPORTS], signal);
+    if (!config || config.cgo) return null;
+    const archive = join(this.dir, "test.a");
+    const compiled = await this.compile(test.imports, test.source, [], archive, signal, test.files, "", test.pkgPath);
+    if (!compiled?.ok) return compiled;
+    const [vetted, linked] = await Promise.all([this.vet(test, config, signal), this.linkTest(test, config, archive, binary, signal)]);
+    return vetted.ok ? linked : vetted;
+  }
+
+  private async linkTest(test: { pkgPath: string; main: string }, config: ImportConfig, archive: string, binary: string, signal?: AbortSignal): Promise<DirectResult> {
+    const mainFile = join(this.dir, TEST_MAIN_FILE);
+    mkdirSync(dirname(mainFile), { recursive: true });
+    await writeFile(mainFile, test.main);
+    const linkConfig = join(this.dir, "importcfg-test");
+    await writeFile(linkConfig, `${config.text}packagefile ${test.pkgPath}=${archive}\n`);
+    const mainArchive = join(this.dir, "testmain.a");
+    const tool = { cwd: this.dir, env: this.env, capture: true, signal } as const;
+    const compileArgs = ["-p", "main", `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", linkConfig, "-pack", "-o", mainArchive, mainFile];
+    const compiled = await run(this.tool("compile"), compileArgs, tool);
+    if (compiled.code !== 0) return { ok: false, output: compiled.stdout + compiled.stderr, result: compiled };
+    // -s -w as goperf links every test binary; -X testing.testBinary=1 as go test links one.
+    const result = await run(this.tool("link"), ["-o", binary, "-importcfg", linkConfig, "-s", "-w", "-buildmode=exe", "-X", "testing.testBinary=1", mainArchive], tool);
+    return { ok: result.code === 0, output: result.stdout + result.stderr, result };
+  }
+
+  /**
+   * go vet's verdict on the package with go test's checks, remembered for the same code. Without
+   * the facts vet keeps about imported packages (only the go command knows where they are): the
+   * standard library's printf-like functions are known to vet by name, and the caller builds
+   * packages importing others through the go command.
+   */
+  private async vet(test: { imports: readonly string[]; source: string; files: readonly string[]; pkgPath: string }, config: ImportConfig, signal?: AbortSignal): Promise<DirectResult> {
+    const key = hash(["vet", this.go.version, config.text, test.files.join(" "), test.source].join("\u0000"));
+    const seen = this.outputs.get(key);
+    if (seen) return { ...seen, cached: true };
+    const packageFile = Object.fromEntries([...config.text.matchAll(/^packagefile ([^=]+)=(.+)$/gm)].map((m) => [m[1], m[2]]));
+    const vetConfig = {
+      ID: test.pkgPath,
+      Compiler: "gc",
+      Dir: this.dir,
+      ImportPath: test.pkgPath,
+      GoFiles: test.files.map((f) => join(this.dir, f)),
+      NonGoFiles: [],
+      IgnoredFiles: [],
+      ModulePath: test.pkgPath,
+      ModuleVersion: "",
+      ImportMap: Object.fromEntries(test.imports.map((p) => [p, p])),
+      PackageFile: packageFile,
+      Standard: Object.fromEntries(test.imports.map((p) => [p, true])),
+      PackageVetx: {},
+      VetxOnly: false,
+      VetxOutput: join(this.dir, "vet.out"),
+      GoVersion: `go${this.lang}`,
+      SucceedOnTypecheckFailure: false,
+    };
+    const path = join(this.dir, "vet.cfg");
+    await writeFile(path, JSON.stringify(vetConfig));
+    const result = await run(join(this.toolDir(), "vet"), [...TEST_VET_CHECKS, path], { cwd: this.dir, env: this.env, capture: true, signal });
+    const vetted = { ok: result.code === 0, output: result.stdout + result.stderr, result };
+    if (!result.interrupted) this.remember(key, vetted);
+    return vetted;
   }
 
   private remember(key: string, value: { ok: boolean; output: string; result: RunResult }): void {

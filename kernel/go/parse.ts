@@ -160,6 +160,18 @@ export class CellParser {
     throw protocolError("layout", res);
   }
 
+  /**
+   * The main package `go test` would write for the package `importPath` whose test file is `source`
+   * (cellparse/testmain.go). Null when the go command's rules refuse the file (a test function
+   * with the wrong signature): the go command then says so itself.
+   */
+  async testMain(source: string, importPath: string, modulePath: string): Promise<string | null> {
+    const res = await this.request({ op: "testmain", source, importPath, modulePath });
+    if (typeof res.testmain === "string") return res.testmain;
+    if (syntaxError(res)) return null;
+    throw protocolError("testmain", res);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

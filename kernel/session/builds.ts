@@ -3,9 +3,9 @@
 // binary kept while nothing that goes into it changes. Each result says what it proved, so that
 // commit() learns it from the caller, not from state a build left behind.
 
-import { DirectBuilder } from "../go/direct.js";
+import { DirectBuilder, type DirectResult } from "../go/direct.js";
 import { run, type RunResult, type ToolchainInfo } from "../go/toolchain.js";
-import { Workspace, cacheDir, goLineFor } from "../go/workspace.js";
+import { MODULE_PATH, Workspace, cacheDir, goLineFor } from "../go/workspace.js";
 import { oldestGoLine } from "../go/releases.js";
 import { buildChangingFlags } from "../go/goflags.js";
 import { existsSync } from "node:fs";
@@ -49,6 +49,8 @@ export interface BuildHost {
   /** The toolchain found at start. */
   localGo(): ToolchainInfo | null;
   track(start: (onSpawn: (pid: number) => void) => Promise<RunResult>): Promise<RunResult>;
+  /** The main package go test would write for the session's test file (package importPath); null: ask the go command. */
+  testMain(testSource: string, importPath: string): Promise<string | null>;
 }
 
 /** Where a run's smaller program is written: in a directory the go command and gopls ignore ("_"). */
@@ -147,10 +149,28 @@ export class Builds {
     });
     const built = this.testBinaries.get(binary);
     if (built?.key === key && existsSync(binary)) return { ...this.whole({ ok: true, output: "", result: built.result }, use), binary };
-    const result = await this.goCommand(go, env, args, signal);
+    const direct = buildFlags.length ? null : await this.directTest(candidate, binary, use, signal);
+    const result = direct && (direct.ok || direct.result.interrupted) ? direct.result : await this.goCommand(go, env, args, signal);
     if (result.code === 0) this.testBinaries.set(binary, { key, result });
     else this.testBinaries.delete(binary);
     return { ...this.whole({ ok: result.code === 0, output: result.stderr + result.stdout, result }, use), binary };
+  }
+
+  /**
+   * The test binary built as plain cells are, by the compiler and linker directly (direct.ts),
+   * when its code imports only the standard library. Null, or a failure: the go command builds
+   * it, and its words are the cell's.
+   */
+  private async directTest(candidate: Candidate, binary: string, use: GoUse, signal?: AbortSignal): Promise<DirectResult | null> {
+    const builder = this.directFor(use);
+    const { main, test } = candidate;
+    if (!builder?.buildsTests() || !test || /(^|\s)--?vet\b/.test(this.host.env.GOFLAGS ?? "")) return null;
+    const imports = [...new Set([...main.imports, ...test.imports])];
+    if (imports.some(thirdParty) || usesDisplay(imports) || candidate.modules.uses.length) return null;
+    const testMain = await this.host.testMain(test.source, MODULE_PATH);
+    if (!testMain) return null;
+    const files = ["main.go", "main_test.go"];
+    return builder.buildTest({ imports, source: main.source + test.source, files, pkgPath: MODULE_PATH, main: testMain }, binary, signal);
   }
 
   /** A whole-package build's result: it verifies the declarations when it used the session's own toolchain. */

@@ -1,7 +1,8 @@
 // Command cellparse is goperf's Go cell parser. It splits a notebook cell into top-level
 // units (declarations and statements) with Go's own scanner and parser, answers whether a
 // cell is complete, which packages a file uses, which packages the standard library offers,
-// and how the structs of a file are laid out for a GOARCH (layout.go).
+// how the structs of a file are laid out for a GOARCH (layout.go), and the main package of a
+// test binary (testmain.go).
 //
 // It is a long-lived helper: one JSON request per stdin line, one JSON response per stdout
 // line, until EOF. It must never die on bad input, because the kernel would then lose the
@@ -49,6 +50,9 @@ type request struct {
 	ReleaseTags []string `json:"releaseTags"`
 	// Positions: file:line pairs as the compiler prints them (funcsAt).
 	Positions []string `json:"positions"`
+	// ImportPath and ModulePath: the package under test (testmain).
+	ImportPath string `json:"importPath"`
+	ModulePath string `json:"modulePath"`
 }
 
 type response map[string]any
@@ -159,6 +163,12 @@ func handle(line []byte) (resp response) {
 		return response{"packages": pkgs}
 	case "funcsAt":
 		return response{"names": FuncsAt(req.Goroot, req.Positions)}
+	case "testmain":
+		text, err := TestMain(req.Source, req.ImportPath, req.ModulePath)
+		if err != nil {
+			return errorResponse(err.Error())
+		}
+		return response{"testmain": text}
 	case "layout":
 		return response{"layout": Layout(req.Source, req.Goroot, req.Goarch, req.Types, req.ToolTags, req.ReleaseTags)}
 	default:

@@ -1,0 +1,190 @@
+// The test binary's main package, as `go test` writes it (cmd/go/internal/load/test.go, go1.26),
+// for the session's test file. The kernel compiles and links test binaries itself, as it builds
+// plain cells, to skip the go command's planning; the go command keeps its generator internal,
+// so this mirrors it: the same rules for which functions are tests, benchmarks, fuzz targets and
+// examples (go/doc finds examples and their output, as the go command does), and the same file.
+// Anything those rules refuse (a wrong signature, two TestMains) is an error, and the kernel
+// then asks the go command, which says what is wrong in its own words.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+type testFunc struct {
+	Name      string
+	Output    string
+	Unordered bool
+}
+
+type testFuncs struct {
+	Tests, Benchmarks, FuzzTargets, Examples []testFunc
+	TestMain                                 *testFunc
+	// Import: the test file declares something testmain names (or an example, run or not).
+	Import, Need bool
+}
+
+// TestMain returns the _testmain.go of the package importPath (module modulePath) whose test
+// file is source.
+func TestMain(source, importPath, modulePath string) (string, error) {
+	t, err := loadTestFuncs(source)
+	if err != nil {
+		return "", err
+	}
+	return formatTestMain(t, importPath, modulePath), nil
+}
+
+func loadTestFuncs(source string) (*testFuncs, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "main_test.go", source, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	t := &testFuncs{Import: true}
+	for _, d := range f.Decls {
+		n, ok := d.(*ast.FuncDecl)
+		if !ok || n.Recv != nil {
+			continue
+		}
+		name := n.Name.String()
+		switch {
+		case name == "TestMain":
+			if isTestFunc(n, "T") {
+				t.Tests = append(t.Tests, testFunc{Name: name})
+				t.Need = true
+				continue
+			}
+			if err := checkTestFunc(n, "M"); err != nil {
+				return nil, err
+			}
+			if t.TestMain != nil {
+				return nil, errors.New("multiple definitions of TestMain")
+			}
+			t.TestMain = &testFunc{Name: name}
+			t.Need = true
+		case isTest(name, "Test"):
+			if err := checkTestFunc(n, "T"); err != nil {
+				return nil, err
+			}
+			t.Tests = append(t.Tests, testFunc{Name: name})
+			t.Need = true
+		case isTest(name, "Benchmark"):
+			if err := checkTestFunc(n, "B"); err != nil {
+				return nil, err
+			}
+			t.Benchmarks = append(t.Benchmarks, testFunc{Name: name})
+			t.Need = true
+		case isTest(name, "Fuzz"):
+			if err := checkTestFunc(n, "F"); err != nil {
+				return nil, err
+			}
+			t.FuzzTargets = append(t.FuzzTargets, testFunc{Name: name})
+			t.Need = true
+		}
+	}
+	examples := doc.Examples(f)
+	sort.Slice(examples, func(i, j int) bool { return examples[i].Order < examples[j].Order })
+	for _, e := range examples {
+		if e.Output == "" && !e.EmptyOutput {
+			continue // compiled, not run: as go test treats an example without an output comment
+		}
+		t.Examples = append(t.Examples, testFunc{Name: "Example" + e.Name, Output: e.Output, Unordered: e.Unordered})
+		t.Need = true
+	}
+	return t, nil
+}
+
+// isTest: the name is prefix, or prefix and then a character that is not a lower-case letter
+// (TestX and Test_x are tests, Testify is not).
+func isTest(name, prefix string) bool {
+	if !strings.HasPrefix(name, prefix) {
+		return false
+	}
+	if len(name) == len(prefix) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(name[len(prefix):])
+	return !unicode.IsLower(r)
+}
+
+// isTestFunc: one parameter of type *arg or *pkg.arg, no results (the go command cannot know how
+// testing was imported either).
+func isTestFunc(fn *ast.FuncDecl, arg string) bool {
+	if fn.Type.Results != nil && len(fn.Type.Results.List) > 0 || fn.Type.Params.List == nil ||
+		len(fn.Type.Params.List) != 1 || len(fn.Type.Params.List[0].Names) > 1 {
+		return false
+	}
+	ptr, ok := fn.Type.Params.List[0].Type.(*ast.StarExpr)
+	if !ok {
+		return false
+	}
+	if name, ok := ptr.X.(*ast.Ident); ok && name.Name == arg {
+		return true
+	}
+	sel, ok := ptr.X.(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == arg
+}
+
+func checkTestFunc(fn *ast.FuncDecl, arg string) error {
+	if fn.Type.TypeParams.NumFields() > 0 {
+		return fmt.Errorf("%s: test functions cannot have type parameters", fn.Name)
+	}
+	if !isTestFunc(fn, arg) {
+		return fmt.Errorf("wrong signature for %s, must be: func %s(%s *testing.%s)", fn.Name, fn.Name, strings.ToLower(arg), arg)
+	}
+	return nil
+}
+
+// formatTestMain writes the file the go command's template writes for a package with internal
+// tests only, no coverage: byte for byte, so that a test can compare the two.
+func formatTestMain(t *testFuncs, importPath, modulePath string) string {
+	var b bytes.Buffer
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("\n// Code generated by 'go test'. DO NOT EDIT.\n\npackage main\n\nimport (\n\t\"os\"\n")
+	if t.TestMain != nil {
+		w("\n\t\"reflect\"\n")
+	}
+	w("\n\t\"testing\"\n\t\"testing/internal/testdeps\"\n\n\n")
+	if t.Import {
+		alias := "_"
+		if t.Need {
+			alias = "_test"
+		}
+		w("\n\t%s %s\n\n", alias, strconv.Quote(importPath))
+	}
+	w("\n)\n")
+	list := func(decl, typ string, funcs []testFunc, entry func(testFunc) string) {
+		w("\nvar %s = []testing.%s{\n", decl, typ)
+		for _, f := range funcs {
+			w("\n\t%s\n", entry(f))
+		}
+		w("\n}\n")
+	}
+	named := func(f testFunc) string { return fmt.Sprintf("{%q, _test.%s},", f.Name, f.Name) }
+	list("tests", "InternalTest", t.Tests, named)
+	list("benchmarks", "InternalBenchmark", t.Benchmarks, named)
+	list("fuzzTargets", "InternalFuzzTarget", t.FuzzTargets, named)
+	list("examples", "InternalExample", t.Examples, func(f testFunc) string {
+		return fmt.Sprintf("{%q, _test.%s, %q, %t},", f.Name, f.Name, f.Output, f.Unordered)
+	})
+	w("\nfunc init() {\n\n\ttestdeps.ModulePath = %q\n\ttestdeps.ImportPath = %q\n}\n", modulePath, importPath)
+	w("\nfunc main() {\n\tm := testing.MainStart(testdeps.TestDeps{}, tests, benchmarks, fuzzTargets, examples)\n")
+	if t.TestMain != nil {
+		w("\n\t_test.%s(m)\n\tos.Exit(int(reflect.ValueOf(m).Elem().FieldByName(\"exitCode\").Int()))\n\n", t.TestMain.Name)
+	} else {
+		w("\n\tos.Exit(m.Run())\n\n")
+	}
+	w("}\n\n")
+	return b.String()
+}
