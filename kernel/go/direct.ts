@@ -46,6 +46,7 @@ const TEST_MAIN_FILE = "_testmain/_testmain.go";
 export class DirectBuilder {
   private readonly configs = new Map<string, Promise<ImportConfig | null>>();
   private readonly outputs = new Map<string, { ok: boolean; output: string; result: RunResult }>();
+  private readonly buildInfos = new Map<string, Promise<string | null>>();
 
   constructor(
     private readonly go: ToolchainInfo,
@@ -190,36 +191,59 @@ export class DirectBuilder {
   /**
    * Compiles and links a test binary as `go test -c` does: the package with its test file as
    * `test.pkgPath`, then the test main (`test.main`, cellparse's), then the link, with vet's
-   * checks beside it (go test refuses a package vet complains about). Not ok, or null: the go
+   * checks beside it (go test refuses a package vet complains about). `test.goMod`: the module's
+   * go.mod, on which the build info the go command would link depends. Not ok, or null: the go
    * command should build it, and say in its own words what is wrong.
    */
   async buildTest(
-    test: { imports: readonly string[]; source: string; files: readonly string[]; pkgPath: string; main: string },
+    test: { imports: readonly string[]; source: string; files: readonly string[]; pkgPath: string; main: string; goMod: string },
     binary: string,
     signal?: AbortSignal,
   ): Promise<DirectResult | null> {
-    const config = await this.importConfig([...test.imports, ...TEST_MAIN_IMPORTS], signal);
-    if (!config || config.cgo) return null;
+    // A //go:debug line changes the binary's GODEBUG defaults, which only the go command works out.
+    if (/^\/\/go:debug /m.test(test.source)) return null;
+    const [config, buildInfo] = await Promise.all([this.importConfig([...test.imports, ...TEST_MAIN_IMPORTS], signal), this.testBuildInfo(test.goMod, signal)]);
+    if (!config || config.cgo || !buildInfo) return null;
     const archive = join(this.dir, "test.a");
     const compiled = await this.compile(test.imports, test.source, [], archive, signal, test.files, "", test.pkgPath);
     if (!compiled?.ok) return compiled;
-    const [vetted, linked] = await Promise.all([this.vet(test, config, signal), this.linkTest(test, config, archive, binary, signal)]);
+    const linkConfig = `${config.text}packagefile ${test.pkgPath}=${archive}\n${buildInfo}\n`;
+    const [vetted, linked] = await Promise.all([this.vet(test, config, signal), this.linkTest(test.main, linkConfig, binary, signal)]);
     return vetted.ok ? linked : vetted;
   }
 
-  private async linkTest(test: { pkgPath: string; main: string }, config: ImportConfig, archive: string, binary: string, signal?: AbortSignal): Promise<DirectResult> {
+  /**
+   * The build info `go test -c` links into a test binary of this module (its importcfg's modinfo
+   * line: module path, build settings), read from the go command's plan (-n) once per go.mod.
+   * Null when the plan links more than the direct build does (GODEBUG defaults of an older go
+   * line): the go command builds those.
+   */
+  private testBuildInfo(goMod: string, signal?: AbortSignal): Promise<string | null> {
+    let info = this.buildInfos.get(goMod);
+    if (!info) {
+      info = run(this.go.binary, ["test", "-c", "-n", "-ldflags=-s -w", "-o", join(this.dir, "plan.test"), "."], { cwd: this.dir, env: this.env, capture: true, signal }).then((plan) => {
+        const modinfo = /^modinfo ".*"$/m.exec(plan.stderr)?.[0];
+        const link = plan.stderr.split("\n").find((line) => /\/link -o /.test(line)) ?? "";
+        return plan.code === 0 && modinfo && !/-X=|godebugDefault/.test(link) ? modinfo : null;
+      });
+      this.buildInfos.set(goMod, info);
+      info.then((i) => i ?? this.buildInfos.delete(goMod), () => this.buildInfos.delete(goMod));
+    }
+    return info;
+  }
+
+  private async linkTest(main: string, linkConfig: string, binary: string, signal?: AbortSignal): Promise<DirectResult> {
     const mainFile = join(this.dir, TEST_MAIN_FILE);
     mkdirSync(dirname(mainFile), { recursive: true });
-    await writeFile(mainFile, test.main);
-    const linkConfig = join(this.dir, "importcfg-test");
-    await writeFile(linkConfig, `${config.text}packagefile ${test.pkgPath}=${archive}\n`);
+    const configFile = join(this.dir, "importcfg-test");
+    await Promise.all([writeFile(mainFile, main), writeFile(configFile, linkConfig)]);
     const mainArchive = join(this.dir, "testmain.a");
     const tool = { cwd: this.dir, env: this.env, capture: true, signal } as const;
-    const compileArgs = ["-p", "main", `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", linkConfig, "-pack", "-o", mainArchive, mainFile];
+    const compileArgs = ["-p", "main", `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", configFile, "-pack", "-o", mainArchive, mainFile];
     const compiled = await run(this.tool("compile"), compileArgs, tool);
     if (compiled.code !== 0) return { ok: false, output: compiled.stdout + compiled.stderr, result: compiled };
     // -s -w as goperf links every test binary; -X testing.testBinary=1 as go test links one.
-    const result = await run(this.tool("link"), ["-o", binary, "-importcfg", linkConfig, "-s", "-w", "-buildmode=exe", "-X", "testing.testBinary=1", mainArchive], tool);
+    const result = await run(this.tool("link"), ["-o", binary, "-importcfg", configFile, "-s", "-w", "-buildmode=exe", "-X", "testing.testBinary=1", mainArchive], tool);
     return { ok: result.code === 0, output: result.stdout + result.stderr, result };
   }
 

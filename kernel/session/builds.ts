@@ -149,7 +149,7 @@ export class Builds {
     });
     const built = this.testBinaries.get(binary);
     if (built?.key === key && existsSync(binary)) return { ...this.whole({ ok: true, output: "", result: built.result }, use), binary };
-    const direct = buildFlags.length ? null : await this.directTest(candidate, binary, use, signal);
+    const direct = buildFlags.length ? null : await this.directTest(candidate, binary, use, (await this.read("go.mod")) ?? "", signal);
     const result = direct && (direct.ok || direct.result.interrupted) ? direct.result : await this.goCommand(go, env, args, signal);
     if (result.code === 0) this.testBinaries.set(binary, { key, result });
     else this.testBinaries.delete(binary);
@@ -161,7 +161,7 @@ export class Builds {
    * when its code imports only the standard library. Null, or a failure: the go command builds
    * it, and its words are the cell's.
    */
-  private async directTest(candidate: Candidate, binary: string, use: GoUse, signal?: AbortSignal): Promise<DirectResult | null> {
+  private async directTest(candidate: Candidate, binary: string, use: GoUse, goMod: string, signal?: AbortSignal): Promise<DirectResult | null> {
     const builder = this.directFor(use);
     const { main, test } = candidate;
     if (!builder?.buildsTests() || !test || /(^|\s)--?vet\b/.test(this.host.env.GOFLAGS ?? "")) return null;
@@ -170,7 +170,7 @@ export class Builds {
     const testMain = await this.host.testMain(test.source, MODULE_PATH);
     if (!testMain) return null;
     const files = ["main.go", "main_test.go"];
-    return builder.buildTest({ imports, source: main.source + test.source, files, pkgPath: MODULE_PATH, main: testMain }, binary, signal);
+    return builder.buildTest({ imports, source: main.source + test.source, files, pkgPath: MODULE_PATH, main: testMain, goMod }, binary, signal);
   }
 
   /** A whole-package build's result: it verifies the declarations when it used the session's own toolchain. */

@@ -116,6 +116,31 @@ describe("test binaries built directly, as go test -c builds them (real toolchai
       expect(existsSync(join(dir, "_testmain", "_testmain.go")), "the direct build's test main").to.equal(true);
     });
 
+    it("the binary carries the build info go test links: module path and build settings", async () => {
+      const [dir] = scratchDirs(tmp);
+      rmSync(join(dir, "_testmain"), { recursive: true, force: true });
+      const cell = [
+        "%test TestBuildInfo",
+        'import "runtime/debug"',
+        "",
+        "func TestBuildInfo(t *testing.T) {",
+        "\tinfo, ok := debug.ReadBuildInfo()",
+        "\tif !ok {",
+        '\t\tt.Fatal("no build info")',
+        "\t}",
+        "\tfor _, s := range info.Settings {",
+        '\t\tt.Logf("%s=%s", s.Key, s.Value)',
+        "\t}",
+        '\tt.Logf("path=%s", info.Path)',
+        "}",
+      ].join("\n");
+      const r = reportWith<TestReport>(await k.execute(cell), TEST);
+      expect(existsSync(join(dir, "_testmain", "_testmain.go")), "built directly").to.equal(true);
+      const [t] = r.tests;
+      expect(t.status, t.output).to.equal("pass");
+      expect(t.output).to.include("path=goperf.session").and.include('-ldflags=-s -w').and.include("-compiler=gc");
+    });
+
     it("a test vet complains about fails as go test fails it, with vet's words", async () => {
       const x = await k.execute('%test TestFormat\nfunc TestFormat(t *testing.T) {\n\tt.Logf("%d", "x")\n}');
       const err = errorOf(x);
