@@ -13,6 +13,7 @@ import { formatRecord, recordOf } from "./go/processes.js";
 import { prepareLauncher } from "./go/guard.js";
 import { detectToolchain, type Detection, type RunResult, type ToolchainInfo } from "./go/toolchain.js";
 import { goEnv } from "./go/env.js";
+import { stdlibNames } from "./go/stdlib.js";
 import { usesDisplay } from "./go/displaymodule.js";
 import { ReleaseSyntaxError, parseRelease, resolveRelease, type Resolution } from "./go/releases.js";
 import { committedFrom, composeCandidate, composePreview, emptyState, importSites, withModules, type Candidate, type CellSource, type Committed, type Composer } from "./session/candidate.js";
@@ -73,18 +74,23 @@ export class Session {
     const root = options.scratchRoot === undefined ? privateRoot(env) : privateDir(options.scratchRoot, "TMPDIR");
     await removeStale(root);
     privateGoBuildCache(env);
-    prepareLauncher(options.goBinary ?? "go", cacheDir(env), env);
-    const [toolchain, workspace] = await Promise.all([options.detection ?? detectToolchain(options.goBinary ?? "go", env), Workspace.create(root)]);
+    const goBinary = options.goBinary ?? "go";
+    prepareLauncher(goBinary, cacheDir(env), env);
+    // The parser starts beside the detection (both run the same go binary); without a usable
+    // toolchain it is closed again.
+    const parserStart = CellParser.start({ goBinary, cacheDir: cacheDir(env), env });
+    parserStart.catch(() => undefined); // a parser that cannot start is the first cell's error
+    const [toolchain, workspace] = await Promise.all([options.detection ?? detectToolchain(goBinary, env), Workspace.create(root)]);
     if (toolchain.ok) await workspace.write({ "go.mod": goMod(goLineFor(toolchain.info.version)) });
     // The go command's work dirs go inside the scratch dir: one it was killed before removing (an
     // interrupted build, a shutdown) goes with the scratch dir instead of staying in /tmp.
     env.GOTMPDIR = workspace.path("gotmp");
     mkdirSync(env.GOTMPDIR, { mode: 0o700 });
-    const parserReady = toolchain.ok ? CellParser.start({ goBinary: toolchain.info.binary, cacheDir: cacheDir(env), env }) : Promise.resolve(null);
+    const parserReady = toolchain.ok ? parserStart : parserStart.then((p) => p.close(), () => undefined).then(() => null);
     const session = new Session(toolchain, workspace, parserReady, env);
     if (toolchain.ok) {
       const goroot = toolchain.info.goroot;
-      session.stdlibReady = parserReady.then(async (p) => (session.stdlibNames = p ? await p.stdlib(goroot) : {}));
+      session.stdlibReady = stdlibNames(goroot, toolchain.info.version, cacheDir(env), parserReady).then((names) => (session.stdlibNames = names));
       session.stdlibReady.catch(() => undefined); // reported by the first cell that needs it
     }
     if (toolchain.ok) session.builds.warm();
