@@ -207,8 +207,7 @@ export class DirectBuilder {
     const archive = join(this.dir, "test.a");
     const compiled = await this.compile(test.imports, test.source, [], archive, signal, test.files, "", test.pkgPath);
     if (!compiled?.ok) return compiled;
-    const linkConfig = `${config.text}packagefile ${test.pkgPath}=${archive}\n${buildInfo}\n`;
-    const [vetted, linked] = await Promise.all([this.vet(test, config, signal), this.linkTest(test.main, linkConfig, binary, signal)]);
+    const [vetted, linked] = await Promise.all([this.vet(test, config, signal), this.linkTest(test.main, `${config.text}packagefile ${test.pkgPath}=${archive}\n`, buildInfo, binary, signal)]);
     return vetted.ok ? linked : vetted;
   }
 
@@ -232,18 +231,20 @@ export class DirectBuilder {
     return info;
   }
 
-  private async linkTest(main: string, linkConfig: string, binary: string, signal?: AbortSignal): Promise<DirectResult> {
+  /** The test main compiled against the package under test (`config`), then linked with the build info (the linker's config only). */
+  private async linkTest(main: string, config: string, buildInfo: string, binary: string, signal?: AbortSignal): Promise<DirectResult> {
     const mainFile = join(this.dir, TEST_MAIN_FILE);
     mkdirSync(dirname(mainFile), { recursive: true });
     const configFile = join(this.dir, "importcfg-test");
-    await Promise.all([writeFile(mainFile, main), writeFile(configFile, linkConfig)]);
+    const linkFile = join(this.dir, "importcfg-test.link");
+    await Promise.all([writeFile(mainFile, main), writeFile(configFile, config), writeFile(linkFile, `${config}${buildInfo}\n`)]);
     const mainArchive = join(this.dir, "testmain.a");
     const tool = { cwd: this.dir, env: this.env, capture: true, signal } as const;
     const compileArgs = ["-p", "main", `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", configFile, "-pack", "-o", mainArchive, mainFile];
     const compiled = await run(this.tool("compile"), compileArgs, tool);
     if (compiled.code !== 0) return { ok: false, output: compiled.stdout + compiled.stderr, result: compiled };
     // -s -w as goperf links every test binary; -X testing.testBinary=1 as go test links one.
-    const result = await run(this.tool("link"), ["-o", binary, "-importcfg", configFile, "-s", "-w", "-buildmode=exe", "-X", "testing.testBinary=1", mainArchive], tool);
+    const result = await run(this.tool("link"), ["-o", binary, "-importcfg", linkFile, "-s", "-w", "-buildmode=exe", "-X", "testing.testBinary=1", mainArchive], tool);
     return { ok: result.code === 0, output: result.stdout + result.stderr, result };
   }
 
