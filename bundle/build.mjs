@@ -5,8 +5,7 @@
  * dynamic imports included (they stay lazy: a module's code runs at its first import), into
  * dist/bundle/kernel-body.cjs; kernel.cjs (bundle/boot.cjs) loads it with V8's code cache.
  * A start then reads two files instead of resolving and loading some thirty ES modules, and Node
- * does not set up its ES module loader at all. The watchdog, a process of its own, gets its own
- * bundle (dist/bundle/watchdog.js, where kernel/watchdog.ts looks for it beside the kernel).
+ * does not set up its ES module loader at all.
  *
  * CommonJS, not ESM: Node 20 keeps no code cache for ES modules (module.enableCompileCache came
  * with Node 22), and vm.Script, which takes one, runs scripts.
@@ -83,11 +82,10 @@ await Promise.all([
     format: 'cjs',
     plugins: [zeromqAddonPlugin(zeromqAddon())],
     // The sources are ES modules that find files beside themselves through import.meta.url (the
-    // watchdog's script, the parser's Go source above it): in the bundle that is the bundle's URL.
+    // helpers' Go sources above them): in the bundle that is the bundle's URL.
     define: { 'import.meta.url': '__goperfBundleUrl' },
     banner: { js: 'const __goperfBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   }),
-  build({ ...common, entryPoints: [path.join(root, 'kernel', 'watchdog.ts')], outfile: path.join(out, 'watchdog.js'), format: 'esm' }),
 ]);
 copyFileSync(path.join(root, 'bundle', 'boot.cjs'), path.join(out, 'kernel.cjs'));
 // boot.cjs reads the body as latin1: a byte above 0x7f would change the code it runs.

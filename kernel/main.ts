@@ -53,24 +53,26 @@ async function main(argv: string[]): Promise<void> {
 
   let session: Session | undefined;
   const startSession = async (): Promise<Executor> => {
-    const [toolchain, { Watchdog }, { Session }, { Dispatcher }, { Registry, builtinMagics }] = await Promise.all([
+    const [toolchain, { Watchdog }, { Session }, { Dispatcher }, { Registry, builtinMagics }, { launcherBinary }] = await Promise.all([
       import("./go/toolchain.js"),
       import("./watchdog.js"),
       import("./session.js"),
       import("../magics/dispatcher.js"),
       import("../magics/registry.js"),
+      import("./go/guard.js"),
     ]);
     const { groupWatch } = toolchain;
     killAllChildren = toolchain.killAllChildren;
-    // Before the session's children start (the detection's `go env` ends by itself): if this
-    // process is killed, the watchdog kills what it left running.
-    const watchdog = Watchdog.start();
-    if (watchdog) {
-      groupWatch.started = (leader) => watchdog.started(leader);
-      groupWatch.ended = (pgid) => watchdog.ended(pgid);
-    } else log("could not start the watchdog: children of a killed kernel wait for the next kernel start");
+    // Told of the session's children from the first (the detection's `go env`), it starts once
+    // the session has begun building the launcher, whose binary it is; if this process is killed,
+    // the watchdog kills what it left running.
+    let launcherStarted!: (binary: Promise<string | null>) => void;
+    const watchdog = new Watchdog(new Promise((resolve) => (launcherStarted = resolve)), log);
+    groupWatch.started = (leader) => watchdog.started(leader);
+    groupWatch.ended = (pgid) => watchdog.ended(pgid);
     session = await Session.start({ detection: detect() });
-    watchdog?.scratchDir(session.workspace.dir);
+    launcherStarted(launcherBinary());
+    watchdog.scratchDir(session.workspace.dir);
     return new Dispatcher(session, new Registry(builtinMagics()), log);
   };
   const executor = new StartingExecutor(release ? { release } : await detect(), startSession);

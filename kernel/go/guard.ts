@@ -40,6 +40,11 @@ export function prepareLauncher(goBinary: string, cacheDir: string, env: NodeJS.
   });
 }
 
+/** The launcher's binary, once prepareLauncher has begun building it (null: it could not be built). */
+export function launcherBinary(): Promise<string | null> {
+  return launcher ?? Promise.resolve(null);
+}
+
 function stderrLog(line: string): void {
   process.stderr.write(`[goperf] ${line}\n`);
 }

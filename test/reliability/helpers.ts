@@ -214,9 +214,9 @@ export function descendants(root: number): Proc[] {
   return found;
 }
 
-/** The kernel's watchdog: its child running dist/kernel/watchdog.js. */
+/** The kernel's watchdog: its child running `launcher -watchdog KERNEL_PID` (kernel/go/launcher/watchdog.go). */
 export function watchdogOf(kernelPid: number): Proc | undefined {
-  return processes().find((p) => p.ppid === kernelPid && p.cmdline.includes("watchdog.js") && p.state !== "Z");
+  return processes().find((p) => p.ppid === kernelPid && p.cmdline.includes(`-watchdog ${kernelPid}`) && p.state !== "Z");
 }
 
 export function vmRssKiB(pid: number): number {

@@ -16,7 +16,10 @@
 // The program runs as it would from the kernel: the same path, argv, environment, working dir,
 // file descriptors 0-2 and 3 (the cell's result channel, when the kernel opened it).
 //
+// The same binary is the kernel's watchdog (watchdog.go).
+//
 // Usage (started by the kernel, never by hand): launcher [-data BYTES] [-parent PID] -- PROGRAM [ARG...]
+// or launcher -watchdog KERNEL_PID
 package main
 
 import (
@@ -43,6 +46,14 @@ var fd3 = func() bool {
 }()
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "-watchdog" {
+		kernel, err := strconv.Atoi(os.Args[2])
+		if err != nil || kernel <= 1 {
+			fail(2, "usage: launcher -watchdog KERNEL_PID (started by the goperf kernel)")
+		}
+		watchdog(kernel)
+		return
+	}
 	data, parent, argv, err := parseArgs(os.Args[1:])
 	if err != nil {
 		fail(2, "%v\nusage: launcher [-data BYTES] [-parent PID] -- PROGRAM [ARG...] (started by the goperf kernel)", err)
