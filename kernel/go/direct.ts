@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { run, type RunResult, type ToolchainInfo } from "./toolchain.js";
 import { displayModule, usesDisplay } from "./displaymodule.js";
 import { goLineFor } from "./workspace.js";
+import { vet, type VetPackage } from "./vet.js";
 
 export interface DirectResult {
   ok: boolean;
@@ -57,6 +58,11 @@ export class DirectBuilder {
     /** Where import configs are kept across sessions (goperf's cache dir); none: this session only. */
     private readonly keepDir?: string,
   ) {}
+
+  /** The compiler's flags for one package, as the go command passes them (its build ID and -trimpath aside). */
+  private compileFlags(pkgPath: string, importConfig: string, archive: string): string[] {
+    return ["-p", pkgPath, `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", importConfig, "-pack", "-o", archive];
+  }
 
   private tool(name: "compile" | "link"): string {
     return join(this.toolDir(), name);
@@ -157,7 +163,7 @@ export class DirectBuilder {
     const seen = this.outputs.get(key);
     if (seen && !archive) return { ...seen, cached: true };
     const out = archive ?? join(this.dir, "diagnostics.a");
-    const args = ["-p", pkgPath, `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", config.path, "-pack", "-o", out, ...gcflags, ...files];
+    const args = [...this.compileFlags(pkgPath, config.path, out), ...gcflags, ...files];
     const result = await run(this.tool("compile"), args, { cwd: this.dir, env: this.env, capture: true, signal });
     const compiled = { ok: result.code === 0, output: result.stdout + result.stderr, result };
     if (!result.interrupted) this.remember(key, compiled);
@@ -240,47 +246,19 @@ export class DirectBuilder {
     await Promise.all([writeFile(mainFile, main), writeFile(configFile, config), writeFile(linkFile, `${config}${buildInfo}\n`)]);
     const mainArchive = join(this.dir, "testmain.a");
     const tool = { cwd: this.dir, env: this.env, capture: true, signal } as const;
-    const compileArgs = ["-p", "main", `-lang=go${this.lang}`, "-complete", "-goversion", this.go.version, "-c=2", "-nolocalimports", "-importcfg", configFile, "-pack", "-o", mainArchive, mainFile];
-    const compiled = await run(this.tool("compile"), compileArgs, tool);
+    const compiled = await run(this.tool("compile"), [...this.compileFlags("main", configFile, mainArchive), mainFile], tool);
     if (compiled.code !== 0) return { ok: false, output: compiled.stdout + compiled.stderr, result: compiled };
     // -s -w as goperf links every test binary; -X testing.testBinary=1 as go test links one.
     const result = await run(this.tool("link"), ["-o", binary, "-importcfg", linkFile, "-s", "-w", "-buildmode=exe", "-X", "testing.testBinary=1", mainArchive], tool);
     return { ok: result.code === 0, output: result.stdout + result.stderr, result };
   }
 
-  /**
-   * go vet's verdict on the package with go test's checks, remembered for the same code. Without
-   * the facts vet keeps about imported packages (only the go command knows where they are): the
-   * standard library's printf-like functions are known to vet by name, and the caller builds
-   * packages importing others through the go command.
-   */
-  private async vet(test: { imports: readonly string[]; source: string; files: readonly string[]; pkgPath: string }, config: ImportConfig, signal?: AbortSignal): Promise<DirectResult> {
+  /** go vet's verdict on the package with go test's checks (vet.ts), remembered for the same code. */
+  private async vet(test: VetPackage, config: ImportConfig, signal?: AbortSignal): Promise<DirectResult> {
     const key = hash(["vet", this.go.version, config.text, test.files.join(" "), test.source].join("\u0000"));
     const seen = this.outputs.get(key);
     if (seen) return { ...seen, cached: true };
-    const packageFile = Object.fromEntries([...config.text.matchAll(/^packagefile ([^=]+)=(.+)$/gm)].map((m) => [m[1], m[2]]));
-    const vetConfig = {
-      ID: test.pkgPath,
-      Compiler: "gc",
-      Dir: this.dir,
-      ImportPath: test.pkgPath,
-      GoFiles: test.files.map((f) => join(this.dir, f)),
-      NonGoFiles: [],
-      IgnoredFiles: [],
-      ModulePath: test.pkgPath,
-      ModuleVersion: "",
-      ImportMap: Object.fromEntries(test.imports.map((p) => [p, p])),
-      PackageFile: packageFile,
-      Standard: Object.fromEntries(test.imports.map((p) => [p, true])),
-      PackageVetx: {},
-      VetxOnly: false,
-      VetxOutput: join(this.dir, "vet.out"),
-      GoVersion: `go${this.lang}`,
-      SucceedOnTypecheckFailure: false,
-    };
-    const path = join(this.dir, "vet.cfg");
-    await writeFile(path, JSON.stringify(vetConfig));
-    const result = await run(join(this.toolDir(), "vet"), [...TEST_VET_CHECKS, path], { cwd: this.dir, env: this.env, capture: true, signal });
+    const result = await vet(test, { tools: this.toolDir(), dir: this.dir, env: this.env, lang: this.lang, importConfig: config.text, checks: TEST_VET_CHECKS, signal });
     const vetted = { ok: result.code === 0, output: result.stdout + result.stderr, result };
     if (!result.interrupted) this.remember(key, vetted);
     return vetted;
