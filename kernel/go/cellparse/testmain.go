@@ -52,6 +52,11 @@ func loadTestFuncs(source string) (*testFuncs, error) {
 		return nil, err
 	}
 	t := &testFuncs{Import: true}
+	// Which names are what, as the go command sorts them: Test, then Benchmark, then Fuzz.
+	kinds := []struct {
+		prefix, arg string
+		list        *[]testFunc
+	}{{"Test", "T", &t.Tests}, {"Benchmark", "B", &t.Benchmarks}, {"Fuzz", "F", &t.FuzzTargets}}
 	for _, d := range f.Decls {
 		n, ok := d.(*ast.FuncDecl)
 		if !ok || n.Recv != nil {
@@ -73,24 +78,18 @@ func loadTestFuncs(source string) (*testFuncs, error) {
 			}
 			t.TestMain = &testFunc{Name: name}
 			t.Need = true
-		case isTest(name, "Test"):
-			if err := checkTestFunc(n, "T"); err != nil {
-				return nil, err
+		default:
+			for _, k := range kinds {
+				if !isTest(name, k.prefix) {
+					continue
+				}
+				if err := checkTestFunc(n, k.arg); err != nil {
+					return nil, err
+				}
+				*k.list = append(*k.list, testFunc{Name: name})
+				t.Need = true
+				break
 			}
-			t.Tests = append(t.Tests, testFunc{Name: name})
-			t.Need = true
-		case isTest(name, "Benchmark"):
-			if err := checkTestFunc(n, "B"); err != nil {
-				return nil, err
-			}
-			t.Benchmarks = append(t.Benchmarks, testFunc{Name: name})
-			t.Need = true
-		case isTest(name, "Fuzz"):
-			if err := checkTestFunc(n, "F"); err != nil {
-				return nil, err
-			}
-			t.FuzzTargets = append(t.FuzzTargets, testFunc{Name: name})
-			t.Need = true
 		}
 	}
 	examples := doc.Examples(f)
