@@ -1,7 +1,7 @@
 // The standard library's names kept across sessions (kernel/go/stdlib.ts): walked once per GOROOT
 // and release, read back after; a file that is not what the walk wrote is walked again.
 import { expect } from "chai";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CellParser } from "../../kernel/go/parse.js";
@@ -28,10 +28,18 @@ describe("stdlibNames (kept per GOROOT and release)", () => {
   it("walks again when the kept file is not the walk's (not JSON, not names)", async () => {
     await stdlibNames("/goroot", "go1.26.8", dir, parser({ fmt: "fmt" }));
     const [file] = readdirSync(join(dir, "stdlib"));
-    for (const bad of ["{", "[]", '{"fmt": 1}', "{}"]) {
+    for (const bad of ["{", "[]", '{"fmt": 1}', "{}", '{"fmt": "example.com/evil/fmt"}']) {
       writeFileSync(join(dir, "stdlib", file), bad);
       expect(await stdlibNames("/goroot", "go1.26.8", dir, parser({ fmt: "fmt" }))).to.deep.equal({ fmt: "fmt" });
     }
-    expect(walks).to.equal(5);
+    expect(walks).to.equal(6);
+  });
+
+  it("never reads a kept file others can write", async () => {
+    await stdlibNames("/goroot", "go1.26.8", dir, parser({ fmt: "fmt" }));
+    const [file] = readdirSync(join(dir, "stdlib"));
+    chmodSync(join(dir, "stdlib", file), 0o666);
+    expect(await stdlibNames("/goroot", "go1.26.8", dir, parser({ fmt: "fmt" }))).to.deep.equal({ fmt: "fmt" });
+    expect(walks).to.equal(2);
   });
 });
