@@ -64,8 +64,27 @@ export class KernelClient {
     this.signer = new Signer(connection.key, connection.signature_scheme);
   }
 
-  /** Starts a kernel process on free loopback ports and waits until it answers kernel_info. */
+  /**
+   * Starts a kernel process on free loopback ports and waits until it answers kernel_info. Ports
+   * found free can be taken before the kernel binds them (by any process's outgoing connection,
+   * another client's connection attempts included): a kernel that exits for that is started again
+   * on other ports, twice at most.
+   */
   static async launch(options: LaunchOptions = {}): Promise<KernelClient> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await KernelClient.spawnKernel(options);
+      try {
+        await client.connect();
+        return client;
+      } catch (err) {
+        const taken = client.process?.exitCode !== null && /Address already in use/.test(client.kernelLog);
+        await client.close().catch(() => undefined);
+        if (!taken || attempt === 3) throw err;
+      }
+    }
+  }
+
+  private static async spawnKernel(options: LaunchOptions): Promise<KernelClient> {
     // In the user's private root: the connection file holds the key that signs every message.
     const dir = await mkdtemp(join(privateRoot(process.env), "goperf-client-"));
     const { file, connection } = await writeConnectionFile(dir);
@@ -84,7 +103,6 @@ export class KernelClient {
       client.kernelLog += text;
       options.onKernelLog?.(text);
     });
-    await client.connect();
     return client;
   }
 
