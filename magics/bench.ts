@@ -1,6 +1,6 @@
-// %bench: runs benchmarks on the session's code (go test -c once per change of code, then the test
-// binary as often as needed) and reports them as benchstat does: medians with 95% intervals,
-// exact allocation counts, Mann-Whitney comparisons against a saved run.
+// %bench: runs benchmarks on the session's code (a test binary built once per change of code, as
+// go test -c builds it, then run as often as needed) and reports them as benchstat does: medians
+// with 95% intervals, exact allocation counts, Mann-Whitney comparisons against a saved run.
 
 import { copyFileSync } from "node:fs";
 import { benchDataDir, listSaved, loadRun, saveRun, SAVE_NAME } from "../kernel/benchstore.js";

@@ -1,7 +1,7 @@
 // When a test binary may be reused: its key covers everything that goes into it. The go command
 // has its own cache for this, but asking it costs a `go test -c` (package loading, hashing, a
-// link check); this key lets an unchanged %bench skip the go command entirely, so it must change
-// whenever the go command's answer would.
+// link check); this key lets an unchanged %bench skip the build entirely (the go command's or
+// the direct one's, builds.ts), so it must change whenever the go command's answer would.
 
 import { createHash } from "node:crypto";
 import type { ToolchainInfo } from "../go/toolchain.js";
