@@ -66,12 +66,11 @@ async function main(argv: string[]): Promise<void> {
     // Told of the session's children from the first (the detection's `go env`), it starts once
     // the session has begun building the launcher, whose binary it is; if this process is killed,
     // the watchdog kills what it left running.
-    let launcherStarted!: (binary: Promise<string | null>) => void;
-    const watchdog = new Watchdog(new Promise((resolve) => (launcherStarted = resolve)), log);
+    const watchdog = new Watchdog(log);
     groupWatch.started = (leader) => watchdog.started(leader);
     groupWatch.ended = (pgid) => watchdog.ended(pgid);
     session = await Session.start({ detection: detect() });
-    launcherStarted(launcherBinary());
+    void watchdog.start(launcherBinary());
     watchdog.scratchDir(session.workspace.dir);
     return new Dispatcher(session, new Registry(builtinMagics()), log);
   };

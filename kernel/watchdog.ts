@@ -18,22 +18,23 @@ export class Watchdog {
   /** Lines told before the watchdog started; null once it runs (or could not start). */
   private waiting: string[] | null = [];
 
-  /** Starts the watchdog from the launcher's binary once it is built; `log` says why when it cannot. */
-  constructor(binary: Promise<string | null>, log: (line: string) => void) {
-    const why = "children of a killed kernel wait for the next kernel start";
-    void binary.then(
-      (path) => (path ? this.spawn(path, log) : (log(`no watchdog (the launcher did not build): ${why}`), (this.waiting = null))),
-      () => (this.waiting = null),
-    );
+  constructor(private readonly log: (line: string) => void) {}
+
+  /** Starts the watchdog from the launcher's binary once it is built; the log says why when it cannot. */
+  async start(binary: Promise<string | null>): Promise<void> {
+    const path = await binary.catch(() => null);
+    if (path) return this.spawn(path);
+    this.waiting = null;
+    this.log("no watchdog (the launcher did not build): children of a killed kernel wait for the next kernel start");
   }
 
-  private spawn(path: string, log: (line: string) => void): void {
+  private spawn(path: string): void {
     try {
       const child = spawn(path, ["-watchdog", String(process.pid)], {
         detached: true, // its own process group: an interrupt signal to the kernel's group spares it
         stdio: ["pipe", "ignore", "ignore"],
       });
-      child.on("error", (err) => log(`the watchdog did not start: ${err.message}`));
+      child.on("error", (err) => this.log(`the watchdog did not start: ${err.message}`));
       child.stdin!.on("error", () => undefined); // the watchdog died first: nothing to tell
       child.unref();
       (child.stdin as unknown as { unref?: () => void }).unref?.();
@@ -43,7 +44,7 @@ export class Watchdog {
       if (told.length) this.write(told.join(""));
     } catch (err) {
       this.waiting = null;
-      log(`the watchdog did not start: ${(err as Error).message}`);
+      this.log(`the watchdog did not start: ${(err as Error).message}`);
     }
   }
 

@@ -117,7 +117,7 @@ export class DirectBuilder {
     if (!this.keepDir) return null;
     try {
       const text = readFileSync(this.keptPath(key), "utf8");
-      const files = [...text.matchAll(/^packagefile [^=]+=(.+)$/gm)].map((m) => m[1]);
+      const files = Object.values(packageFiles(text));
       return files.length > 0 && files.every((f) => existsSync(f)) ? text : null;
     } catch {
       return null;
@@ -208,10 +208,12 @@ export class DirectBuilder {
   ): Promise<DirectResult | null> {
     // A //go:debug line changes the binary's GODEBUG defaults, which only the go command works out.
     if (/^\/\/go:debug /m.test(test.source)) return null;
-    const [config, buildInfo] = await Promise.all([this.importConfig([...test.imports, ...TEST_MAIN_IMPORTS], signal), this.testBuildInfo(test.goMod, signal)]);
+    // One import config for the package and its test main: one `go list` for a new set of imports.
+    const imports = [...test.imports, ...TEST_MAIN_IMPORTS];
+    const [config, buildInfo] = await Promise.all([this.importConfig(imports, signal), this.testBuildInfo(test.goMod, signal)]);
     if (!config || config.cgo || !buildInfo) return null;
     const archive = join(this.dir, "test.a");
-    const compiled = await this.compile(test.imports, test.source, [], archive, signal, test.files, "", test.pkgPath);
+    const compiled = await this.compile(imports, test.source, [], archive, signal, test.files, "", test.pkgPath);
     if (!compiled?.ok) return compiled;
     const [vetted, linked] = await Promise.all([this.vet(test, config, signal), this.linkTest(test.main, `${config.text}packagefile ${test.pkgPath}=${archive}\n`, buildInfo, binary, signal)]);
     return vetted.ok ? linked : vetted;
@@ -258,7 +260,7 @@ export class DirectBuilder {
     const key = hash(["vet", this.go.version, config.text, test.files.join(" "), test.source].join("\u0000"));
     const seen = this.outputs.get(key);
     if (seen) return { ...seen, cached: true };
-    const result = await vet(test, { tools: this.toolDir(), dir: this.dir, env: this.env, lang: this.lang, importConfig: config.text, checks: TEST_VET_CHECKS, signal });
+    const result = await vet(test, { tools: this.toolDir(), dir: this.dir, env: this.env, lang: this.lang, packageFiles: packageFiles(config.text), checks: TEST_VET_CHECKS, signal });
     const vetted = { ok: result.code === 0, output: result.stdout + result.stderr, result };
     if (!result.interrupted) this.remember(key, vetted);
     return vetted;
@@ -268,6 +270,11 @@ export class DirectBuilder {
     if (this.outputs.size >= MAX_CACHED_OUTPUTS) this.outputs.delete(this.outputs.keys().next().value!);
     this.outputs.set(key, value);
   }
+}
+
+/** An import config's archives by import path (its `packagefile PATH=ARCHIVE` lines). */
+function packageFiles(config: string): Record<string, string> {
+  return Object.fromEntries([...config.matchAll(/^packagefile ([^=]+)=(.+)$/gm)].map((m) => [m[1], m[2]]));
 }
 
 function hash(text: string): string {

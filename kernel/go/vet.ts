@@ -26,8 +26,8 @@ export interface VetOptions {
   env: NodeJS.ProcessEnv;
   /** The module's language version ("1.26"). */
   lang: string;
-  /** The import config's text: a `packagefile PATH=ARCHIVE` line for every package it imports, directly or not. */
-  importConfig: string;
+  /** The compiled archive of every package it imports, directly or not, by import path. */
+  packageFiles: Record<string, string>;
   checks: readonly string[];
   signal?: AbortSignal;
 }
@@ -44,7 +44,7 @@ export async function vet(pkg: VetPackage, o: VetOptions): Promise<RunResult> {
     ModulePath: pkg.pkgPath,
     ModuleVersion: "",
     ImportMap: Object.fromEntries(pkg.imports.map((p) => [p, p])),
-    PackageFile: Object.fromEntries([...o.importConfig.matchAll(/^packagefile ([^=]+)=(.+)$/gm)].map((m) => [m[1], m[2]])),
+    PackageFile: o.packageFiles,
     Standard: Object.fromEntries(pkg.imports.map((p) => [p, true])),
     PackageVetx: {},
     VetxOnly: false,

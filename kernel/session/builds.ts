@@ -137,10 +137,11 @@ export class Builds {
     // Linked as go test links its test binaries (-s -w): what runs is the same, the link is shorter.
     const args = ["test", "-c", "-ldflags=-s -w", ...buildFlags, "-o", binary, "."];
     // Once per change of what goes into it (see binarykey.ts): an unchanged %bench runs the binary it has.
+    const goMod = await this.read("go.mod");
     const key = testBinaryKey({
       toolchain: go,
       files: { "main.go": candidate.main.source, "main_test.go": candidate.test?.source ?? null },
-      goMod: await this.read("go.mod"),
+      goMod,
       goSum: await this.read("go.sum"),
       // The files of modules on disk (%use): an edit there changes the binary, go.mod does not.
       modules: await usedFingerprint(candidate.modules.uses),
@@ -149,7 +150,7 @@ export class Builds {
     });
     const built = this.testBinaries.get(binary);
     if (built?.key === key && existsSync(binary)) return { ...this.whole({ ok: true, output: "", result: built.result }, use), binary };
-    const direct = buildFlags.length ? null : await this.directTest(candidate, binary, use, (await this.read("go.mod")) ?? "", signal);
+    const direct = buildFlags.length ? null : await this.directTest(candidate, binary, use, goMod ?? "", signal);
     const result = direct && (direct.ok || direct.result.interrupted) ? direct.result : await this.goCommand(go, env, args, signal);
     if (result.code === 0) this.testBinaries.set(binary, { key, result });
     else this.testBinaries.delete(binary);

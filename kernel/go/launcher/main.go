@@ -255,21 +255,27 @@ func stat(pid int) (state string, ppid int, ok bool) {
 }
 
 func statAt(path string) (state string, ppid int, ok bool) {
+	f := statFields(path)
+	if len(f) < 2 {
+		return "", 0, false
+	}
+	ppid, err := strconv.Atoi(f[1])
+	return f[0], ppid, err == nil
+}
+
+// statFields reads a stat file's fields after the command name, field 3 (state) first: the name
+// may hold spaces and parentheses, so they are read after the last ")". Nil when unreadable.
+func statFields(path string) []string {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return "", 0, false
+		return nil
 	}
 	s := string(b)
 	close := strings.LastIndexByte(s, ')')
 	if close < 0 || close+2 > len(s) {
-		return "", 0, false
+		return nil
 	}
-	f := strings.Fields(s[close+2:])
-	if len(f) < 2 {
-		return "", 0, false
-	}
-	ppid, err = strconv.Atoi(f[1])
-	return f[0], ppid, err == nil
+	return strings.Fields(s[close+2:])
 }
 
 // quit sends SIGQUIT to a thread of the program that is on a CPU (a Go program's dump then shows

@@ -101,16 +101,8 @@ func watchdog(kernelPid int) {
 
 // ours: the recorded process runs now, in this boot, with the start time recorded, as our user.
 func ours(r record) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(r.pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	close := strings.LastIndexByte(s, ')')
-	if close < 0 || close+2 > len(s) {
-		return false
-	}
-	f := strings.Fields(s[close+2:])
+	// Field 22 (starttime) is the 20th after the name.
+	f := statFields("/proc/" + strconv.Itoa(r.pid) + "/stat")
 	if len(f) < 20 || f[19] != r.start || r.boot == "" || readTrimmed("/proc/sys/kernel/random/boot_id") != r.boot {
 		return false
 	}
